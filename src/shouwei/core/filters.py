@@ -1,0 +1,44 @@
+"""Filter sets: django-filter with a free-text ``q`` over declared ``search_fields``."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import UnitKind
+from .models import PeerGroup, Unit
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("搜索"), help_text=_("按名称、代码等关键字搜索")
+    )
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        q = Q()
+        for f in self.search_fields:
+            q |= Q(**{f"{f}__icontains": value})
+        return queryset.filter(q)
+
+
+class UnitFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "short_name")
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label=_("类型"))
+    parent = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("上级单位"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "parent"]
+
+
+class PeerGroupFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+
+    class Meta:
+        model = PeerGroup
+        fields = ["q"]

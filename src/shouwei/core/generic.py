@@ -1,0 +1,370 @@
+"""One generic object view set shared by every app (NetBox's generic views, smaller).
+
+An app declares, it does not copy::
+
+    class ObservationViews(ObjectViewSet):
+        model = Observation
+        filterset = ObservationFilterSet
+        table = ObservationTable
+        form = ObservationForm
+        importer = "observations"
+
+    urlpatterns = ObservationViews.urls()
+
+That yields list (filters, search, sort, pagination, .xlsx/.csv export of exactly what the
+user may see), detail (fields, change history, lineage), add/edit/delete behind the one
+permission check, and a link into the imports framework.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from .exports import export_response, table_rows
+from .permissions import ScopedQuerySet, can_create, scope_for
+
+security_log = logging.getLogger("shouwei.security")
+
+MAX_PER_PAGE = 200
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form that only offers choices the user may see, and places records at units
+    the user may edit."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        rule = getattr(self._meta.model, "scope", None)
+        unit_fields = set(rule.unit_fields) if rule else set()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField):
+                continue
+            qs = field.queryset
+            if isinstance(qs, ScopedQuerySet) and user is not None:
+                field.queryset = qs.visible_to(user)
+            if name in unit_fields and user is not None and not user.is_superuser:
+                from .models import Unit
+
+                paths = scope_for(user).paths(rule.edit_roles)
+                q = models.Q(pk__in=[])
+                for p in paths:
+                    q |= models.Q(path__startswith=p)
+                field.queryset = Unit.objects.filter(q)
+
+
+class ObjectViewSet:
+    model: ClassVar[type[models.Model]]
+    filterset: ClassVar[Any] = None
+    table: ClassVar[Any] = None
+    form: ClassVar[type[forms.ModelForm] | None] = None
+    detail_fields: ClassVar[tuple[str, ...] | None] = None
+    importer: ClassVar[str | None] = None
+    select_related: ClassVar[tuple[str, ...]] = ()
+    prefetch_related: ClassVar[tuple[str, ...]] = ()
+    per_page: ClassVar[int] = 25
+    templates: ClassVar[dict[str, str]] = {}
+    allow_delete: ClassVar[bool] = True
+
+    # --- hooks an app may override -------------------------------------------------------
+    @classmethod
+    def get_queryset(cls, request: HttpRequest) -> models.QuerySet:
+        qs = cls.model.objects.visible_to(request.user)
+        if cls.select_related:
+            qs = qs.select_related(*cls.select_related)
+        if cls.prefetch_related:
+            qs = qs.prefetch_related(*cls.prefetch_related)
+        return qs
+
+    @classmethod
+    def save(cls, form: forms.ModelForm, request: HttpRequest) -> models.Model:
+        """Write through the app's service when it has one; a plain save otherwise."""
+        return form.save()
+
+    @classmethod
+    def delete(cls, obj: models.Model, request: HttpRequest) -> None:
+        obj.delete()
+
+    @classmethod
+    def creation_unit(cls, form: forms.ModelForm):
+        rule = cls.model.scope
+        for f in rule.unit_fields:
+            if f and f in form.cleaned_data:
+                return form.cleaned_data[f]
+        return None
+
+    @classmethod
+    def lineage(cls, obj) -> list[dict]:
+        fn = getattr(obj, "lineage", None)
+        return fn() if callable(fn) else []
+
+    # --- naming ----------------------------------------------------------------------------
+    @classmethod
+    def app_label(cls) -> str:
+        return cls.model._meta.app_label
+
+    @classmethod
+    def model_name(cls) -> str:
+        return cls.model._meta.model_name
+
+    @classmethod
+    def url_name(cls, action: str) -> str:
+        return f"{cls.app_label()}:{cls.model_name()}_{action}"
+
+    @classmethod
+    def urls(cls) -> list:
+        name = cls.model_name()
+        patterns = [
+            path(f"{name}s/", ObjectListView.as_view(viewset=cls), name=f"{name}_list"),
+            path(
+                f"{name}s/<int:pk>/", ObjectDetailView.as_view(viewset=cls), name=f"{name}_detail"
+            ),
+        ]
+        if cls.form is not None:
+            patterns += [
+                path(f"{name}s/add/", ObjectEditView.as_view(viewset=cls), name=f"{name}_add"),
+                path(
+                    f"{name}s/<int:pk>/edit/",
+                    ObjectEditView.as_view(viewset=cls),
+                    name=f"{name}_edit",
+                ),
+            ]
+            if cls.allow_delete:
+                patterns.append(
+                    path(
+                        f"{name}s/<int:pk>/delete/",
+                        ObjectDeleteView.as_view(viewset=cls),
+                        name=f"{name}_delete",
+                    )
+                )
+        return patterns
+
+
+def _template(viewset, action: str) -> list[str]:
+    custom = viewset.templates.get(action)
+    app, name = viewset.app_label(), viewset.model_name()
+    return [
+        t for t in (custom, f"{app}/{name}_{action}.html", f"generic/object_{action}.html") if t
+    ]
+
+
+def _base_context(viewset, request) -> dict:
+    meta = viewset.model._meta
+    return {
+        "viewset": viewset,
+        "verbose_name": meta.verbose_name,
+        "verbose_name_plural": meta.verbose_name_plural,
+        "list_url": reverse(viewset.url_name("list")),
+    }
+
+
+class ObjectListView(View):
+    viewset: type[ObjectViewSet] = None
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        vs = self.viewset
+        qs = vs.get_queryset(request)
+        filterset = None
+        if vs.filterset is not None:
+            filterset = vs.filterset(request.GET or None, queryset=qs, request=request)
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        fmt = request.GET.get("export")
+        table = vs.table(qs, request=request)
+        if fmt in ("xlsx", "csv"):
+            security_log.info("export %s by %s: %s", vs.model_name(), request.user, fmt)
+            return export_response(
+                table_rows(table), fmt=fmt, basename=str(vs.model._meta.verbose_name_plural)
+            )
+        try:
+            per_page = max(1, min(int(request.GET.get("per_page", vs.per_page)), MAX_PER_PAGE))
+        except ValueError:
+            per_page = vs.per_page
+        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        ctx = _base_context(vs, request)
+        query = request.GET.copy()
+        query.pop("page", None)
+        ctx.update(
+            table=table,
+            filterset=filterset,
+            filter_form=filterset.form if filterset is not None else None,
+            can_add=vs.form is not None and can_create(request.user, vs.model),
+            add_url=reverse(vs.url_name("add")) if vs.form is not None else None,
+            import_url=(
+                reverse("imports:start", args=[vs.importer])
+                if vs.importer and can_create(request.user, vs.model)
+                else None
+            ),
+            export_query=query.urlencode(),
+            filtered=bool(
+                filterset
+                and filterset.is_bound
+                and any(v for k, v in request.GET.items() if k not in ("page", "sort", "per_page"))
+            ),
+        )
+        return render(request, _template(vs, "list"), ctx)
+
+
+def _field_rows(viewset, obj) -> list[tuple[str, Any, str | None]]:
+    names = viewset.detail_fields
+    fields = [f for f in obj._meta.get_fields() if getattr(f, "concrete", False)]
+    if names is None:
+        names = tuple(f.name for f in fields if f.editable and not f.primary_key)
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        url = None
+        if field.choices:
+            value = getattr(obj, f"get_{name}_display")()
+        elif isinstance(field, models.ForeignKey) and value is not None:
+            url = value.get_absolute_url() if hasattr(value, "get_absolute_url") else None
+        elif isinstance(field, models.BooleanField):
+            value = _("是") if value else _("否")
+        rows.append((field.verbose_name, value, url))
+    return rows
+
+
+def history_rows(obj, limit: int = 50) -> list[dict]:
+    """Change history with the fields each version changed (simple-history)."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return []
+    records = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    out = []
+    for i, rec in enumerate(records[:limit]):
+        changes = []
+        prev = records[i + 1] if i + 1 < len(records) else None
+        if prev is not None and rec.history_type == "~":
+            delta = rec.diff_against(prev)
+            changes = [
+                (obj._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes
+            ]
+        out.append(
+            {
+                "date": rec.history_date,
+                "user": rec.history_user,
+                "type": {"+": _("创建"), "~": _("修改"), "-": _("删除")}[rec.history_type],
+                "reason": rec.history_change_reason,
+                "changes": changes,
+            }
+        )
+    return out
+
+
+class ObjectDetailView(View):
+    viewset: type[ObjectViewSet] = None
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        vs = self.viewset
+        obj = get_object_or_404(vs.get_queryset(request), pk=pk)
+        editable = (
+            vs.form is not None
+            and vs.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        )
+        ctx = _base_context(vs, request)
+        ctx.update(
+            object=obj,
+            field_rows=_field_rows(vs, obj),
+            history=history_rows(obj),
+            lineage=vs.lineage(obj),
+            can_change=editable,
+            edit_url=reverse(vs.url_name("edit"), args=[obj.pk]) if editable else None,
+            delete_url=(
+                reverse(vs.url_name("delete"), args=[obj.pk])
+                if editable and vs.allow_delete
+                else None
+            ),
+        )
+        return render(request, _template(vs, "detail"), ctx)
+
+
+def _editable_object(vs, request, pk):
+    obj = vs.model.objects.editable_by(request.user).filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    if vs.get_queryset(request).filter(pk=pk).exists():
+        security_log.warning("refused change of %s #%s by %s", vs.model_name(), pk, request.user)
+        raise PermissionDenied(_("您无权修改该记录"))
+    raise Http404
+
+
+class ObjectEditView(View):
+    viewset: type[ObjectViewSet] = None
+
+    def _form(self, request, obj, data=None, files=None):
+        return self.viewset.form(data, files, instance=obj, user=request.user)
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        vs = self.viewset
+        obj = _editable_object(vs, request, pk) if pk else None
+        if obj is None and not can_create(request.user, vs.model):
+            raise PermissionDenied(_("您无权新增该类记录"))
+        initial = {k: v for k, v in request.GET.items()} if obj is None else None
+        form = vs.form(instance=obj, user=request.user, initial=initial)
+        return self._render(request, form, obj)
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        vs = self.viewset
+        obj = _editable_object(vs, request, pk) if pk else None
+        if obj is None and not can_create(request.user, vs.model):
+            raise PermissionDenied(_("您无权新增该类记录"))
+        form = self._form(request, obj, request.POST, request.FILES)
+        if form.is_valid():
+            unit = vs.creation_unit(form)
+            if unit is not None and not can_create(request.user, vs.model, unit):
+                security_log.warning(
+                    "refused %s at unit %s for %s", vs.model_name(), unit, request.user
+                )
+                form.add_error(None, _("您无权为单位“%(unit)s”填报该记录") % {"unit": unit})
+            else:
+                from django.core.exceptions import ValidationError
+
+                try:
+                    with transaction.atomic():
+                        saved = vs.save(form, request)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
+                    return redirect(reverse(vs.url_name("detail"), args=[saved.pk]))
+        return self._render(request, form, obj, status=400)
+
+    def _render(self, request, form, obj, status=200):
+        ctx = _base_context(self.viewset, request)
+        ctx.update(form=form, object=obj)
+        return render(request, _template(self.viewset, "edit"), ctx, status=status)
+
+
+class ObjectDeleteView(View):
+    viewset: type[ObjectViewSet] = None
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = _editable_object(self.viewset, request, pk)
+        ctx = _base_context(self.viewset, request)
+        ctx["object"] = obj
+        return render(request, _template(self.viewset, "delete"), ctx)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        vs = self.viewset
+        obj = _editable_object(vs, request, pk)
+        try:
+            with transaction.atomic():
+                vs.delete(obj, request)
+        except ProtectedError:
+            messages.error(request, _("“%(obj)s”仍被其他记录引用，不能删除") % {"obj": obj})
+            return redirect(reverse(vs.url_name("detail"), args=[obj.pk]))
+        messages.success(request, _("已删除：%(obj)s") % {"obj": obj})
+        return redirect(reverse(vs.url_name("list")))

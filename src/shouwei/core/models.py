@@ -1,0 +1,212 @@
+"""Units, peer groups, role assignments and API tokens: what every other app hangs its data on."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import Role, UnitKind
+from .permissions import ScopedQuerySet, ScopeRule
+
+code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,62}$", _("代码只能包含小写字母、数字和连字符，且以字母或数字开头")
+)
+
+
+class Unit(models.Model):
+    """A unit data belongs to: province, city, district, zone, department, street…
+
+    `path` is the materialised chain of codes (`/hn/hy/hy-gxq/`) so that "this unit and
+    everything below it" is one indexed prefix match, whatever the depth.
+    """
+
+    code = models.CharField(
+        _("代码"),
+        max_length=63,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("唯一代码，如 hy-gxq；导入文件用它指代单位"),
+    )
+    name = models.CharField(_("名称"), max_length=100, help_text=_("全称，如 衡阳高新区"))
+    short_name = models.CharField(
+        _("简称"), max_length=50, blank=True, help_text=_("图表和排名表里显示的短名称")
+    )
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=UnitKind.choices, help_text=_("单位的层级或性质")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("留空表示顶级单位"),
+    )
+    path = models.CharField(_("路径"), max_length=500, editable=False, db_index=True)
+    sort_order = models.IntegerField(_("排序"), default=0, help_text=_("同级单位中的显示顺序"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("",), public=True, edit_roles=())
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:unit_detail", args=[self.pk])
+
+    def compute_path(self) -> str:
+        return f"{self.parent.path if self.parent else '/'}{self.code}/"
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("上级单位不能是自身或其下级单位")})
+                node = node.parent
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Moving a unit moves its subtree: rewrite the descendants' path prefixes.
+            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path) :]
+                Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    def ancestor_codes(self) -> list[str]:
+        return [c for c in self.path.strip("/").split("/") if c][:-1]
+
+
+class PeerGroup(models.Model):
+    """Units compared with each other in a year: 五区两园, B类单位, a province's high-tech zones."""
+
+    code = models.CharField(
+        _("代码"),
+        max_length=63,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("唯一代码，如 hy-5d2p"),
+    )
+    name = models.CharField(_("名称"), max_length=100, help_text=_("如 五区两园"))
+    description = models.TextField(_("说明"), blank=True, help_text=_("比较口径、来源文件等"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=(), public=True, edit_roles=())
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("比较组")
+        verbose_name_plural = _("比较组")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:peergroup_detail", args=[self.pk])
+
+    def units_in(self, year: int):
+        return Unit.objects.filter(peer_memberships__group=self, peer_memberships__year=year)
+
+
+class PeerGroupMembership(models.Model):
+    group = models.ForeignKey(
+        PeerGroup, verbose_name=_("比较组"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="peer_memberships"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), help_text=_("成员关系按年度设定"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "year", "unit__sort_order", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "unit", "year"], name="uniq_group_unit_year")
+        ]
+        verbose_name = _("比较组成员")
+        verbose_name_plural = _("比较组成员")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.year} {self.unit}"
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role at a unit, and so over everything below that unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="uniq_user_unit_role")
+        ]
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("名称"), max_length=100, help_text=_("用途说明，如 统计局对接"))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        return token, key

@@ -1,0 +1,56 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from . import formatting
+from .models import PeerGroup, Unit
+
+
+class MeasureColumn(tables.Column):
+    """A number shown through the one formatter, in the row's indicator measure when known."""
+
+    def __init__(
+        self,
+        *args,
+        decimals: int | None = None,
+        measure_from: str | None = None,
+        growth: bool = False,
+        **kwargs,
+    ):
+        kwargs.setdefault(
+            "attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}}
+        )
+        super().__init__(*args, **kwargs)
+        self.decimals, self.measure_from, self.growth = decimals, measure_from, growth
+
+    def render(self, value, record):
+        if self.growth:
+            return formatting.format_growth(value)
+        measure, decimals = "", self.decimals if self.decimals is not None else 2
+        if self.measure_from:
+            ind = getattr(record, self.measure_from)
+            measure, decimals = ind.measure, ind.decimals
+        return formatting.format_measure(value, measure, decimals)
+
+    def value(self, value, record):
+        return "" if value is None else float(value)
+
+
+class UnitTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    parent = tables.Column(linkify=True)
+
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "short_name", "kind", "parent")
+        empty_text = _("没有符合条件的单位")
+
+
+class PeerGroupTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = PeerGroup
+        fields = ("code", "name", "description")
+        empty_text = _("没有比较组")

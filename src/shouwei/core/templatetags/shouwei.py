@@ -1,0 +1,67 @@
+"""Template filters over ``core.formatting`` (loaded as a builtin in every template)."""
+
+from django import template
+from django.utils.html import format_html
+
+from .. import formatting
+
+register = template.Library()
+
+
+@register.filter
+def measure(value, arg=""):
+    """``{{ obs.value|measure:indicator }}`` or ``{{ amount|measure:"亿元" }}``."""
+    if hasattr(arg, "measure"):
+        return formatting.format_measure(value, arg.measure, arg.decimals)
+    return formatting.format_measure(value, str(arg))
+
+
+@register.filter
+def number(value, decimals=2):
+    return formatting.format_number(value, int(decimals))
+
+
+@register.filter
+def growth(value, decimals=1):
+    return formatting.format_growth(value, int(decimals))
+
+
+@register.filter
+def rank(value, of=None):
+    return formatting.format_rank(value, of)
+
+
+@register.filter
+def percent(value, decimals=1):
+    return formatting.format_percent(value, int(decimals))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def light_badge(light):
+    """A red/yellow/green badge for a target light (``indicators.lights.Light``)."""
+    if light is None:
+        return ""
+    return format_html(
+        '<span class="badge bg-{}-lt light light-{}" title="{}">{}</span>',
+        light.css,
+        light.colour,
+        light.reason,
+        light.label,
+    )
+
+
+@register.filter
+def add_class(bound_field, css):
+    """Render a form field with a CSS class added (no inline styles: CSP forbids them)."""
+    attrs = dict(bound_field.field.widget.attrs)
+    attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+    if bound_field.errors:
+        attrs["class"] += " is-invalid"
+    if bound_field.help_text:
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
+    return bound_field.as_widget(attrs=attrs)

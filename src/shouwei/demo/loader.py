@@ -1,0 +1,223 @@
+"""Load the Hengyang 2022 demo (from shared/seed/FACTS.md, kept here as data/hengyang.toml).
+
+Idempotent: every record is keyed on its code (units, groups, indicators), on
+unit × indicator × period (observations) or on unit × year × name (targets); running the loader
+twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
+from shouwei.core.periods import Period, period_range
+from shouwei.indicators.choices import ObservationStatus
+from shouwei.indicators.models import Indicator, Observation, Target
+
+DATA_DIR = Path(__file__).parent / "data"
+SYNTHETIC_SOURCE = "模拟数据（演示用，非公布数据）"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, created: bool) -> None:
+        self.created[what] = self.created.get(what, 0) + int(created)
+
+
+def read_data(name: str = "hengyang") -> dict:
+    with open(DATA_DIR / f"{name}.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+@transaction.atomic
+def load_hengyang(*, synthetic: bool = True) -> LoadReport:
+    data = read_data()
+    report = LoadReport()
+    units: dict[str, Unit] = {}
+    for row in data["units"]:
+        parent = units.get(row.get("parent")) if row.get("parent") else None
+        unit, created = Unit.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "short_name": row.get("short_name", ""),
+                "kind": row["kind"],
+                "parent": parent,
+                "sort_order": row.get("sort_order", 0),
+            },
+        )
+        units[unit.code] = unit
+        report.add("units", created)
+
+    groups: dict[str, PeerGroup] = {}
+    for row in data["groups"]:
+        group, created = PeerGroup.objects.update_or_create(
+            code=row["code"],
+            defaults={"name": row["name"], "description": row.get("description", "")},
+        )
+        groups[group.code] = group
+        report.add("groups", created)
+        for year, codes in row["members"].items():
+            for code in codes:
+                _m, created = PeerGroupMembership.objects.get_or_create(
+                    group=group, unit=units[code], year=int(year)
+                )
+                report.add("memberships", created)
+
+    indicators: dict[str, Indicator] = {}
+    for row in data["indicators"]:
+        ind, created = Indicator.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "short_name": row.get("short_name", ""),
+                "measure": row.get("measure", ""),
+                "kind": row.get("kind", "level"),
+                "direction": row.get("direction", "higher"),
+                "decimals": row.get("decimals", 2),
+                "category": row["category"],
+                "owner_unit": units.get(row.get("owner")),
+                "cumulative": row.get("cumulative", True),
+                "sort_order": row.get("sort_order", 0),
+            },
+        )
+        indicators[ind.code] = ind
+        report.add("indicators", created)
+
+    zone = units["hy-gxq"]
+    for row in data["observations"]:
+        ind = indicators[row["indicator"]]
+        unit = units[row.get("unit", "hy-gxq")]
+        _o, created = Observation.objects.update_or_create(
+            unit=unit,
+            indicator=ind,
+            period=Period.parse(row["period"]).code,
+            defaults={
+                "value": _dec(row.get("value")),
+                "growth": _dec(row.get("growth")),
+                "published_rank": row.get("published_rank"),
+                "rank_group": groups.get(row.get("rank_group")),
+                "rank_basis": row.get("rank_basis", ""),
+                "reporting_unit": ind.owner_unit,
+                "source": data["source"],
+                "note": row.get("note", ""),
+                "status": ObservationStatus.APPROVED,
+                "synthetic": False,
+            },
+        )
+        report.add("observations", created)
+
+    for row in data["targets"]:
+        unit = units[row.get("unit", zone.code)]
+        _t, created = Target.objects.update_or_create(
+            unit=unit,
+            year=row.get("year", 2022),
+            name=row["name"],
+            defaults={
+                "label": row.get("label", ""),
+                "indicator": indicators.get(row.get("indicator")),
+                "kind": row["kind"],
+                "target_value": _dec(row.get("target_value")),
+                "floor_value": _dec(row.get("floor_value")),
+                "floor_rank": row.get("floor_rank"),
+                "stretch_rank": row.get("stretch_rank"),
+                "rank_group": groups.get(row.get("rank_group")),
+                "responsible_unit": indicators[row["indicator"]].owner_unit
+                if row.get("indicator")
+                else None,
+                "description": row.get("description", ""),
+            },
+        )
+        report.add("targets", created)
+
+    if synthetic:
+        load_synthetic_peers(groups["hy-5d2p"], indicators, report)
+    return report
+
+
+SYNTHETIC_INDICATORS = ("gdp", "industrial_va", "service_revenue", "retail_sales")
+
+
+def load_synthetic_peers(
+    group: PeerGroup, indicators: dict[str, Indicator], report: LoadReport
+) -> None:
+    """Monthly year-to-date growth for the 五区两园 from 2021-01 to 2022-06, labelled 模拟数据.
+
+    The article publishes only the zone's own figures and ranks. The peers' 2022-06 figures are
+    drawn so that the ranks computed from them agree with the published ranks; the zone's own
+    2022 H1 figure is the published one (no synthetic figure is written over it).
+    """
+    members = list(
+        Unit.objects.filter(peer_memberships__group=group, peer_memberships__year=2022).order_by(
+            "sort_order"
+        )
+    )
+    zone = next(u for u in members if u.code == "hy-gxq")
+    peers = [u for u in members if u.pk != zone.pk]
+    months = period_range("2021-01", "2022-06")
+    existing = set(
+        Observation.objects.filter(
+            indicator__code__in=SYNTHETIC_INDICATORS,
+            unit__in=members,
+            synthetic=True,
+        ).values_list("unit_id", "indicator_id", "period")
+    )
+    published = {
+        o.indicator.code: o
+        for o in Observation.objects.filter(
+            unit=zone,
+            indicator__code__in=SYNTHETIC_INDICATORS,
+            period="2022H1",
+        ).select_related("indicator")
+    }
+    rows = []
+    for code in SYNTHETIC_INDICATORS:
+        ind = indicators[code]
+        rng = random.Random(f"shouwei-demo-{code}")
+        real = published[code]
+        g, r = float(real.growth), real.published_rank
+        final: dict[int, float] = {zone.pk: g}
+        shuffled = peers[:]
+        rng.shuffle(shuffled)
+        for i, peer in enumerate(shuffled):
+            final[peer.pk] = g + rng.uniform(0.4, 3.0) if i < r - 1 else g - rng.uniform(0.4, 5.0)
+        for unit in members:
+            level = final[unit.pk] + rng.uniform(-2.5, 2.5)
+            for p in months:
+                if unit.pk == zone.pk and p.code == "2022-06":
+                    continue
+                if p.code == "2022-06":
+                    value = final[unit.pk]
+                else:
+                    value = level + rng.uniform(-1.5, 1.5)
+                    level = 0.8 * level + 0.2 * final[unit.pk]
+                if (unit.pk, ind.pk, p.code) in existing:
+                    continue
+                rows.append(
+                    Observation(
+                        unit=unit,
+                        indicator=ind,
+                        period=p.code,
+                        period_kind="month",
+                        period_end=p.end,
+                        growth=Decimal(f"{value:.1f}"),
+                        reporting_unit=ind.owner_unit if unit.pk == zone.pk else None,
+                        source=SYNTHETIC_SOURCE,
+                        synthetic=True,
+                        status=ObservationStatus.APPROVED,
+                    )
+                )
+    Observation.objects.bulk_create(rows, batch_size=500)
+    report.created["synthetic observations"] = len(rows)

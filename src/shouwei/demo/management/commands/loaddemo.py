@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+from shouwei.demo.loader import load_hengyang
+
+
+class Command(BaseCommand):
+    help = "加载演示数据（衡阳高新区 2022 年上半年）；可重复运行，不会重复创建。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["hengyang", "city", "province"],
+            default="hengyang",
+            help="hengyang: 文章数据；city/province: 另加合成的大规模数据",
+        )
+        parser.add_argument(
+            "--no-synthetic", action="store_true", help="不加载五区两园的模拟对比数据"
+        )
+
+    def handle(self, *args, scale, no_synthetic, **options):
+        report = load_hengyang(synthetic=not no_synthetic)
+        for what, n in report.created.items():
+            self.stdout.write(f"  {what}: +{n}")
+        if scale != "hengyang":
+            from shouwei.demo.synthetic import generate
+
+            stats = generate(scale=scale, progress=self.stdout.write)
+            self.stdout.write(f"  synthetic {scale}: {stats}")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪"))

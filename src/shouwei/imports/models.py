@@ -1,0 +1,88 @@
+"""Import history: the original file, who, when, counts, errors; a batch can be rolled back."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shouwei.core.choices import Role
+from shouwei.core.models import Unit
+from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("待校验")
+    VALIDATING = "validating", _("校验中")
+    INVALID = "invalid", _("校验未通过")
+    VALID = "valid", _("校验通过，待确认")
+    COMMITTING = "committing", _("写入中")
+    COMMITTED = "committed", _("已导入")
+    FAILED = "failed", _("导入失败")
+    ROLLED_BACK = "rolled_back", _("已撤销")
+
+
+class ImportBatch(models.Model):
+    importer = models.CharField(_("导入类型"), max_length=50)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("导入单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
+    file = models.FileField(_("原始文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    dry_run = models.BooleanField(_("仅校验"), default=True)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    preview = models.JSONField(_("预览"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(
+        unit_fields=("unit",), edit_roles=(Role.STAFF, Role.STATISTICIAN, Role.SUPERVISOR)
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:batch_detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))

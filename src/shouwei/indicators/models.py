@@ -1,0 +1,390 @@
+"""Indicator catalogue, observations (with approval) and targets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shouwei.core.choices import Role
+from shouwei.core.models import PeerGroup, Unit, code_validator
+from shouwei.core.periods import Period, PeriodError
+from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+
+from .choices import (
+    Category,
+    Direction,
+    IndicatorKind,
+    ObservationStatus,
+    RankBasis,
+    TargetKind,
+)
+
+
+def validate_period(value: str) -> None:
+    try:
+        Period.parse(value)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Indicator(models.Model):
+    """One statistic the zone tracks: GDP growth, 科技型中小企业入库 count, 失业率…"""
+
+    code = models.CharField(
+        _("代码"),
+        max_length=63,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("唯一代码，如 gdp；导入文件用它指代指标"),
+    )
+    name = models.CharField(_("名称"), max_length=100, help_text=_("如 地区生产总值"))
+    short_name = models.CharField(
+        _("简称"), max_length=30, blank=True, help_text=_("卡片和图表中显示的短名称")
+    )
+    measure = models.CharField(
+        _("计量单位"), max_length=20, blank=True, help_text=_("亿元、万元、%、家、人次、栋…")
+    )
+    kind = models.CharField(
+        _("类型"),
+        max_length=20,
+        choices=IndicatorKind.choices,
+        default=IndicatorKind.LEVEL,
+        help_text=_("总量、增速、比率、计数或仅有排名的考核项"),
+    )
+    direction = models.CharField(
+        _("方向"),
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
+        help_text=_("失业率等指标越低越好，排名时会反向"),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("小数位"), default=2, help_text=_("显示时保留的小数位数")
+    )
+    category = models.CharField(
+        _("类别"), max_length=20, choices=Category.choices, help_text=_("驾驶舱按类别分组")
+    )
+    owner_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_indicators",
+        help_text=_("负责填报该指标的部门"),
+    )
+    cumulative = models.BooleanField(
+        _("累计值"),
+        default=True,
+        help_text=_("勾选表示月度数值为年初至今累计（1—N月）；不勾选表示当期数或时点数"),
+    )
+    description = models.TextField(_("说明"), blank=True, help_text=_("口径、来源、计算方法"))
+    sort_order = models.IntegerField(_("排序"), default=0, help_text=_("同类别内的显示顺序"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=(), public=True, edit_roles=())
+
+    class Meta:
+        ordering = ["category", "sort_order", "code"]
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == Direction.LOWER
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator_detail", args=[self.pk])
+
+
+class ObservationQuerySet(ScopedQuerySet):
+    def approved(self):
+        return self.filter(status=ObservationStatus.APPROVED)
+
+
+class Observation(models.Model):
+    """A unit's figure for an indicator in a period: value and/or YoY growth, maybe a rank."""
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="observations",
+        help_text=_("数据所属的单位"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="observations"
+    )
+    period = models.CharField(
+        _("期间"),
+        max_length=10,
+        validators=[validate_period],
+        help_text=_("2022-06（月）、2022Q2（季）、2022H1（半年）、2022（年）"),
+    )
+    period_kind = models.CharField(max_length=10, editable=False)
+    period_end = models.DateField(editable=False, db_index=True)
+    value = models.DecimalField(
+        _("数值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("按指标的计量单位填写"),
+    )
+    growth = models.DecimalField(
+        _("同比增长(%)"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("同比增速，百分数，如 6.9"),
+    )
+    published_rank = models.PositiveIntegerField(
+        _("公布排名"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("上级公布的名次（文件或通报中的第N名）"),
+    )
+    rank_group = models.ForeignKey(
+        PeerGroup,
+        verbose_name=_("排名比较组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        help_text=_("公布排名所在的比较组，如 五区两园"),
+    )
+    rank_basis = models.CharField(
+        _("排名依据"),
+        max_length=10,
+        choices=RankBasis.choices,
+        blank=True,
+        help_text=_("按总量还是按增速排名"),
+    )
+    reporting_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("填报单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_observations",
+        help_text=_("负责填报的部门；默认为指标的责任部门"),
+    )
+    source = models.CharField(
+        _("来源"), max_length=300, blank=True, help_text=_("文件名、页码或通报名称")
+    )
+    synthetic = models.BooleanField(
+        _("模拟数据"), default=False, help_text=_("演示用的模拟数据，不是公布数据")
+    )
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObservationStatus.choices, default=ObservationStatus.DRAFT
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True, help_text=_("口径说明或更正原因"))
+
+    history = HistoricalRecords()
+    objects = ObservationQuerySet.as_manager()
+    scope = ScopeRule(
+        unit_fields=("unit", "reporting_unit"),
+        # Approved statistics are published figures; drafts stay within the units concerned.
+        public=Q(status=ObservationStatus.APPROVED),
+        edit_roles=(Role.STAFF, Role.STATISTICIAN),
+        editable=~Q(status=ObservationStatus.APPROVED),
+    )
+
+    class Meta:
+        ordering = ["-period_end", "unit__path", "indicator__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "indicator", "period"],
+                name="uniq_observation_unit_indicator_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False)
+                | Q(growth__isnull=False)
+                | Q(published_rank__isnull=False),
+                name="observation_has_a_figure",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "period_end", "unit"])]
+        verbose_name = _("观测值")
+        verbose_name_plural = _("观测值")
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name} · {self.indicator.display_name} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:observation_detail", args=[self.pk])
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+    def clean(self) -> None:
+        if self.value is None and self.growth is None and self.published_rank is None:
+            raise ValidationError(_("数值、同比增长和公布排名至少填写一项"))
+        if self.published_rank is not None and not self.rank_basis:
+            raise ValidationError({"rank_basis": _("填写公布排名时须说明按总量还是按增速排名")})
+
+    def save(self, *args, **kwargs):
+        p = Period.parse(self.period)
+        self.period, self.period_kind, self.period_end = p.code, p.kind.value, p.end
+        super().save(*args, **kwargs)
+
+    def lineage(self) -> list[dict]:
+        rows = [
+            {"label": _("来源"), "value": self.source or _("手工填报")},
+            {"label": _("填报人"), "value": self.entered_by or "—"},
+            {"label": _("审核人"), "value": self.approved_by or _("未审核")},
+        ]
+        if self.import_batch_id:
+            rows.append(
+                {
+                    "label": _("导入批次"),
+                    "value": self.import_batch,
+                    "url": self.import_batch.get_absolute_url(),
+                }
+            )
+        if self.synthetic:
+            rows.append({"label": _("性质"), "value": _("模拟数据（非公布数据）")})
+        return rows
+
+
+class Target(models.Model):
+    """A unit's goal for a year: a value, a growth or a rank with floor and stretch.
+
+    保二争一 = rank floor 2 (must hold), stretch 1 (strive for); 前70 = floor 70.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(
+        _("目标名称"), max_length=100, help_text=_("如 全市年度综合考核（五区两园）")
+    )
+    label = models.CharField(
+        _("目标表述"), max_length=50, blank=True, help_text=_("文件原话，如 保二争一、前70")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("指标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text=_("考核的指标；综合排名目标可对应考核类指标"),
+    )
+    kind = models.CharField(_("目标类型"), max_length=10, choices=TargetKind.choices)
+    target_value = models.DecimalField(
+        _("目标值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("总量目标填全年目标值；增速目标填目标增速(%)"),
+    )
+    floor_value = models.DecimalField(
+        _("保底值"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("低于此值即为红灯；留空则以目标值为底线"),
+    )
+    floor_rank = models.PositiveIntegerField(
+        _("保底名次"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("保二争一的“二”、前70 的 70"),
+    )
+    stretch_rank = models.PositiveIntegerField(
+        _("争取名次"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("保二争一的“一”"),
+    )
+    rank_group = models.ForeignKey(
+        PeerGroup,
+        verbose_name=_("比较组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text=_("排名目标在哪个比较组内"),
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_targets",
+    )
+    description = models.TextField(_("说明"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("unit",), read_ancestors=True, edit_roles=(Role.SUPERVISOR,))
+
+    class Meta:
+        ordering = ["-year", "unit__path", "name"]
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}" + (f"（{self.label}）" if self.label else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:target_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.kind == TargetKind.RANK:
+            if self.floor_rank is None:
+                raise ValidationError({"floor_rank": _("排名目标须填写保底名次")})
+            if self.stretch_rank is not None and self.stretch_rank > self.floor_rank:
+                raise ValidationError({"stretch_rank": _("争取名次不能比保底名次更靠后")})
+        elif self.target_value is None:
+            raise ValidationError({"target_value": _("总量或增速目标须填写目标值")})

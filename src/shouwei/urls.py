@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from shouwei.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("core/", include("shouwei.core.urls")),
+    path("indicators/", include("shouwei.indicators.urls")),
+    path("imports/", include("shouwei.imports.urls")),
+    path("api/", include("shouwei.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "shouwei.core.views.permission_denied"
+handler404 = "shouwei.core.views.page_not_found"
+handler500 = "shouwei.core.views.server_error"

@@ -1,0 +1,61 @@
+"""Shared fixtures: the demo data, logged-in clients per role, and the browser switch."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import UserFactory  # noqa: F401  (re-exported for tests)
+
+REQUIRE_BROWSER = os.environ.get("SHOUWEI_REQUIRE_BROWSER") == "1"
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("SHOUWEI_CHROMIUM")
+    if explicit and os.path.exists(explicit):
+        return explicit
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [i for i in items if "browser" in i.keywords]
+    if not browser_items or chromium_path():
+        return
+    if REQUIRE_BROWSER:
+        # CI installs chromium and sets SHOUWEI_REQUIRE_BROWSER=1: a missing browser is a failure.
+        raise pytest.UsageError(
+            "SHOUWEI_REQUIRE_BROWSER=1 but no chromium found (apt-get install chromium)"
+        )
+    skip = pytest.mark.skip(
+        reason="no chromium on this machine: browser tests skipped "
+        "(apt-get install chromium; CI requires them)"
+    )
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+@pytest.fixture
+def demo(db):
+    """The Hengyang demo with its accounts; returns {username: user}."""
+    from django.contrib.auth import get_user_model
+
+    from shouwei.demo.accounts import create_demo_accounts
+    from shouwei.demo.loader import load_hengyang
+
+    load_hengyang()
+    create_demo_accounts()
+    return {u.username: u for u in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def client_for(client, demo):
+    """``client_for("leader")`` → a test client logged in as that demo account."""
+
+    def make(username: str):
+        from django.test import Client
+
+        c = Client()
+        c.force_login(demo[username])
+        return c
+
+    return make

@@ -1,0 +1,97 @@
+"""factory_boy factories for every model tests need; apps add theirs here."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from shouwei.core.choices import Role, UnitKind
+from shouwei.core.models import PeerGroup, PeerGroupMembership, RoleAssignment, Unit
+from shouwei.indicators.choices import Category, ObservationStatus
+from shouwei.indicators.models import Indicator, Observation, Target
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-123")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name = factory.Sequence(lambda n: f"单位{n}")
+    kind = UnitKind.ZONE
+    parent = None
+
+
+class PeerGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeerGroup
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"比较组{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeerGroupMembership
+
+    group = factory.SubFactory(PeerGroupFactory)
+    unit = factory.SubFactory(UnitFactory)
+    year = 2022
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = Role.STAFF
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ind-{n}")
+    name = factory.Sequence(lambda n: f"指标{n}")
+    measure = "亿元"
+    category = Category.ECONOMY
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    unit = factory.SubFactory(UnitFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = "2022-06"
+    value = Decimal("10")
+    status = ObservationStatus.APPROVED
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    unit = factory.SubFactory(UnitFactory)
+    year = 2022
+    name = factory.Sequence(lambda n: f"目标{n}")
+    kind = "rank"
+    floor_rank = 2
+
+
+def user_with_role(role: str, unit: Unit, **kwargs):
+    user = UserFactory(**kwargs)
+    RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    return user

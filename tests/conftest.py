@@ -34,16 +34,36 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+def _load_demo():
+    from django.test import override_settings
+
+    from shouwei.demo.accounts import create_demo_accounts
+    from shouwei.demo.loader import load_hengyang
+
+    # MD5 here only to keep the set-up fast; the demo command itself hashes with argon2.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        load_hengyang()
+        create_demo_accounts()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Hengyang demo once into the test database; each test runs in a transaction that
+    is rolled back, so every test starts from the same demo."""
+    with django_db_blocker.unblock():
+        _load_demo()
+
+
 @pytest.fixture
 def demo(db):
     """The Hengyang demo with its accounts; returns {username: user}."""
     from django.contrib.auth import get_user_model
 
-    from shouwei.demo.accounts import create_demo_accounts
-    from shouwei.demo.loader import load_hengyang
+    from shouwei.core.models import Unit
 
-    load_hengyang()
-    create_demo_accounts()
+    # A transactional test (live_server) empties the tables when it ends: load again then.
+    if not Unit.objects.filter(code="hy-gxq").exists():
+        _load_demo()
     return {u.username: u for u in get_user_model().objects.all()}
 
 

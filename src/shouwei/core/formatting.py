@@ -16,11 +16,14 @@ def to_decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+        d = value
+    else:
+        try:
+            d = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            return None
+    # NaN and infinity are no figure (and would make quantize raise).
+    return d if d.is_finite() else None
 
 
 def round_half_up(value, decimals: int) -> Decimal | None:
@@ -28,7 +31,9 @@ def round_half_up(value, decimals: int) -> Decimal | None:
     if d is None:
         return None
     quantum = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-    return d.quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = d.quantize(quantum, rounding=ROUND_HALF_UP)
+    # -0.04 rounds to -0.0; a bulletin prints 0.0, never a negative zero.
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def format_number(value, decimals: int = 2, *, grouping: bool = True) -> str:

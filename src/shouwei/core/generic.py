@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,7 +57,15 @@ class ScopedModelForm(forms.ModelForm):
             qs = field.queryset
             if isinstance(qs, ScopedQuerySet) and user is not None:
                 field.queryset = qs.visible_to(user)
-            if name in unit_fields and user is not None and not user.is_superuser:
+            # With one unit field, offer only units the user may write for. With several (an
+            # observation of the zone reported by a department), any one of them in scope is
+            # enough, so the check happens on the whole record after validation.
+            if (
+                name in unit_fields
+                and len(unit_fields) == 1
+                and user is not None
+                and not user.is_superuser
+            ):
                 from .models import Unit
 
                 paths = scope_for(user).paths(rule.edit_roles)
@@ -99,12 +108,18 @@ class ObjectViewSet:
         obj.delete()
 
     @classmethod
-    def creation_unit(cls, form: forms.ModelForm):
-        rule = cls.model.scope
-        for f in rule.unit_fields:
-            if f and f in form.cleaned_data:
-                return form.cleaned_data[f]
-        return None
+    def record_units(cls, form: forms.ModelForm) -> list:
+        """The units a submitted record is placed at; the user must cover at least one."""
+        return [
+            form.cleaned_data[f]
+            for f in cls.model.scope.unit_fields
+            if f and form.cleaned_data.get(f) is not None
+        ]
+
+    @classmethod
+    def detail_context(cls, obj, request: HttpRequest) -> dict:
+        """Extra context for an app's own detail template (a chart, related lists)."""
+        return {}
 
     @classmethod
     def lineage(cls, obj) -> list[dict]:
@@ -171,6 +186,23 @@ def _base_context(viewset, request) -> dict:
     }
 
 
+def _int_param(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        return default
+
+
+def _paginate(table, request: HttpRequest, *, default: int) -> None:
+    per_page = max(1, min(_int_param(request, "per_page", default), MAX_PER_PAGE))
+    page = max(1, _int_param(request, "page", 1))
+    try:
+        table.paginate(page=page, per_page=per_page)
+    except EmptyPage:
+        # Past the last page (rows went away since the link was made): show the last one.
+        table.paginate(page=table.paginator.num_pages, per_page=per_page)
+
+
 class ObjectListView(View):
     viewset: type[ObjectViewSet] = None
 
@@ -180,19 +212,19 @@ class ObjectListView(View):
         filterset = None
         if vs.filterset is not None:
             filterset = vs.filterset(request.GET or None, queryset=qs, request=request)
-            qs = filterset.qs if filterset.is_valid() else qs.none()
+            # Unbound (no query string) is the whole list; a bound, invalid filter shows none.
+            qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else qs.none()
         fmt = request.GET.get("export")
-        table = vs.table(qs, request=request)
+        # Not vs.table(qs, request=request): that pages by the raw ?per_page= (no cap, and a
+        # negative value raises). Sorting comes from the request, paging from _paginate.
+        table = vs.table(qs)
+        RequestConfig(request, paginate=False).configure(table)
         if fmt in ("xlsx", "csv"):
             security_log.info("export %s by %s: %s", vs.model_name(), request.user, fmt)
             return export_response(
                 table_rows(table), fmt=fmt, basename=str(vs.model._meta.verbose_name_plural)
             )
-        try:
-            per_page = max(1, min(int(request.GET.get("per_page", vs.per_page)), MAX_PER_PAGE))
-        except ValueError:
-            per_page = vs.per_page
-        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        _paginate(table, request, default=vs.per_page)
         ctx = _base_context(vs, request)
         query = request.GET.copy()
         query.pop("page", None)
@@ -242,26 +274,54 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
     history = getattr(obj, "history", None)
     if history is None:
         return []
-    records = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
-    out = []
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    deltas = []
     for i, rec in enumerate(records[:limit]):
-        changes = []
         prev = records[i + 1] if i + 1 < len(records) else None
-        if prev is not None and rec.history_type == "~":
-            delta = rec.diff_against(prev)
-            changes = [
-                (obj._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes
-            ]
-        out.append(
-            {
-                "date": rec.history_date,
-                "user": rec.history_user,
-                "type": {"+": _("创建"), "~": _("修改"), "-": _("删除")}[rec.history_type],
-                "reason": rec.history_change_reason,
-                "changes": changes,
-            }
-        )
-    return out
+        changed = rec.diff_against(prev).changes if prev and rec.history_type == "~" else []
+        deltas.append((rec, [(obj._meta.get_field(c.field), c.old, c.new) for c in changed]))
+    shown = _history_values(deltas)
+    return [
+        {
+            "date": rec.history_date,
+            "user": rec.history_user,
+            "type": {"+": _("创建"), "~": _("修改"), "-": _("删除")}[rec.history_type],
+            "reason": rec.history_change_reason,
+            "changes": [(f.verbose_name, shown(f, old), shown(f, new)) for f, old, new in changes],
+        }
+        for rec, changes in deltas
+    ]
+
+
+def _history_values(deltas):
+    """A function showing a stored value as a reader knows it: the related record's name
+    (not its key), a choice's label, 是/否. Related records are fetched once per field for
+    the whole history, not once per change."""
+    keys: dict[models.ForeignKey, set] = {}
+    for _rec, changes in deltas:
+        for f, old, new in changes:
+            if isinstance(f, models.ForeignKey):
+                keys.setdefault(f, set()).update(v for v in (old, new) if v is not None)
+    names = {
+        f: {o.pk: str(o) for o in f.related_model._default_manager.filter(pk__in=pks)}
+        for f, pks in keys.items()
+    }
+
+    def shown(f, value):
+        if value is None:
+            return None
+        if f in names:
+            # A related record deleted since keeps its key in the history.
+            return names[f].get(value, f"#{value}")
+        if f.choices:
+            return dict(f.flatchoices).get(value, value)
+        if isinstance(f, models.BooleanField):
+            return _("是") if value else _("否")
+        return value
+
+    return shown
 
 
 class ObjectDetailView(View):
@@ -288,6 +348,7 @@ class ObjectDetailView(View):
                 else None
             ),
         )
+        ctx.update(vs.detail_context(obj, request))
         return render(request, _template(vs, "detail"), ctx)
 
 
@@ -323,12 +384,12 @@ class ObjectEditView(View):
             raise PermissionDenied(_("您无权新增该类记录"))
         form = self._form(request, obj, request.POST, request.FILES)
         if form.is_valid():
-            unit = vs.creation_unit(form)
-            if unit is not None and not can_create(request.user, vs.model, unit):
+            units = vs.record_units(form)
+            if units and not any(can_create(request.user, vs.model, u) for u in units):
                 security_log.warning(
-                    "refused %s at unit %s for %s", vs.model_name(), unit, request.user
+                    "refused %s at units %s for %s", vs.model_name(), units, request.user
                 )
-                form.add_error(None, _("您无权为单位“%(unit)s”填报该记录") % {"unit": unit})
+                form.add_error(None, _("您无权为单位“%(unit)s”填报该记录") % {"unit": units[0]})
             else:
                 from django.core.exceptions import ValidationError
 

@@ -3,6 +3,8 @@ from django.contrib.auth.views import redirect_to_login
 # Paths reachable without logging in: the login page itself, static files, the API (which
 # authenticates with its own tokens) and the health check.
 PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/api/", "/healthz", "/i18n/")
+# Exact public paths (a prefix "/" would match everything); none yet on the platform.
+PUBLIC_PATHS: tuple[str, ...] = ()
 
 
 class LoginRequiredMiddleware:
@@ -12,6 +14,10 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        if (
+            not request.user.is_authenticated
+            and request.path not in PUBLIC_PATHS
+            and not request.path.startswith(PUBLIC_PREFIXES)
+        ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)

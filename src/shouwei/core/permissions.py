@@ -51,10 +51,14 @@ class UserScope:
     def roles(self) -> frozenset[str]:
         return frozenset(a[0] for a in self.assignments)
 
-    def paths(self, roles: Iterable[str] | None = None) -> list[str]:
+    @staticmethod
+    def _wanted(roles: Iterable[str] | None) -> frozenset[str]:
         # An enterprise contact holds a role at the zone only to file its own requests: it
         # reads nothing of the zone's unless a rule names the role explicitly.
-        wanted = READ_ROLES if roles is None else set(roles) | {Role.ADMIN}
+        return READ_ROLES if roles is None else frozenset(roles) | {Role.ADMIN}
+
+    def paths(self, roles: Iterable[str] | None = None) -> list[str]:
+        wanted = self._wanted(roles)
         paths = sorted({p for r, p, _c, _pk in self.assignments if r in wanted})
         # "/a/" already covers "/a/b/": keep the shortest prefixes only.
         kept: list[str] = []
@@ -63,10 +67,14 @@ class UserScope:
                 kept.append(p)
         return kept
 
-    def ancestor_codes(self) -> set[str]:
+    def ancestor_codes(self, roles: Iterable[str] | None = None) -> set[str]:
+        """Codes of the units above those where the user holds one of ``roles`` (the same
+        roles as ``paths``: a role that reads nothing at its unit reads nothing above it)."""
+        wanted = self._wanted(roles)
         codes: set[str] = set()
-        for _r, path, _c, _pk in self.assignments:
-            codes.update(c for c in path.strip("/").split("/")[:-1] if c)
+        for r, path, _c, _pk in self.assignments:
+            if r in wanted:
+                codes.update(c for c in path.strip("/").split("/")[:-1] if c)
         return codes
 
     def has_role(self, *roles: str) -> bool:
@@ -127,7 +135,7 @@ class ScopedQuerySet(models.QuerySet):
         for f in rule.unit_fields:
             q |= _prefix_q(f, paths)
             if rule.read_ancestors:
-                codes = scope.ancestor_codes()
+                codes = scope.ancestor_codes(rule.read_roles)
                 if codes:
                     q |= Q(**{f"{f}__code__in" if f else "code__in": sorted(codes)})
         if isinstance(rule.public, Q):
@@ -144,8 +152,12 @@ class ScopedQuerySet(models.QuerySet):
             qs = qs.filter(rule.editable)
         if scope.is_superuser:
             return qs
+        if not rule.unit_fields:
+            # Records placed at no unit (the indicator catalogue, peer groups) belong to the
+            # whole platform: the roles named may change them, and an administrator always may.
+            return qs if scope.has_role(*rule.edit_roles) else qs.none()
         paths = scope.paths(rule.edit_roles)
-        if not paths or not rule.unit_fields:
+        if not paths:
             return qs.none()
         q = Q(pk__in=[])
         for f in rule.unit_fields:
@@ -167,8 +179,7 @@ def can_create(user, model, unit=None) -> bool:
     if scope.is_superuser:
         return True
     rule: ScopeRule = model.scope
-    if not rule.edit_roles or not rule.unit_fields:
-        return False
-    if unit is None:
+    # The same roles as editable_by: those named, and an administrator always.
+    if unit is None or not rule.unit_fields:
         return scope.has_role(*rule.edit_roles)
     return scope.covers(unit.path, rule.edit_roles)

@@ -22,6 +22,8 @@ DEMO_ACCOUNTS = [
     ("liaison", "驻企联络员", Role.LIAISON, "hy-gxq-cyfz"),
     ("enterprise", "企业联系人", Role.ENTERPRISE, "hy-gxq"),
     ("editor", "网站编辑", Role.EDITOR, "hy-gxq"),
+    # The portal's two-person rule needs a second person to publish what the editor wrote.
+    ("reviewer", "网站审核", Role.REVIEWER, "hy-gxq"),
 ]
 
 

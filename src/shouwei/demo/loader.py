@@ -37,6 +37,20 @@ def read_data(name: str = "hengyang") -> dict:
         return tomllib.load(fh)
 
 
+def _upsert(model, defaults: dict, **lookup):
+    """update_or_create that saves only when something changed, so that loading the demo again
+    adds no empty versions to the audit history."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults), True
+    changed = [k for k, v in defaults.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, defaults[k])
+        obj.save()
+    return obj, False
+
+
 def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -48,7 +62,8 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
     units: dict[str, Unit] = {}
     for row in data["units"]:
         parent = units.get(row.get("parent")) if row.get("parent") else None
-        unit, created = Unit.objects.update_or_create(
+        unit, created = _upsert(
+            Unit,
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -63,7 +78,8 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
 
     groups: dict[str, PeerGroup] = {}
     for row in data["groups"]:
-        group, created = PeerGroup.objects.update_or_create(
+        group, created = _upsert(
+            PeerGroup,
             code=row["code"],
             defaults={"name": row["name"], "description": row.get("description", "")},
         )
@@ -78,7 +94,8 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
 
     indicators: dict[str, Indicator] = {}
     for row in data["indicators"]:
-        ind, created = Indicator.objects.update_or_create(
+        ind, created = _upsert(
+            Indicator,
             code=row["code"],
             defaults={
                 "name": row["name"],
@@ -100,7 +117,8 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
     for row in data["observations"]:
         ind = indicators[row["indicator"]]
         unit = units[row.get("unit", "hy-gxq")]
-        _o, created = Observation.objects.update_or_create(
+        _o, created = _upsert(
+            Observation,
             unit=unit,
             indicator=ind,
             period=Period.parse(row["period"]).code,
@@ -121,7 +139,8 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
 
     for row in data["targets"]:
         unit = units[row.get("unit", zone.code)]
-        _t, created = Target.objects.update_or_create(
+        _t, created = _upsert(
+            Target,
             unit=unit,
             year=row.get("year", 2022),
             name=row["name"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,12 @@ class ImportsConfig(AppConfig):
     name = "shouwei.imports"
     label = "imports"
     verbose_name = _("数据导入")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401
+        from .observations import ObservationImporter
+        from .registry import register_importer
+
+        register_importer("observations", ObservationImporter)
+        # Every other app registers its importers in its own importers.py.
+        autodiscover_modules("importers")

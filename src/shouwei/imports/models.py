@@ -55,6 +55,17 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.TextField(
+        _("说明"), blank=True, help_text=_("写入失败或撤销时的原因，给导入人看")
+    )
     rolled_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("撤销人"),

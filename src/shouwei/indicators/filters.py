@@ -3,9 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
+from shouwei.core.periods import Period
 
 from .choices import Category, ObservationStatus, TargetKind
-from .models import Indicator, Observation, Target
+from .models import Indicator, Observation, Target, validate_period
+
+
+class PeriodFilter(django_filters.CharFilter):
+    """A period however it is written (2022-6, 2022年6月, 2022h1) matches its stored code."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{self.field_name: Period.parse(value).code})
 
 
 class IndicatorFilterSet(SearchFilterSet):
@@ -28,7 +38,9 @@ class ObservationFilterSet(SearchFilterSet):
     )
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("单位"))
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label=_("指标"))
-    period = django_filters.CharFilter(label=_("期间"), help_text=_("如 2022-06、2022H1"))
+    period = PeriodFilter(
+        label=_("期间"), help_text=_("如 2022-06、2022H1"), validators=[validate_period]
+    )
     status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("状态"))
     category = django_filters.ChoiceFilter(
         field_name="indicator__category", choices=Category.choices, label=_("类别")

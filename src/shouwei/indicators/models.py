@@ -244,6 +244,7 @@ class Observation(models.Model):
                 | Q(growth__isnull=False)
                 | Q(published_rank__isnull=False),
                 name="observation_has_a_figure",
+                violation_error_message=_("数值、同比增长和公布排名至少填写一项"),
             ),
         ]
         indexes = [models.Index(fields=["indicator", "period_end", "unit"])]
@@ -330,7 +331,7 @@ class Target(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
-        help_text=_("低于此值即为红灯；留空则以目标值为底线"),
+        help_text=_("低于此值（按序时进度折算）即为红灯；留空表示不设保底"),
     )
     floor_rank = models.PositiveIntegerField(
         _("保底名次"),

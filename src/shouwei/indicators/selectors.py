@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+
+from django.db.models import Q
 
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, PeriodKind
 
-from .choices import ObservationStatus, RankBasis
+from .choices import Category, ObservationStatus, RankBasis
 from .lights import GREY, Light, target_light
 from .models import Indicator, Observation, Target
 from .ranking import competition_ranks
+
+# The cockpit charts the 经济运行 indicators: the ones the city ranks the 五区两园 on every month.
+HEADLINE_CATEGORY = Category.ECONOMY
+# How far back trend and rank-history charts reach (calendar years up to the period shown).
+HISTORY_YEARS = 3
+# Lights listed most urgent first.
+LIGHT_ORDER = ("red", "yellow", "green", "grey")
 
 
 @dataclass
@@ -53,6 +63,22 @@ class Ranking:
     period: Period
     basis: str
     entries: list[RankEntry]
+
+    @property
+    def basis_label(self) -> str:
+        return RankBasis(self.basis).label
+
+    @property
+    def has_values(self) -> bool:
+        return any(
+            e.observation is not None and e.observation.value is not None for e in self.entries
+        )
+
+    @property
+    def has_growth(self) -> bool:
+        return any(
+            e.observation is not None and e.observation.growth is not None for e in self.entries
+        )
 
     @property
     def ranked(self) -> list[RankEntry]:
@@ -148,6 +174,165 @@ def ranking_for(
     )
 
 
+def rank_basis_for(obs: Observation | None) -> str:
+    """What a figure is ranked on: the basis the rank was published with, else the growth when
+    there is one (reports rank the zone's headline indicators on YoY growth), else the value."""
+    if obs is not None and obs.rank_basis:
+        return obs.rank_basis
+    return RankBasis.GROWTH if obs is not None and obs.growth is not None else RankBasis.VALUE
+
+
+def _point_label(obs: Observation, end: date) -> str:
+    """Axis label for a point ending at ``end``: a cumulative 2022H1 figure is the 1—6月 figure,
+    so it sits on the monthly axis as 2022-06; a point-in-time figure keeps its own period."""
+    if obs.period_kind == PeriodKind.MONTH or obs.indicator.cumulative:
+        return _month_ending(end).code
+    return obs.period
+
+
+def _month_ending(end: date) -> Period:
+    return Period(end.year, PeriodKind.MONTH, end.month)
+
+
+@dataclass
+class TrendPoint:
+    """One point of a unit's series: the figure for the months up to ``period_end``."""
+
+    label: str
+    observation: Observation
+
+    @property
+    def period_end(self) -> date:
+        return self.observation.period_end
+
+
+def trend_points(observations: list[Observation]) -> list[TrendPoint]:
+    """One point per period end, oldest first. Observations need ``indicator`` loaded."""
+    by_end: dict[date, list[Observation]] = defaultdict(list)
+    for o in observations:
+        by_end[o.period_end].append(o)
+    points = []
+    for end in sorted(by_end):
+        obs = pick_observation(by_end[end], _month_ending(end))
+        points.append(TrendPoint(label=_point_label(obs, end), observation=obs))
+    return points
+
+
+@dataclass
+class RankPoint:
+    """The unit's rank in a peer group at one period end: computed from the peers' figures
+    and/or as published (公布排名)."""
+
+    label: str
+    period_end: date
+    computed_rank: int | None
+    published_rank: int | None
+    group_size: int
+    observation: Observation
+    peers_synthetic: bool = False
+
+    @property
+    def mismatch(self) -> bool:
+        return (
+            self.computed_rank is not None
+            and self.published_rank is not None
+            and self.computed_rank != self.published_rank
+        )
+
+
+def rank_histories(
+    *,
+    unit: Unit,
+    indicators: list[Indicator],
+    group: PeerGroup,
+    period: str | Period,
+    user,
+    years: int = HISTORY_YEARS,
+) -> dict[int, list[RankPoint]]:
+    """The unit's rank in ``group`` for each indicator over the ``years`` up to ``period``,
+    oldest first, keyed by indicator pk. Two queries, whatever the number of indicators,
+    peers or periods.
+
+    A period's rank is computed among that year's members (membership is set per year); the
+    peers' figures count only when approved, the unit's own as soon as the user can see it —
+    the same rule as the cockpit's cards. A published rank is kept only when it was published
+    for this group.
+    """
+    p = Period.parse(period)
+    first_year = p.year - years + 1
+    members_by_year: dict[int, list[Unit]] = defaultdict(list)
+    for m in (
+        PeerGroupMembership.objects.filter(group=group, year__range=(first_year, p.year))
+        .select_related("unit")
+        .order_by("year", "unit__sort_order", "unit__code")
+    ):
+        members_by_year[m.year].append(m.unit)
+    unit_pks = {u.pk for us in members_by_year.values() for u in us} | {unit.pk}
+    ind_by_pk = {i.pk: i for i in indicators}
+    cells: dict[tuple[int, date], dict[int, list[Observation]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for o in (
+        Observation.objects.visible_to(user)
+        .filter(Q(unit=unit) | Q(status=ObservationStatus.APPROVED))
+        .filter(
+            unit_id__in=unit_pks,
+            indicator_id__in=list(ind_by_pk),
+            period_end__gte=date(first_year, 1, 1),
+            period_end__lte=p.end,
+        )
+    ):
+        o.indicator = ind_by_pk[o.indicator_id]
+        cells[(o.indicator_id, o.period_end)][o.unit_id].append(o)
+
+    result: dict[int, list[RankPoint]] = {pk: [] for pk in ind_by_pk}
+    for ind_pk, end in sorted(cells, key=lambda key: (key[1], key[0])):
+        by_unit = cells[(ind_pk, end)]
+        if unit.pk not in by_unit:
+            continue
+        month = _month_ending(end)
+        chosen = {pk: pick_observation(obs, month) for pk, obs in by_unit.items()}
+        mine = chosen[unit.pk]
+        members = members_by_year.get(end.year, [])
+        computed = None
+        if any(u.pk == unit.pk for u in members):
+            entries = rank_entries(members, chosen, ind_by_pk[ind_pk], rank_basis_for(mine))
+            computed = next(e.computed_rank for e in entries if e.unit.pk == unit.pk)
+        published = mine.published_rank if mine.rank_group_id in (None, group.pk) else None
+        if computed is None and published is None:
+            continue
+        result[ind_pk].append(
+            RankPoint(
+                label=_point_label(mine, end),
+                period_end=end,
+                computed_rank=computed,
+                published_rank=published,
+                group_size=len(members),
+                observation=mine,
+                peers_synthetic=computed is not None
+                and any(o.synthetic for pk, o in chosen.items() if pk != unit.pk),
+            )
+        )
+    return result
+
+
+@dataclass
+class PeerSeries:
+    """One indicator across the members of a peer group: the peer-comparison chart."""
+
+    indicator: Indicator
+    group: PeerGroup
+    basis: str
+    entries: list[RankEntry]
+
+    @property
+    def ordered(self) -> list[RankEntry]:
+        """Best first; units without a figure last."""
+        ranked = [e for e in self.entries if e.computed_rank is not None]
+        ranked.sort(key=lambda e: e.computed_rank)
+        return ranked + [e for e in self.entries if e.computed_rank is None]
+
+
 @dataclass
 class KpiCard:
     indicator: Indicator
@@ -156,6 +341,8 @@ class KpiCard:
     group: PeerGroup | None = None
     group_size: int | None = None
     targets: list[tuple[Target, Light]] = field(default_factory=list)
+    # True when the computed rank rests on peers' simulated (模拟) figures.
+    rank_synthetic: bool = False
 
     @property
     def rank_label_source(self) -> str:
@@ -170,6 +357,31 @@ class Cockpit:
     targets: list[tuple[Target, Light]]
     periods_available: list[str]
     has_synthetic: bool
+    default_group: PeerGroup | None = None
+    # The headline (经济运行) indicators compared across the default group's members.
+    peer_comparison: list[PeerSeries] = field(default_factory=list)
+
+    @property
+    def headline(self) -> tuple[str, str, list[KpiCard]] | None:
+        return next((c for c in self.categories if c[0] == HEADLINE_CATEGORY), None)
+
+    @property
+    def other_categories(self) -> list[tuple[str, str, list[KpiCard]]]:
+        return [c for c in self.categories if c[0] != HEADLINE_CATEGORY]
+
+    @property
+    def light_counts(self) -> list[tuple[Light, int]]:
+        """Each colour of light present with its count, red first: what needs attention."""
+        counts: dict[str, int] = defaultdict(int)
+        sample: dict[str, Light] = {}
+        for _t, light in self.targets:
+            counts[light.colour] += 1
+            sample[light.colour] = light
+        return [(sample[c], counts[c]) for c in LIGHT_ORDER if counts.get(c)]
+
+    @property
+    def targets_by_severity(self) -> list[tuple[Target, Light]]:
+        return sorted(self.targets, key=lambda tl: LIGHT_ORDER.index(tl[1].colour))
 
 
 def seasonal_share(history: dict[int, dict[int, Decimal]], month: int) -> Decimal | None:
@@ -184,7 +396,24 @@ def seasonal_share(history: dict[int, dict[int, Decimal]], month: int) -> Decima
     return sum(shares, Decimal(0)) / len(shares)
 
 
+def _peer_figures(
+    members: list[Unit], chosen: dict[tuple[int, int], Observation], ind: Indicator, unit: Unit
+) -> dict[int, Observation | None]:
+    # Peers' figures count only when approved; the unit's own draft shows (and ranks) as a draft.
+    return {
+        u.pk: (
+            o
+            if (o := chosen.get((u.pk, ind.pk)))
+            and (o.status == ObservationStatus.APPROVED or u.pk == unit.pk)
+            else None
+        )
+        for u in members
+    }
+
+
 def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
+    """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
+    (pinned by tests/indicators/test_cockpit_queries.py)."""
     p = Period.parse(period)
     indicators = list(Indicator.objects.select_related("owner_unit"))
     ind_by_pk = {i.pk: i for i in indicators}
@@ -212,7 +441,6 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
     for o in observations:
         o.indicator = ind_by_pk[o.indicator_id]
         by_unit_ind[(o.unit_id, o.indicator_id)].append(o)
-    # Peers' figures count only when approved; the unit's own draft shows as a draft.
     chosen = {key: pick_observation(obs, p) for key, obs in by_unit_ind.items()}
 
     history: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
@@ -240,31 +468,23 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
 
     cards_by_cat: dict[str, list[KpiCard]] = defaultdict(list)
     target_lights: list[tuple[Target, Light]] = []
+    peer_comparison: list[PeerSeries] = []
     has_synthetic = False
     for ind in indicators:
         obs = chosen.get((unit.pk, ind.pk))
         if obs is None and not targets_by_ind.get(ind.pk):
             continue
-        has_synthetic |= bool(obs and obs.synthetic)
         group = obs.rank_group if obs and obs.rank_group_id else default_group
-        basis = (
-            obs.rank_basis
-            if obs and obs.rank_basis
-            else (RankBasis.GROWTH if obs and obs.growth is not None else RankBasis.VALUE)
-        )
+        basis = rank_basis_for(obs)
         rank = None
+        rank_synthetic = False
         if group is not None and group.pk in members:
-            peer_obs = {
-                u.pk: (
-                    o
-                    if (o := chosen.get((u.pk, ind.pk)))
-                    and (o.status == ObservationStatus.APPROVED or u.pk == unit.pk)
-                    else None
-                )
-                for u in members[group.pk]
-            }
+            peer_obs = _peer_figures(members[group.pk], chosen, ind, unit)
             entries = rank_entries(members[group.pk], peer_obs, ind, basis)
             rank = next((e for e in entries if e.unit.pk == unit.pk), None)
+            rank_synthetic = bool(rank and rank.computed_rank is not None) and any(
+                o.synthetic for pk, o in peer_obs.items() if o is not None and pk != unit.pk
+            )
         elif obs is not None and obs.published_rank is not None:
             rank = RankEntry(
                 unit=unit,
@@ -273,12 +493,28 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
                 published_rank=obs.published_rank,
                 observation=obs,
             )
+        if obs is not None and ind.category == HEADLINE_CATEGORY and default_group is not None:
+            peer_comparison.append(
+                PeerSeries(
+                    indicator=ind,
+                    group=default_group,
+                    basis=basis,
+                    entries=rank_entries(
+                        members[default_group.pk],
+                        _peer_figures(members[default_group.pk], chosen, ind, unit),
+                        ind,
+                        basis,
+                    ),
+                )
+            )
+        has_synthetic |= bool(obs and obs.synthetic) or rank_synthetic
         card = KpiCard(
             indicator=ind,
             observation=obs,
             rank=rank,
             group=group,
             group_size=len(members.get(group.pk, [])) if group else None,
+            rank_synthetic=rank_synthetic,
         )
         expected = seasonal_share(history.get(ind.pk, {}), p.end_month) or Decimal(p.end_month) / 12
         for t in targets_by_ind.get(ind.pk, []):
@@ -294,8 +530,6 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
         cards_by_cat[ind.category].append(card)
     for t in targets_by_ind.get(None, []):
         target_lights.append((t, GREY))
-
-    from .choices import Category
 
     categories = [
         (c.value, c.label, cards_by_cat[c.value]) for c in Category if cards_by_cat.get(c.value)
@@ -314,7 +548,79 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
         targets=target_lights,
         periods_available=periods,
         has_synthetic=has_synthetic,
+        default_group=default_group,
+        peer_comparison=peer_comparison,
     )
+
+
+@dataclass
+class HeadlineHistory:
+    """The cockpit's charts over time: the unit's trend and its rank in the default group for
+    each headline indicator (only those with points)."""
+
+    trends: list[tuple[Indicator, list[TrendPoint]]]
+    ranks: list[tuple[Indicator, list[RankPoint]]]
+
+    @property
+    def has_synthetic(self) -> bool:
+        return any(pt.observation.synthetic for _i, pts in self.trends for pt in pts) or any(
+            pt.peers_synthetic for _i, pts in self.ranks for pt in pts
+        )
+
+
+def headline_history(*, cockpit: Cockpit, user) -> HeadlineHistory:
+    """Trends and rank histories of the cockpit's headline cards, in three queries however many
+    indicators, peers and periods (a selector of its own: the API's cockpit needs none of it)."""
+    headline = [card.indicator for card in (cockpit.headline or ("", "", []))[2]]
+    if not headline:
+        return HeadlineHistory(trends=[], ranks=[])
+    series = series_for(unit=cockpit.unit, indicators=headline, period=cockpit.period, user=user)
+    ranks = (
+        rank_histories(
+            unit=cockpit.unit,
+            indicators=headline,
+            group=cockpit.default_group,
+            period=cockpit.period,
+            user=user,
+        )
+        if cockpit.default_group is not None
+        else {}
+    )
+    trends = [(ind, trend_points(series[ind.pk])) for ind in headline]
+    return HeadlineHistory(
+        trends=[(ind, pts) for ind, pts in trends if pts],
+        ranks=[(ind, ranks[ind.pk]) for ind in headline if ranks.get(ind.pk)],
+    )
+
+
+def series_for(
+    *,
+    unit: Unit,
+    indicators: list[Indicator],
+    period: str | Period,
+    user,
+    years: int = HISTORY_YEARS,
+) -> dict[int, list[Observation]]:
+    """The unit's observations of several indicators over the ``years`` up to ``period``,
+    oldest first, keyed by indicator pk: one query for all the cockpit's trend charts."""
+    p = Period.parse(period)
+    ind_by_pk = {i.pk: i for i in indicators}
+    out: dict[int, list[Observation]] = {pk: [] for pk in ind_by_pk}
+    if not ind_by_pk:
+        return out
+    for o in (
+        Observation.objects.visible_to(user)
+        .filter(
+            unit=unit,
+            indicator_id__in=list(ind_by_pk),
+            period_end__gte=date(p.year - years + 1, 1, 1),
+            period_end__lte=p.end,
+        )
+        .order_by("period_end", "period_kind")
+    ):
+        o.indicator = ind_by_pk[o.indicator_id]
+        out[o.indicator_id].append(o)
+    return out
 
 
 def indicator_series(
@@ -329,7 +635,10 @@ def indicator_series(
     )
     if kind:
         qs = qs.filter(period_kind=kind)
-    return list(qs)
+    series = list(qs)
+    for o in series:
+        o.indicator = indicator
+    return series
 
 
 def rank_history(*, unit: Unit, indicator: Indicator, user) -> list[tuple[str, int | None]]:
@@ -341,6 +650,125 @@ def rank_history(*, unit: Unit, indicator: Indicator, user) -> list[tuple[str, i
     ]
 
 
+def groups_of(*, unit: Unit, year: int) -> list[PeerGroup]:
+    """The peer groups ``unit`` belongs to in ``year``; the first is its default group."""
+    return [
+        m.group
+        for m in PeerGroupMembership.objects.filter(unit=unit, year=year).select_related("group")
+    ]
+
+
+@dataclass
+class IndicatorForUnit:
+    """One indicator for one unit: the page behind every cockpit card."""
+
+    unit: Unit
+    indicator: Indicator
+    period: Period
+    series: list[Observation]
+    trend: list[TrendPoint]
+    observation: Observation | None
+    groups: list[PeerGroup]
+    group: PeerGroup | None
+    ranking: Ranking | None
+    rank_points: list[RankPoint]
+    targets: list[tuple[Target, Light]]
+
+    @property
+    def entry(self) -> RankEntry | None:
+        return self.ranking.entry_for(self.unit) if self.ranking else None
+
+    @property
+    def periods(self) -> list[str]:
+        """Periods with a figure, newest first (the period picker's suggestions)."""
+        return list(dict.fromkeys(o.period for o in reversed(self.series)))
+
+    @property
+    def has_synthetic(self) -> bool:
+        return any(o.synthetic for o in self.series) or bool(
+            self.ranking
+            and any(
+                e.observation is not None and e.observation.synthetic for e in self.ranking.entries
+            )
+        )
+
+
+def indicator_for_unit(
+    *,
+    unit: Unit,
+    indicator: Indicator,
+    period: str | Period,
+    user,
+    group_code: str | None = None,
+) -> IndicatorForUnit:
+    """Trend, peers at ``period``, rank history and targets of one indicator for one unit.
+
+    The peer group is the one asked for (when the unit belongs to it that year), else the one
+    the unit's rank was published in, else the unit's default group.
+    """
+    p = Period.parse(period)
+    series = indicator_series(unit=unit, indicator=indicator, user=user)
+    upto = [o for o in series if o.period_end <= p.end]
+    observation = pick_observation([o for o in upto if o.period_end == p.end], p)
+    groups = groups_of(unit=unit, year=p.year)
+    group = next((g for g in groups if g.code == group_code), None) if group_code else None
+    if group is None and observation is not None and observation.rank_group_id:
+        group = next((g for g in groups if g.pk == observation.rank_group_id), None)
+    group = group or (groups[0] if groups else None)
+    basis = rank_basis_for(observation)
+    ranking = (
+        ranking_for(group=group, indicator=indicator, period=p, basis=basis, user=user)
+        if group is not None
+        else None
+    )
+    rank_points = (
+        rank_histories(unit=unit, indicators=[indicator], group=group, period=p, user=user)[
+            indicator.pk
+        ]
+        if group is not None
+        else []
+    )
+    entry = ranking.entry_for(unit) if ranking else None
+    history: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for o in series:
+        if (
+            o.period_end.year < p.year
+            and o.period_kind == PeriodKind.MONTH
+            and o.value is not None
+            and o.status == ObservationStatus.APPROVED
+        ):
+            history[o.period_end.year][o.period_end.month] = o.value
+    expected = seasonal_share(history, p.end_month) or Decimal(p.end_month) / 12
+    targets = [
+        (
+            t,
+            target_light(
+                t,
+                value=observation.value if observation else None,
+                growth=observation.growth if observation else None,
+                rank=entry.rank if entry else None,
+                expected=expected,
+            ),
+        )
+        for t in Target.objects.visible_to(user)
+        .filter(unit=unit, indicator=indicator, year=p.year)
+        .select_related("indicator")
+    ]
+    return IndicatorForUnit(
+        unit=unit,
+        indicator=indicator,
+        period=p,
+        series=series,
+        trend=trend_points(upto),
+        observation=observation,
+        groups=groups,
+        group=group,
+        ranking=ranking,
+        rank_points=rank_points,
+        targets=targets,
+    )
+
+
 def observation_list(user):
     return Observation.objects.visible_to(user).select_related(
         "unit", "indicator", "reporting_unit", "rank_group", "entered_by", "approved_by"
@@ -350,3 +778,16 @@ def observation_list(user):
 def units_for_cockpit(user):
     """Units a user can open a cockpit for: those they hold a role at, and peers."""
     return Unit.objects.visible_to(user).exclude(kind__in=["department", "street"])
+
+
+def latest_period(*, unit: Unit | None, user) -> str | None:
+    """The newest period with the unit's own (non-synthetic) figures; the cockpit opens there."""
+    if unit is None:
+        return None
+    return (
+        Observation.objects.visible_to(user)
+        .filter(unit=unit, synthetic=False)
+        .order_by("-period_end", "-period_kind")
+        .values_list("period", flat=True)
+        .first()
+    )

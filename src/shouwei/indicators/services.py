@@ -89,6 +89,9 @@ def observation_approve(*, observation: Observation, by) -> Observation:
     if observation.status != ObservationStatus.SUBMITTED:
         raise ValidationError(_("只有已提交的观测值可以审核通过"))
     _require(by, (Role.STATISTICIAN,), _observation_units(observation), _("审核"))
+    if observation.entered_by_id == by.pk and not by.is_superuser:
+        # Four eyes: the statistician who entered a figure does not also approve it.
+        raise PermissionDenied(_("不能审核自己填报的观测值，请由另一位统计员审核"))
     observation.status = ObservationStatus.APPROVED
     observation.approved_by = by
     observation.approved_at = timezone.now()
@@ -110,28 +113,63 @@ def observation_reject(*, observation: Observation, by, reason: str) -> Observat
     return observation
 
 
+class _Keep:
+    """Marks a figure the correction leaves as it is (``None`` clears it)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
 @transaction.atomic
 def observation_correct(
     *,
     observation: Observation,
     by,
     reason: str,
-    value: Decimal | None = None,
-    growth: Decimal | None = None,
-    published_rank: int | None = None,
+    value: Decimal | _Keep | None = KEEP,
+    growth: Decimal | _Keep | None = KEEP,
+    published_rank: int | _Keep | None = KEEP,
 ) -> Observation:
     """Correct an approved figure: the statistician changes it, the old value stays in the
-    history with the reason (更正), and it stays approved under the corrector's name."""
+    history with the reason (更正), and it stays approved under the corrector's name.
+
+    A figure not passed is kept: correcting the growth must not erase the value or the
+    published rank. Passing ``None`` clears it."""
     if observation.status != ObservationStatus.APPROVED:
         raise ValidationError(_("未审核的观测值直接修改即可，无需更正"))
     if not reason.strip():
         raise ValidationError(_("更正须说明原因"))
     _require(by, (Role.STATISTICIAN,), _observation_units(observation), _("更正"))
     observation = Observation.objects.select_for_update().get(pk=observation.pk)
-    observation.value, observation.growth = value, growth
-    observation.published_rank = published_rank
+    for name, new_figure in (
+        ("value", value),
+        ("growth", growth),
+        ("published_rank", published_rank),
+    ):
+        if new_figure is not KEEP:
+            setattr(observation, name, new_figure)
     observation.approved_by, observation.approved_at = by, timezone.now()
     observation.full_clean()
     observation.save()
     update_change_reason(observation, _("更正：%(r)s") % {"r": reason.strip()})
+    return observation
+
+
+@transaction.atomic
+def observation_update(*, form, by) -> Observation:
+    """Save an edit of a draft or submitted figure. A submitted figure that changes goes back
+    to draft: the statistician must not approve something other than what was submitted."""
+    observation = form.save(commit=False)
+    reason = ""
+    if observation.status == ObservationStatus.SUBMITTED and form.has_changed():
+        observation.status = ObservationStatus.DRAFT
+        observation.submitted_at = None
+        reason = _("提交后修改，退回草稿待重新提交")
+    observation.full_clean()
+    observation.save()
+    if reason:
+        update_change_reason(observation, reason)
     return observation

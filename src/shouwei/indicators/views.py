@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,13 +10,11 @@ from shouwei.core.generic import ObjectViewSet
 from shouwei.core.periods import Period, PeriodError
 from shouwei.core.permissions import scope_for
 
-from . import selectors, services
+from . import charts, selectors, services
 from .filters import IndicatorFilterSet, ObservationFilterSet, TargetFilterSet
 from .forms import CorrectionForm, IndicatorForm, ObservationForm, ReasonForm, TargetForm
 from .models import Indicator, Observation, Target
 from .tables import IndicatorTable, ObservationTable, TargetTable
-
-DEFAULT_PERIOD = "2022H1"
 
 
 class IndicatorViews(ObjectViewSet):
@@ -56,7 +55,7 @@ class ObservationViews(ObjectViewSet):
                 source=data["source"],
                 note=data["note"],
             )
-        return form.save()
+        return services.observation_update(form=form, by=request.user)
 
 
 class TargetViews(ObjectViewSet):
@@ -82,11 +81,16 @@ def _unit_and_period(request):
             unit = unit.parent
         unit = unit or units.filter(code="hy-gxq").first() or units.first()
     try:
-        period = Period.parse(request.GET.get("period") or DEFAULT_PERIOD)
+        period = Period.parse(request.GET.get("period") or _latest_period(request.user, unit))
     except PeriodError as exc:
         messages.error(request, str(exc))
-        period = Period.parse(DEFAULT_PERIOD)
+        period = Period.parse(_latest_period(request.user, unit))
     return unit, period, units
+
+
+def _latest_period(user, unit) -> str:
+    """The newest period the unit has published (non-synthetic) figures for."""
+    return selectors.latest_period(unit=unit, user=user) or str(timezone.localdate().year)
 
 
 def cockpit(request):
@@ -94,14 +98,26 @@ def cockpit(request):
     if unit is None:
         return render(request, "indicators/cockpit_empty.html")
     data = selectors.cockpit_for(unit=unit, period=period, user=request.user)
+    history = selectors.headline_history(cockpit=data, user=request.user)
     return render(
         request,
         "indicators/cockpit.html",
         {
             "cockpit": data,
+            "has_synthetic": data.has_synthetic or history.has_synthetic,
             "unit": unit,
             "period": period,
             "units": units,
+            "peer_charts": [charts.peer_bars(s, unit=unit) for s in data.peer_comparison],
+            "trend_charts": [
+                charts.trend(points, indicator=ind, chart_id=f"chart-trend-{ind.code}")
+                for ind, points in history.trends
+            ],
+            "rank_chart": (
+                charts.rank_history(history.ranks, chart_id="chart-rank-history")
+                if history.ranks
+                else None
+            ),
         },
     )
 
@@ -110,16 +126,34 @@ def indicator_unit_detail(request, pk):
     """One indicator for one unit: trend, rank history, peers, and where each figure came from."""
     indicator = get_object_or_404(Indicator.objects.visible_to(request.user), pk=pk)
     unit, period, units = _unit_and_period(request)
-    series = selectors.indicator_series(unit=unit, indicator=indicator, user=request.user)
+    if unit is None:
+        return render(request, "indicators/cockpit_empty.html")
+    page = selectors.indicator_for_unit(
+        unit=unit,
+        indicator=indicator,
+        period=period,
+        user=request.user,
+        group_code=request.GET.get("group"),
+    )
     return render(
         request,
         "indicators/indicator_unit.html",
         {
+            "page": page,
             "indicator": indicator,
             "unit": unit,
             "period": period,
             "units": units,
-            "series": series,
+            "trend_chart": (
+                charts.trend(page.trend, indicator=indicator, chart_id="chart-trend")
+                if page.trend
+                else None
+            ),
+            "rank_chart": (
+                charts.rank_history([(indicator, page.rank_points)], chart_id="chart-rank")
+                if page.rank_points
+                else None
+            ),
         },
     )
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Run a command against a throwaway PostgreSQL cluster, then remove it:
+#
+#   bash benchmarks/with_postgres.sh python benchmarks/bench_pages.py
+#
+# The cluster is started as .ci/run starts its own (start_postgres there): initdb and pg_ctl
+# refuse to run as root, so everything lives in a temp dir owned by postgres and both run via
+# runuser; it listens on 127.0.0.1 only, on a free port, with trust auth. Durability is off
+# (fsync, synchronous_commit, full_page_writes), as in CI: the cluster is thrown away.
+# The command sees SHOUWEI_DATABASE_URL pointing at an empty database "shouwei".
+set -euo pipefail
+
+(($#)) || { echo "usage: $0 COMMAND [ARG...]" >&2; exit 2; }
+[[ $EUID -eq 0 ]] || { echo "run as root (initdb runs via runuser -u postgres)" >&2; exit 2; }
+
+PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+[[ -x $PG_BIN/pg_ctl ]] || { echo "PostgreSQL missing: apt-get install postgresql" >&2; exit 2; }
+PG_DIR=$(mktemp -d /tmp/shouwei-bench-pg.XXXXXX)
+
+cleanup() {
+    local rc=$?
+    if [[ -f $PG_DIR/data/postmaster.pid ]]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null \
+            || echo "warning: could not stop the throwaway PostgreSQL in $PG_DIR" >&2
+    fi
+    rm -rf -- "$PG_DIR"
+    exit "$rc"
+}
+trap cleanup EXIT
+
+chown postgres:postgres "$PG_DIR"
+runuser -u postgres -- mkdir "$PG_DIR/sock"
+runuser -u postgres -- "$PG_BIN/initdb" -A trust -U postgres -E UTF8 --locale=C -D "$PG_DIR/data" >/dev/null
+PG_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -w -D "$PG_DIR/data" -l "$PG_DIR/log" \
+    -o "-p $PG_PORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null; then
+    cat "$PG_DIR/log" >&2 || true
+    exit 1
+fi
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres shouwei
+echo "throwaway $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT" >&2
+
+SHOUWEI_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/shouwei" "$@"

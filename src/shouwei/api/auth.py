@@ -1,0 +1,72 @@
+"""Who is calling: a bearer token (scripts, other systems) or the platform's own login session
+(pages that fetch JSON). Both end with the same user on ``request.auth_user``, so every read can
+start from ``visible_to(request.auth_user)`` exactly as the pages do.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from shouwei.core.models import ApiToken
+
+# Writing last_used_at on every call would turn each read into a write; a minute is precise
+# enough to tell a live token from a forgotten one.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _authenticated(request: HttpRequest, user):
+    request.auth_user = user
+    return user
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <key>``; only the key's SHA-256 is stored (ApiToken)."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        # A token that was sent but is wrong is answered as such, not passed on to the session
+        # check: the caller should learn that its token, not its login, is the problem.
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token.strip()))
+            .first()
+        )
+        if found is None:
+            raise AuthenticationError(message=_("API 令牌无效"))
+        now = timezone.now()
+        if found.expires_at is not None and found.expires_at <= now:
+            raise AuthenticationError(message=_("API 令牌已过期，请重新申请"))
+        if not found.user.is_active:
+            raise AuthenticationError(message=_("API 令牌所属的账号已停用"))
+        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        # The audit history (simple_history) records request.user as the author of a change.
+        request.user = found.user
+        return _authenticated(request, found.user)
+
+
+class SessionAuth(APIKeyCookie):
+    """The login session, with Django's CSRF check on unsafe methods.
+
+    The CSRF check runs only once the session is known to belong to someone: an anonymous
+    POST is answered 401 (log in), not 403 (CSRF).
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        if not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise HttpError(403, _("CSRF 校验失败：通过登录会话调用时须带 X-CSRFToken 请求头"))
+        return _authenticated(request, request.user)

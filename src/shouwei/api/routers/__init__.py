@@ -1,0 +1,1 @@
+"""One router module per app; each exposes ``router`` and is listed in ``api.ROUTERS``."""

@@ -1,0 +1,94 @@
+"""Types and small schemas every router shares.
+
+Decimals travel as JSON strings ("6.9", "499.65"), never as JSON numbers: a number goes through
+a binary float in most clients and 0.1 + 0.2 stops being 0.3, while statistics are stored and
+compared exactly. Trailing zeros the database pads on (6.900) are dropped; the value is the same.
+Input accepts the same strings (a JSON number is accepted too, and read as its decimal text).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
+
+from shouwei.core.periods import Period
+
+
+def decimal_text(value: Decimal) -> str:
+    # normalize() turns 100.0000 into 1E+2; the "f" format writes it back as 100.
+    return format(value.normalize(), "f")
+
+
+DecimalStr = Annotated[
+    Decimal,
+    PlainSerializer(decimal_text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^-?\d+(\.\d+)?$",
+            "examples": ["6.9"],
+            "description": "十进制数，以字符串传递以免精度损失",
+        }
+    ),
+]
+
+
+def _period_code(text: str) -> str:
+    # PeriodError is a ValueError: pydantic reports its Chinese message as the field's error.
+    return Period.parse(text).code
+
+
+# The schema states the canonical spellings; Period.parse also reads 2022年6月 and 2022.06, as
+# Excel sheets write them, so the API accepts those too.
+PERIOD_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)(-(0?[1-9]|1[0-2])|[Qq][1-4]|[Hh][12])?$"
+
+PeriodCode = Annotated[
+    str,
+    AfterValidator(_period_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": PERIOD_PATTERN,
+            "examples": ["2022H1"],
+            "description": "期间：2022-06（月）、2022Q2（季）、2022H1（半年）、2022（年）",
+        }
+    ),
+]
+
+
+class ErrorOut(Schema):
+    """Every error the API returns: ``detail`` is one Chinese sentence; ``errors`` names the
+    fields at fault (request field name → messages) when there are any."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+    short_name: str
+
+
+class GroupRef(Schema):
+    code: str
+    name: str
+
+
+class IndicatorRef(Schema):
+    code: str
+    name: str
+    short_name: str
+    measure: str
+
+
+# The error statuses any operation may answer with, so that the schema documents them.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Operations with a JSON body also answer 400 when the body is not JSON.
+BODY_ERRORS = {**ERRORS, 400: ErrorOut}
+# Actions on a record (submit, approve) also answer 409 when its status does not allow them.
+ACTION_ERRORS = {**ERRORS, 409: ErrorOut}

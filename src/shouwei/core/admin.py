@@ -1,0 +1,43 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken, PeerGroup, PeerGroupMembership, RoleAssignment, Unit
+
+admin.site.site_header = "首位 · 系统管理"
+admin.site.site_title = "首位"
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "short_name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("code", "name", "short_name")
+    autocomplete_fields = ("parent",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = PeerGroupMembership
+    extra = 0
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(PeerGroup)
+class PeerGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+    inlines = [MembershipInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+    search_fields = ("user__username", "unit__code", "unit__name")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    search_fields = ("name", "user__username")

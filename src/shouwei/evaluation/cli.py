@@ -1,0 +1,329 @@
+"""``shouwei evaluate``: rank the units of a CSV by a composite index, without Django.
+
+Example::
+
+    shouwei evaluate peers.csv --method topsis --weights entropy \\
+        --directions "城镇调查失业率:-" --mc 1000 --seed 42 -o ranks.xlsx
+
+Output columns: unit, score, rank, and with ``--mc`` median_rank, rank_p05, rank_p95,
+p_first, p_within_k (k from ``--k``). Rows are in rank order. Warnings go to stderr; an input
+error prints a Chinese message naming the row/indicator and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from shouwei.evaluation.common import METHODS, MISSING_POLICIES, NORMALISATIONS
+from shouwei.evaluation.data import (
+    parse_directions,
+    parse_targets,
+    read_decision_matrix,
+    read_pairwise,
+    read_weights,
+    weights_mapping,
+)
+from shouwei.evaluation.errors import EvaluationError
+from shouwei.evaluation.pipeline import OBJECTIVE_WEIGHTS, Evaluation, WeightSpec, evaluate
+from shouwei.evaluation.whatittakes import WhatItTakes, what_it_takes
+
+FORMATS = ("csv", "json", "xlsx")
+EXIT_INPUT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shouwei evaluate",
+        description="综合评价：对 CSV 中的单位（第 1 列为单位名称，其后每列一个指标）"
+        "计算综合得分与名次。",
+    )
+    parser.add_argument(
+        "data", type=Path, help="数据 CSV（UTF-8、UTF-8-BOM 或 GB18030 编码，含表头）"
+    )
+    parser.add_argument(
+        "--method", choices=METHODS, default="weighted_sum", help="集成方法（默认 weighted_sum）"
+    )
+    parser.add_argument(
+        "--normalise",
+        choices=NORMALISATIONS,
+        default=None,
+        help="标准化方法（默认随方法：weighted_sum/vikor 用 minmax，topsis 用 vector，"
+        "geometric/efficacy 用 efficacy）",
+    )
+    parser.add_argument(
+        "--weights",
+        default="equal",
+        help="权重：equal、entropy、critic、std、ahp:判断矩阵.csv，或「指标,权重」CSV 文件",
+    )
+    parser.add_argument(
+        "--directions",
+        default=None,
+        help="逆向指标，如「城镇调查失业率:-」（逗号分隔），或「指标,方向」CSV 文件；"
+        "未列出的为正向",
+    )
+    parser.add_argument(
+        "--targets",
+        default=None,
+        help="目标/参照值（--normalise target 用），如「GDP:500」或「指标,目标值」CSV；"
+        "未列出的以最优单位为参照",
+    )
+    parser.add_argument(
+        "--missing",
+        choices=MISSING_POLICIES,
+        default="refuse",
+        help="缺失值处理：refuse 拒绝（默认）、drop_indicator 剔除指标、impute_mean 同组均值插补",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="严格模式：权重和不为 1、常数指标等直接报错而不自动修正",
+    )
+    parser.add_argument("--v", type=float, default=0.5, help="VIKOR 的群体效用权重 v（默认 0.5）")
+    parser.add_argument("--mc", type=int, default=0, help="蒙特卡洛抽样次数（如 1000；默认不做）")
+    parser.add_argument("--seed", type=int, default=None, help="随机种子，给定即可完全复现")
+    parser.add_argument(
+        "--concentration",
+        type=float,
+        default=None,
+        help="权重 Dirichlet 抽样的集中度 κ（越大越接近给定权重；默认 10×指标数）",
+    )
+    parser.add_argument(
+        "--mc-normalise",
+        default=None,
+        help="蒙特卡洛中随机选用的标准化方法，逗号分隔（默认只用 --normalise）",
+    )
+    parser.add_argument(
+        "--mc-method",
+        default=None,
+        help="蒙特卡洛中随机选用的集成方法，逗号分隔（默认只用 --method）",
+    )
+    parser.add_argument(
+        "--k", type=int, default=2, help="p_within_k 中的目标名次 k（默认 2，保二）"
+    )
+    parser.add_argument(
+        "--what-it-takes",
+        metavar="UNIT",
+        default=None,
+        help="给出该单位前进一名所需的单项指标变化（需 --format json 或 xlsx）",
+    )
+    parser.add_argument("-o", "--output", type=Path, default=None, help="输出文件（默认标准输出）")
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="输出格式（默认按输出文件扩展名，否则 csv）"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``shouwei evaluate``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    output_format = args.format or _format_from_suffix(args.output)
+    try:
+        if output_format == "xlsx" and args.output is None:
+            raise EvaluationError(
+                "xlsx 格式需要用 -o 指定输出文件（xlsx output needs -o FILE）", code="bad_option"
+            )
+        if args.what_it_takes and output_format == "csv":
+            raise EvaluationError(
+                "--what-it-takes 的结果需要 --format json 或 xlsx（needs json or xlsx output）",
+                code="bad_option",
+            )
+        data = read_decision_matrix(args.data)
+        result = evaluate(
+            data,
+            method=args.method,
+            normalisation=args.normalise,
+            weights=_weights_spec(args.weights, data.indicators),
+            directions=parse_directions(args.directions, data.indicators),
+            targets=parse_targets(args.targets, data.indicators),
+            missing=args.missing,
+            strict=args.strict,
+            v=args.v,
+            mc_draws=args.mc,
+            seed=args.seed,
+            concentration=args.concentration,
+            mc_normalisations=_split(args.mc_normalise),
+            mc_methods=_split(args.mc_method),
+            k=args.k,
+        )
+        explanation = what_it_takes(result, args.what_it_takes) if args.what_it_takes else None
+    except EvaluationError as error:
+        sys.stderr.write(f"错误：{error}\n")
+        return EXIT_INPUT_ERROR
+    for warning in result.warnings:
+        sys.stderr.write(f"提示：{warning}\n")
+    if result.uncertainty is not None and args.seed is None:
+        sys.stderr.write(
+            f"提示：蒙特卡洛随机种子为 {result.uncertainty.seed}，加 --seed "
+            f"{result.uncertainty.seed} 可复现本次结果\n"
+        )
+    _write(result, explanation, output_format, args.output)
+    return 0
+
+
+def _format_from_suffix(path: Path | None) -> str:
+    suffix = path.suffix.lower().lstrip(".") if path is not None else ""
+    return suffix if suffix in FORMATS else "csv"
+
+
+def _split(text: str | None) -> list[Any] | None:
+    if text is None:
+        return None
+    return [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
+
+
+def _weights_spec(text: str, indicators: Sequence[str]) -> WeightSpec:
+    if text in OBJECTIVE_WEIGHTS:
+        return text
+    if text.startswith("ahp:"):
+        return read_pairwise(text[len("ahp:") :], indicators)
+    path = Path(text)
+    if path.is_file():
+        return weights_mapping(indicators, read_weights(path, indicators))
+    raise EvaluationError(
+        f"--weights「{text}」既不是 equal/entropy/critic/std/ahp:文件，也不是存在的权重文件"
+        f"（--weights '{text}' is neither a method nor an existing file）",
+        code="bad_option",
+    )
+
+
+def result_rows(result: Evaluation) -> list[dict[str, Any]]:
+    """One dict per unit, in rank order (ties in input order)."""
+    rows = []
+    mc = result.uncertainty
+    for i, unit in enumerate(result.units):
+        row: dict[str, Any] = {
+            "unit": unit,
+            "score": float(result.scores[i]),
+            "rank": int(result.ranks[i]),
+        }
+        if mc is not None:
+            row |= {
+                "median_rank": int(mc.median_rank[i]),
+                "rank_p05": int(mc.rank_p05[i]),
+                "rank_p95": int(mc.rank_p95[i]),
+                "p_first": float(mc.p_first[i]),
+                "p_within_k": float(mc.p_within_k[i]),
+            }
+        rows.append(row)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["rank"], i))
+    return [rows[i] for i in order]
+
+
+def _indicator_rows(result: Evaluation) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicator": name,
+            "direction": int(result.directions[j]),
+            "weight": float(result.weights[j]),
+        }
+        for j, name in enumerate(result.indicators)
+    ]
+
+
+def _what_it_takes_rows(explanation: WhatItTakes) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicator": c.indicator,
+            "direction": c.direction,
+            "current": c.current,
+            "required": c.required,
+            "change": c.change,
+            "relative_change": c.relative_change,
+            "new_rank": c.new_rank,
+            "how": c.how,
+        }
+        for c in explanation.changes
+    ]
+
+
+def _document(result: Evaluation, explanation: WhatItTakes | None) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "parameters": result.parameters,
+        "indicators": _indicator_rows(result),
+        "dropped": list(result.dropped),
+        "higher_is_better": result.higher_is_better,
+        "warnings": [{"code": w.code, "message": w.message} for w in result.warnings],
+        "results": result_rows(result),
+    }
+    if result.ahp is not None:
+        document["ahp"] = {
+            "lambda_max": result.ahp.lambda_max,
+            "consistency_index": result.ahp.consistency_index,
+            "random_index": result.ahp.random_index,
+            "consistency_ratio": result.ahp.consistency_ratio,
+        }
+    if explanation is not None:
+        document["what_it_takes"] = {
+            "unit": explanation.unit,
+            "rank": explanation.rank,
+            "message": explanation.message,
+            "cheapest": explanation.cheapest.indicator if explanation.cheapest else None,
+            "changes": _what_it_takes_rows(explanation),
+        }
+    return document
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _write(
+    result: Evaluation, explanation: WhatItTakes | None, output_format: str, path: Path | None
+) -> None:
+    if output_format == "xlsx" and path is not None:
+        _write_xlsx(result, explanation, path)
+        return
+    if output_format == "json":
+        text = json.dumps(_document(result, explanation), ensure_ascii=False, indent=2) + "\n"
+        encoding = "utf-8"
+    else:
+        text = _csv_text(result_rows(result))
+        # Excel opens a UTF-8 CSV correctly (Chinese unit names) only with a byte-order mark.
+        encoding = "utf-8-sig"
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding=encoding)
+
+
+def _write_xlsx(result: Evaluation, explanation: WhatItTakes | None, path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path))
+    try:
+        _sheet(workbook, "results", result_rows(result))
+        _sheet(workbook, "indicators", _indicator_rows(result))
+        parameters = [
+            {"parameter": key, "value": json.dumps(value, ensure_ascii=False)}
+            for key, value in result.parameters.items()
+        ]
+        _sheet(workbook, "parameters", parameters)
+        if result.warnings:
+            _sheet(workbook, "warnings", [{"message": w.message} for w in result.warnings])
+        if explanation is not None:
+            _sheet(workbook, "what_it_takes", _what_it_takes_rows(explanation))
+    finally:
+        workbook.close()
+
+
+def _sheet(workbook: Any, name: str, rows: list[dict[str, Any]]) -> None:
+    sheet = workbook.add_worksheet(name)
+    header = list(rows[0]) if rows else []
+    sheet.write_row(0, 0, header)
+    for r, row in enumerate(rows, start=1):
+        for c, key in enumerate(header):
+            value = row[key]
+            if value is None:
+                continue
+            sheet.write(r, c, value)

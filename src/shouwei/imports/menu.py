@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from shouwei.core.choices import Role
+from shouwei.core.navigation import MenuItem, register_menu
+
+# Same group, icon and weight as core's 基础数据 menu: whichever registers first creates it.
+register_menu(
+    _("基础数据"),
+    "ti ti-building",
+    90,
+    MenuItem(
+        _("导入记录"),
+        "imports:batch_list",
+        "ti ti-file-import",
+        roles=(Role.STAFF, Role.STATISTICIAN, Role.SUPERVISOR, Role.LEADER),
+    ),
+)

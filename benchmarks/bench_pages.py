@@ -55,6 +55,7 @@ def pages(dataset: str) -> list[tuple[str, str]]:
     ]
     if dataset == "province":
         ind = Indicator.objects.get(code="syn-ind-01")
+        # The leader sees every row (all are approved); the list shows 25 a page.
         last = math.ceil(Observation.objects.count() / 25)
         out[1:1] = [("cockpit syn-0001 2022-12", f"{cockpit}?unit=syn-0001&period=2022-12")]
         out += [
@@ -112,6 +113,7 @@ def main() -> None:
 
     database = common.setup_django()
 
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
 
@@ -123,8 +125,6 @@ def main() -> None:
     print(f"# pages on {database}; {machine}")
     call_command("loaddemo", stdout=io.StringIO())
     create_demo_accounts()
-    from django.contrib.auth import get_user_model
-
     client = Client()
     client.force_login(get_user_model().objects.get(username="leader"))
 

@@ -93,5 +93,6 @@ class TargetFactory(factory.django.DjangoModelFactory):
 
 def user_with_role(role: str, unit: Unit, **kwargs):
     user = UserFactory(**kwargs)
-    RoleAssignment.objects.create(user=user, unit=unit, role=role)
+    # get_or_create: the demo (loaded once per session) may already hold this assignment.
+    RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     return user

@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "ninja",
     "shouwei.core",
     "shouwei.indicators",
+    "shouwei.projects",
     "shouwei.imports",
     "shouwei.api",
     "shouwei.demo",
+    "django.contrib.sitemaps",
+    "shouwei.portal",
+    "shouwei.evaluation_web",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +99,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "shouwei.urls"
+# SHOUWEI_SITE=portal: an instance serving only the public portal and its static files (the
+# internet-facing deployment); the platform and the admin are not routed there at all.
+SHOUWEI_SITE = os.environ.get("SHOUWEI_SITE", "platform").strip().lower()
+ROOT_URLCONF = "shouwei.urls_portal" if SHOUWEI_SITE == "portal" else "shouwei.urls"
 WSGI_APPLICATION = "shouwei.wsgi.application"
 
 TEMPLATES = [
@@ -218,6 +225,10 @@ SHOUWEI_IMPORT_MAX_BYTES = int(os.environ.get("SHOUWEI_IMPORT_MAX_BYTES", str(50
 SHOUWEI_IMPORT_MAX_ROWS = int(os.environ.get("SHOUWEI_IMPORT_MAX_ROWS", "200000"))
 # Files with more data rows than this are validated and committed by the task worker.
 SHOUWEI_IMPORT_INLINE_ROWS = int(os.environ.get("SHOUWEI_IMPORT_INLINE_ROWS", "2000"))
+# Portal attachments (images, PDF, Word, Excel) larger than this are refused.
+SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = int(
+    os.environ.get("SHOUWEI_PORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -233,3 +244,6 @@ LOGGING = {
         "shouwei.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Key projects: behind plan when the completion rate trails the year's elapsed share by more.
+SHOUWEI_PROJECT_BEHIND_MARGIN = os.environ.get("SHOUWEI_PROJECT_BEHIND_MARGIN", "0.10")

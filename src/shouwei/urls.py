@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from shouwei.core import views as core_views
+from shouwei.portal.urls import root_patterns as portal_patterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,8 +14,11 @@ urlpatterns = [
     path("core/", include("shouwei.core.urls")),
     path("indicators/", include("shouwei.indicators.urls")),
     path("imports/", include("shouwei.imports.urls")),
+    path("evaluation/", include("shouwei.evaluation_web.urls")),
+    path("projects/", include("shouwei.projects.urls")),
     path("api/", include("shouwei.api.urls")),
     path("admin/", admin.site.urls),
+    *portal_patterns,
 ]
 
 handler403 = "shouwei.core.views.permission_denied"

@@ -3,7 +3,9 @@ no 500, documented status codes, bodies that match the response schemas."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -12,7 +14,13 @@ from shouwei.core.models import ApiToken
 
 @pytest.fixture
 def api_schema(demo):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # Through the real WSGI handler, request_finished would close the test's database
+    # connection mid-transaction (PostgreSQL); Django's own test client unhooks it the same way.
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

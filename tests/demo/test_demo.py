@@ -157,9 +157,9 @@ def test_synthetic_peers_are_labelled_and_never_overwrite_published_figures(demo
     assert all("模拟" in s for s in synthetic.values_list("source", flat=True).distinct())
 
 
-def _run_demo() -> str:
+def _run_demo(*, reset_passwords: bool = False) -> str:
     out = io.StringIO()
-    call_command("demo", no_serve=True, stdout=out)
+    call_command("demo", no_serve=True, reset_passwords=reset_passwords, stdout=out)
     return out.getvalue()
 
 
@@ -177,7 +177,8 @@ def _password_works(username: str, password: str) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_command_prints_one_working_login_per_role():
-    output = _run_demo()
+    # The test database already holds the demo (loaded once per session): ask for new passwords.
+    output = _run_demo(reset_passwords=True)
     logins = _logins(output)
     assert set(logins) == {a[0] for a in DEMO_ACCOUNTS}
     for role in Role:
@@ -188,7 +189,7 @@ def test_demo_command_prints_one_working_login_per_role():
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_command_twice_keeps_passwords_and_says_so():
-    first = _logins(_run_demo())
+    first = _logins(_run_demo(reset_passwords=True))
     second_output = _run_demo()
     second = _logins(second_output)
     assert set(second) == set(first)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import time
 
 import pytest
 from django.urls import reverse
@@ -56,7 +55,6 @@ def test_a_50000_row_file_commits_with_progress_recorded(client_for, monkeypatch
         record(batch_pk, processed)
 
     monkeypatch.setattr(services, "_progress", spy)
-    started = time.monotonic()
     upload(client, content, "全年数据.csv")
     batch = last_batch()
     assert batch.status == ImportStatus.VALID, batch.errors[:3]
@@ -66,13 +64,10 @@ def test_a_50000_row_file_commits_with_progress_recorded(client_for, monkeypatch
 
     client.post(reverse("imports:batch_commit", args=[batch.pk]))
     batch.refresh_from_db()
-    elapsed = time.monotonic() - started
     assert batch.status == ImportStatus.COMMITTED, batch.message
     assert batch.created_count == 50_000
     assert Observation.objects.filter(import_batch=batch).count() == 50_000
     assert Observation.history.filter(import_batch_id=batch.pk).count() == 50_000
-    # Generous for a shared CI machine; on a quiet one it takes a few seconds.
-    assert elapsed < 60, f"50,000 rows took {elapsed:.1f} s"
 
 
 def test_above_the_inline_limit_validation_and_commit_run_in_the_worker(

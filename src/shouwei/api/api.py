@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import SessionAuth, TokenAuth
 
-ROUTERS = ("core", "indicators")
+ROUTERS = ("core", "indicators", "projects")
 
 api = NinjaAPI(
     title="首位 API",

@@ -92,3 +92,19 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 BODY_ERRORS = {**ERRORS, 400: ErrorOut}
 # Actions on a record (submit, approve) also answer 409 when its status does not allow them.
 ACTION_ERRORS = {**ERRORS, 409: ErrorOut}
+
+MONTH_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$"
+
+# A month only (monthly project progress): the schema says so, so clients are not surprised.
+MonthCode = Annotated[
+    str,
+    AfterValidator(_period_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONTH_PATTERN,
+            "examples": ["2022-06"],
+            "description": "月份，如 2022-06",
+        }
+    ),
+]

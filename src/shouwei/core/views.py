@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from shouwei.portal import views as portal_views
+
 from .filters import PeerGroupFilterSet, UnitFilterSet
 from .forms import LoginForm, PeerGroupForm, UnitForm
 from .generic import ObjectViewSet
@@ -19,6 +21,9 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
+    # Anonymous visitors at / get the public portal; the platform starts at the cockpit.
+    if not request.user.is_authenticated:
+        return portal_views.home(request)
     return redirect("indicators:cockpit")
 
 

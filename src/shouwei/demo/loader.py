@@ -17,8 +17,10 @@ from django.db import transaction
 
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, period_range
+from shouwei.evaluation_web.demo import save_demo_evaluation
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Indicator, Observation, Target
+from shouwei.portal.demo import load_portal_demo
 
 DATA_DIR = Path(__file__).parent / "data"
 SYNTHETIC_SOURCE = "模拟数据（演示用，非公布数据）"
@@ -163,6 +165,11 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
 
     if synthetic:
         load_synthetic_peers(groups["hy-5d2p"], indicators, report)
+    save_demo_evaluation(synthetic=synthetic)
+    report.created.update({f"portal {k}": v for k, v in load_portal_demo().items()})
+    from shouwei.projects.demo import load_projects
+
+    load_projects(report)
     return report
 
 

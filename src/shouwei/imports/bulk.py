@@ -1,12 +1,12 @@
-"""Fast writes for large imports: one statement (or one ``executemany``) per 1,000 rows.
+"""Fast writes for large imports: ``executemany`` per 1,000 rows on SQLite, COPY on PostgreSQL.
 
 Django's ``bulk_create`` compiles a placeholder and runs several preparation layers for every
 value; simple-history's ``bulk_history_create`` builds a historical instance per record and then
 does the same. Measured here (2026-11-25, 50,000 observations, SQLite): 13 s for the records
 and 17 s for their history, out of a 35 s commit. Preparing each value once with the field's own
-``get_db_prep_save`` and handing the rows to ``executemany`` writes the same rows in a third of
-the time. Models this cannot write exactly (database defaults, extra history fields) take the
-ordinary path.
+``get_db_prep_save`` and handing the rows to the driver in bulk writes the same rows in about a
+third of the time. Models this cannot write exactly (database defaults, extra history fields)
+take the ordinary path.
 """
 
 from __future__ import annotations
@@ -22,22 +22,20 @@ HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "hist
 
 
 def _insert(connection, table: str, columns: list[str], rows: list[list], chunk: int) -> None:
-    """SQLite: ``executemany`` (its statements are cheap, its parameter limit low).
-    PostgreSQL: one multi-row INSERT per chunk — psycopg's executemany pipelines one statement
-    per row, which measured three times slower here than one statement per 1,000 rows."""
+    """SQLite: ``executemany``. PostgreSQL: COPY — psycopg pipelines executemany as one
+    statement per row, and a 1,000-row VALUES list spends its time in psycopg's placeholder
+    parsing (both measured here, several times slower than COPY)."""
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(quote(table), ", ".join(quote(c) for c in columns))
-    one = "({})".format(", ".join(["%s"] * len(columns)))
+    target = "{} ({})".format(quote(table), ", ".join(quote(c) for c in columns))
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            for start in range(0, len(rows), chunk):
-                cursor.executemany(head + one, rows[start : start + chunk])
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
-        # PostgreSQL takes at most 65,535 parameters in one statement.
-        step = max(1, min(chunk, 65535 // len(columns)))
-        for start in range(0, len(rows), step):
-            part = rows[start : start + step]
-            cursor.execute(head + ", ".join([one] * len(part)), [v for r in part for v in r])
+        sql = "INSERT INTO {} VALUES ({})".format(target, ", ".join(["%s"] * len(columns)))
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(sql, rows[start : start + chunk])
 
 
 def create_with_history(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.periods import Period, PeriodError
 from shouwei.core.permissions import scope_for
+from shouwei.projects.selectors import project_summary
 
 from . import charts, selectors, services
 from .filters import IndicatorFilterSet, ObservationFilterSet, TargetFilterSet
@@ -117,6 +118,9 @@ def cockpit(request):
                 charts.rank_history(history.ranks, chart_id="chart-rank-history")
                 if history.ranks
                 else None
+            ),
+            "project_summary": project_summary(
+                unit=unit, year=period.year, month=period.end_month, user=request.user
             ),
         },
     )

@@ -1,0 +1,151 @@
+"""Key-projects panel and list: SQL queries and latency, at demo scale and on 20,000 projects.
+
+    python benchmarks/bench_projects.py                                  # SQLite, temp data dir
+    bash benchmarks/with_postgres.sh python benchmarks/bench_projects.py  # throwaway PostgreSQL
+
+Loads the Hengyang demo (49 projects), measures, adds ``--projects`` synthetic projects under
+the zone's departments with an annual plan for 2020–2022 and a progress report for each of the
+36 months, measures again. The query count must be the same at both sizes. Pages are fetched
+through ``django.test.Client`` as the demo leader (every read through ``visible_to``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import time
+from datetime import date
+from decimal import Decimal
+
+import common
+
+YEARS = (2020, 2021, 2022)
+
+
+def generate(count: int) -> None:
+    from shouwei.core.models import Unit
+    from shouwei.projects.models import AnnualPlan, ProgressReport, Project
+
+    departments = list(Unit.objects.filter(code__startswith="hy-gxq-", kind="department"))
+    levels = ("provincial", "municipal", "district")
+    projects = [
+        Project(
+            code=f"syn-{i:05d}",
+            name=f"模拟项目{i:05d}",
+            level=levels[i % 3],
+            industry="C39",
+            total_investment=Decimal(10 + i % 50),
+            responsible_unit=departments[i % len(departments)],
+            start_date=date(2019, 1 + i % 12, 1),
+            stage="construction",
+        )
+        for i in range(count)
+    ]
+    Project.objects.bulk_create(projects, batch_size=2000)
+    ids = list(Project.objects.filter(code__startswith="syn-").values_list("pk", flat=True))
+    AnnualPlan.objects.bulk_create(
+        [
+            AnnualPlan(project_id=pk, year=y, planned_investment=Decimal(4 + pk % 7))
+            for pk in ids
+            for y in YEARS
+        ],
+        batch_size=5000,
+    )
+    batch = []
+    for pk in ids:
+        for y in YEARS:
+            for m in range(1, 13):
+                monthly = Decimal(pk % 5 + 1) / 10
+                batch.append(
+                    ProgressReport(
+                        project_id=pk,
+                        period=f"{y}-{m:02d}",
+                        invested_this_month=monthly,
+                        invested_ytd=monthly * m,
+                        stage="construction",
+                    )
+                )
+        if len(batch) >= 20000:
+            ProgressReport.objects.bulk_create(batch, batch_size=5000)
+            batch = []
+    ProgressReport.objects.bulk_create(batch, batch_size=5000)
+
+
+def measure(client, url: str, requests: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} 返回 {response.status_code}")
+        return response
+
+    get()
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    queries = len(captured)
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        get()
+        samples.append(time.perf_counter() - started)
+    timing = common.Timing(samples)
+    return {
+        "queries": queries,
+        "p50_ms": round(timing.p50_ms, 1),
+        "p95_ms": round(timing.p95_ms, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=20000, help="synthetic projects")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+
+    database = common.setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from shouwei.demo.accounts import create_demo_accounts
+
+    print(f"# key projects on {database}; {common.machine_label()}")
+    call_command("loaddemo", stdout=io.StringIO())
+    create_demo_accounts()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="leader"))
+    listing = reverse("projects:project_list")
+    pages = {
+        "cockpit hy-gxq 2022-06 (with key-projects panel)": (
+            f"{reverse('indicators:cockpit')}?unit=hy-gxq&period=2022-06"
+        ),
+        "project list, page 1": f"{listing}?period=2022-06",
+        "project list, behind plan": f"{listing}?period=2022-06&behind=1",
+        "project list, not 入库": f"{listing}?period=2022-06&not_entered=1",
+    }
+    results = []
+    for dataset in ("demo", f"{args.projects} projects × 36 months"):
+        if dataset != "demo":
+            started = time.perf_counter()
+            generate(args.projects)
+            common.refresh_statistics()
+            print(f"# generated in {time.perf_counter() - started:.1f} s")
+        for label, url in pages.items():
+            row = {"dataset": dataset, "page": label, **measure(client, url, args.requests)}
+            results.append(row)
+            print(
+                f"{dataset:<28} {label:<50} {row['queries']:>3} queries  "
+                f"p50 {row['p50_ms']:>8} ms  p95 {row['p95_ms']:>8} ms"
+            )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"database": database, "results": results}, fh, ensure_ascii=False, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Key projects: projects (with the month's plan and completion), plans, progress, problems.
+
+Every list starts from ``visible_to(request.auth_user)``; progress is written through
+``projects.services.progress_save``, with the same rules and permission check as the pages.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from shouwei.projects import selectors, services
+from shouwei.projects.choices import ProblemStatus, ProjectLevel, Stage
+from shouwei.projects.models import AnnualPlan, Problem, ProgressReport, Project
+
+from ..lookups import get_visible, unit_by_code
+from ..pagination import Pagination
+from ..schemas import BODY_ERRORS, ERRORS, DecimalStr, MonthCode, PeriodCode, UnitRef
+
+router = Router(tags=["重点项目"])
+
+
+def project_by_code(user, code: str) -> Project:
+    return get_visible(
+        Project.objects.visible_to(user).select_related("responsible_unit"),
+        _("没有代码为“%(code)s”的项目，或您无权查看") % {"code": code},
+        code=code,
+    )
+
+
+class ProjectOut(Schema):
+    code: str
+    name: str
+    level: ProjectLevel
+    industry: str
+    industry_chain: str
+    total_investment: DecimalStr
+    owner_enterprise: str
+    responsible_unit: UnitRef
+    responsible_leader: str
+    location: str
+    start_date: date
+    planned_completion_date: date | None
+    stage: Stage
+    planned: DecimalStr | None = Field(None, description="该年度计划投资（亿元）")
+    completed: DecimalStr | None = Field(None, description="该年截至该月累计完成投资（亿元）")
+
+
+class ProjectFilters(Schema):
+    period: PeriodCode | None = Field(None, description="计划与完成按该月计算，默认最新月份")
+    level: ProjectLevel | None = None
+    stage: Stage | None = None
+    unit: str | None = Field(None, description="责任单位代码（含下级）")
+
+
+def _month(user, period: str | None) -> tuple[int, int]:
+    if period and len(period) == 7:
+        return int(period[:4]), int(period[5:7])
+    return selectors.latest_month(user) or (date.today().year, date.today().month)
+
+
+@router.get("/projects", response={200: list[ProjectOut], **ERRORS}, summary="重点项目列表")
+@paginate(Pagination)
+def list_projects(request, filters: Query[ProjectFilters]):
+    user = request.auth_user
+    year, month = _month(user, filters.period)
+    unit = unit_by_code(user, filters.unit) if filters.unit else None
+    qs = selectors.with_progress(selectors.projects_under(user, unit), year=year, month=month)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    return qs.select_related("responsible_unit").order_by("level", "code")
+
+
+@router.get("/projects/{code}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
+def get_project(request, code: str):
+    return project_by_code(request.auth_user, code)
+
+
+class FiguresOut(Schema):
+    label: str
+    url: str = Field(description="页面上列出这些项目的链接")
+    count: int
+    total_investment: DecimalStr
+    planned: DecimalStr
+    completed: DecimalStr
+    rate: DecimalStr | None = Field(description="完成率（0—1）")
+    behind: int
+
+
+class SummaryOut(Schema):
+    period: str
+    levels: list[FiguresOut]
+    overall: FiguresOut
+
+
+@router.get(
+    "/projects-summary", response={200: SummaryOut, **ERRORS}, summary="重点项目汇总（按级别）"
+)
+def project_summary(request, unit: str, period: MonthCode):
+    user = request.auth_user
+    if len(period) != 7:
+        return Status(422, {"detail": _("期间应为月份，如 2022-06")})
+    return selectors.project_summary(
+        unit=unit_by_code(user, unit), year=int(period[:4]), month=int(period[5:7]), user=user
+    )
+
+
+class PlanOut(Schema):
+    project: str
+    year: int
+    planned_investment: DecimalStr
+    planned_milestones: str
+
+    @staticmethod
+    def resolve_project(obj: AnnualPlan) -> str:
+        return obj.project.code
+
+
+@router.get("/project-plans", response={200: list[PlanOut], **ERRORS}, summary="年度计划")
+@paginate(Pagination)
+def list_plans(request, year: int | None = None):
+    qs = AnnualPlan.objects.visible_to(request.auth_user).select_related("project")
+    return qs.filter(year=year) if year else qs
+
+
+class ProgressOut(Schema):
+    id: int
+    project: str
+    period: str
+    invested_this_month: DecimalStr
+    invested_ytd: DecimalStr
+    stage: Stage
+    entered_statistics_on: date | None
+    narrative: str
+    stage_change_reason: str
+    is_correction: bool
+    correction_reason: str
+
+    @staticmethod
+    def resolve_project(obj: ProgressReport) -> str:
+        return obj.project.code
+
+
+class ProgressIn(Schema):
+    project: str = Field(description="项目代码")
+    period: MonthCode = Field(description="月份，如 2022-06")
+    invested_this_month: Decimal = Field(description="当月完成投资（亿元），不能为负")
+    invested_ytd: Decimal = Field(description="年初至今完成投资（亿元），不能低于上月")
+    stage: Stage
+    entered_statistics_on: date | None = None
+    narrative: str = ""
+    stage_change_reason: str = Field("", description="阶段比上月后退时必填")
+    is_correction: bool = False
+    correction_reason: str = Field("", description="累计低于上月时必填")
+
+
+@router.get("/project-progress", response={200: list[ProgressOut], **ERRORS}, summary="月度进度")
+@paginate(Pagination)
+def list_progress(request, period: PeriodCode | None = None, project: str | None = None):
+    qs = ProgressReport.objects.visible_to(request.auth_user).select_related("project")
+    if period:
+        qs = qs.filter(period=period)
+    if project:
+        qs = qs.filter(project__code=project)
+    return qs
+
+
+@router.post(
+    "/project-progress",
+    response={201: ProgressOut, **BODY_ERRORS},
+    summary="填报月度进度",
+    description="同一项目同一月份再次提交即更新。规则同页面：累计不得低于上月（除非更正并说明原因）、"
+    "阶段回退须说明原因、不能早于开工月份；只能填报本部门负责的项目。",
+)
+def save_progress(request, payload: ProgressIn):
+    user = request.auth_user
+    if len(payload.period) != 7:
+        return Status(422, {"detail": _("期间应为月份，如 2022-06"), "errors": None})
+    data = payload.dict()
+    project = project_by_code(user, data.pop("project"))
+    report = services.progress_save(by=user, project=project, **data)
+    return Status(201, report)
+
+
+class ProblemOut(Schema):
+    id: int
+    project: str
+    description: str
+    owner_unit: UnitRef
+    deadline: date
+    status: ProblemStatus
+    escalated_at: str | None
+    resolution: str
+
+    @staticmethod
+    def resolve_project(obj: Problem) -> str:
+        return obj.project.code
+
+    @staticmethod
+    def resolve_escalated_at(obj: Problem) -> str | None:
+        return obj.escalated_at.isoformat() if obj.escalated_at else None
+
+
+@router.get("/project-problems", response={200: list[ProblemOut], **ERRORS}, summary="项目问题")
+@paginate(Pagination)
+def list_problems(request, status: ProblemStatus | None = None):
+    qs = Problem.objects.visible_to(request.auth_user).select_related("project", "owner_unit")
+    return qs.filter(status=status) if status else qs

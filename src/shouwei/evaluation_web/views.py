@@ -1,0 +1,104 @@
+"""The 综合评价 page: the form, the results of one saved run, the list of saved runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouwei.core.exports import export_response
+from shouwei.core.permissions import scope_for
+from shouwei.evaluation import EvaluationError
+
+from .forms import EvaluationForm
+from .models import EvaluationRun
+from .presenters import RunView, export_rows
+from .selectors import home_unit, runs_for
+from .services import rerun_evaluation, run_evaluation
+
+RUN_ROLES = EvaluationRun.scope.edit_roles
+SAVED_RUNS_SHOWN = 20
+
+
+def _check_access(user) -> None:
+    if not scope_for(user).has_role(*RUN_ROLES):
+        raise PermissionDenied(_("综合评价仅向领导、督查、统计和部门人员开放"))
+
+
+def index(request):
+    _check_access(request.user)
+    unit = home_unit(request.user)
+    if request.method == "POST":
+        form = EvaluationForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                run = run_evaluation(
+                    user=request.user,
+                    group=form.cleaned_data["group"],
+                    period=form.cleaned_data["period"],
+                    indicators=form.choices(),
+                    method=form.cleaned_data["method"],
+                    normalisation=form.cleaned_data["normalisation"],
+                    weights=form.weights_spec(),
+                    missing=form.cleaned_data["missing"],
+                    mc_draws=form.cleaned_data["mc_draws"],
+                    seed=form.cleaned_data["seed"],
+                    target_rank=form.cleaned_data["target_rank"],
+                    name=form.cleaned_data["name"],
+                    unit=unit,
+                )
+            except EvaluationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("评价已完成并保存"))
+                return redirect(run)
+        return _page(request, form=form, run=None)
+    latest = runs_for(request.user).filter(unit=unit).first() if unit else None
+    latest = latest or runs_for(request.user).first()
+    return _page(request, form=_form_for(request.user, latest), run=latest)
+
+
+def run_detail(request, pk: int):
+    _check_access(request.user)
+    run = get_object_or_404(runs_for(request.user), pk=pk)
+    return _page(request, form=_form_for(request.user, run), run=run)
+
+
+@require_POST
+def run_rerun(request, pk: int):
+    _check_access(request.user)
+    run = get_object_or_404(runs_for(request.user), pk=pk)
+    try:
+        new = rerun_evaluation(user=request.user, run=run)
+    except EvaluationError as exc:
+        messages.error(request, _("重算失败：%(reason)s") % {"reason": exc})
+        return redirect(run)
+    messages.success(request, _("已按原参数和随机种子重算"))
+    return redirect(new)
+
+
+def run_export(request, pk: int):
+    _check_access(request.user)
+    run = get_object_or_404(runs_for(request.user), pk=pk)
+    return export_response(export_rows(RunView(run)), fmt="xlsx", basename="综合评价")
+
+
+def _form_for(user, run: EvaluationRun | None) -> EvaluationForm:
+    initial = EvaluationForm.initial_from_run(run) if run else {}
+    return EvaluationForm(user=user, initial=initial)
+
+
+def _page(request, *, form: EvaluationForm, run: EvaluationRun | None):
+    runs = list(runs_for(request.user)[:SAVED_RUNS_SHOWN])
+    return render(
+        request,
+        "evaluation_web/index.html",
+        {
+            "form": form,
+            "run": run,
+            "view": RunView(run) if run else None,
+            "runs": runs,
+        },
+    )

@@ -1,0 +1,166 @@
+"""The public pages. All are reachable without login and show only published material."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from shouwei.core.exports import export_response
+from shouwei.core.formatting import format_growth, format_number
+
+from . import integrity, qr, selectors, services
+from .models import Attachment, Channel
+
+
+def _channels():
+    return selectors.top_channels()
+
+
+def _platform_login_url() -> str | None:
+    # The portal-only site (SHOUWEI_SITE=portal) has no platform to log in to.
+    try:
+        return reverse("login")
+    except NoReverseMatch:
+        return None
+
+
+@require_safe
+def home(request):
+    unit = selectors.zone()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "channels": _channels(),
+            "latest": selectors.latest(10),
+            "open_rows": _open_rows(unit)[:8] if unit else [],
+            "login_url": _platform_login_url(),
+        },
+    )
+
+
+@require_safe
+def channel(request, slug: str):
+    ch = get_object_or_404(Channel, slug=slug)
+    page = Paginator(selectors.channel_articles(ch), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/channel.html",
+        {"channel": ch, "channels": _channels(), "breadcrumb": ch.ancestors(), "page": page},
+    )
+
+
+@require_safe
+def article(request, pk: int):
+    art = get_object_or_404(selectors.published(), pk=pk)
+    if request.method == "GET":  # a HEAD from a link checker reads nothing
+        services.record_view(
+            article=art,
+            ip=request.META.get("REMOTE_ADDR", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    art.refresh_from_db(fields=["view_count"])
+    page_url = request.build_absolute_uri(art.get_absolute_url())
+    return render(
+        request,
+        "portal/article.html",
+        {
+            "article": art,
+            "body_html": integrity.safe_body(art),
+            "breadcrumb": art.channel.ancestors(),
+            "channels": _channels(),
+            "related": selectors.related(art),
+            "attachments": art.attachments.filter(kind="file"),
+            "page_url": page_url,
+            # segno writes only path data and the escaped title: no markup from the request.
+            "qr_svg": mark_safe(qr.svg(page_url)),
+        },
+    )
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
+    results = []
+    page = None
+    if query:
+        page = Paginator(selectors.search(query), 20).get_page(request.GET.get("page"))
+        results = [
+            {
+                "article": a,
+                "title": selectors.highlight(a.title, query),
+                "excerpt": selectors.highlight(selectors.excerpt(a.body_text, query), query),
+            }
+            for a in page
+        ]
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "page": page, "channels": _channels()},
+    )
+
+
+def _open_rows(unit) -> list[dict]:
+    rows = []
+    for o in selectors.open_observations(unit):
+        ind = o.indicator
+        rows.append(
+            {
+                "indicator": ind.name,
+                "period": o.period,
+                "value": format_number(o.value, ind.decimals) if o.value is not None else "",
+                "measure": ind.measure if o.value is not None else "",
+                "growth": format_growth(o.growth) if o.growth is not None else "",
+                "rank": o.published_rank or "",
+                "source": o.source,
+            }
+        )
+    return rows
+
+
+@require_safe
+def open_data(request):
+    unit = selectors.zone()
+    return render(
+        request,
+        "portal/open_data.html",
+        {"unit": unit, "rows": _open_rows(unit) if unit else [], "channels": _channels()},
+    )
+
+
+@require_safe
+def open_data_export(request, fmt: str):
+    unit = selectors.zone()
+    if unit is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    head = ["指标", "期间", "数值", "计量单位", "同比增长", "公布排名", "来源"]
+    keys = ["indicator", "period", "value", "measure", "growth", "rank", "source"]
+    rows = [head] + [[r[k] for k in keys] for r in _open_rows(unit)]
+    return export_response(rows, fmt=fmt, basename=f"{unit.name}-开放数据")
+
+
+@require_safe
+def attachment(request, pk: int):
+    att = get_object_or_404(Attachment.objects.filter(article__in=selectors.published()), pk=pk)
+    return FileResponse(
+        att.file.open("rb"),
+        content_type=att.content_type,
+        as_attachment=att.kind != "image",
+        filename=att.original_name,
+    )
+
+
+@require_safe
+def integrity_manifest(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    resp = JsonResponse(integrity.manifest(base), json_dumps_params={"ensure_ascii": False})
+    resp["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def page_not_found(request, exception=None):
+    return render(request, "portal/404.html", {"channels": _channels()}, status=404)

@@ -1,0 +1,88 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shouwei.core.filters import SearchFilterSet
+from shouwei.core.models import Unit
+
+from . import selectors
+from .choices import ProblemStatus, ProjectLevel, Stage
+from .models import AnnualPlan, Problem, ProgressReport, Project, validate_month
+
+YES = forms.CheckboxInput
+
+
+class ProjectFilterSet(SearchFilterSet):
+    """The list answers the panel's links: ``?level=…&behind=1&period=2022-06&unit=<pk>``."""
+
+    search_fields = ("code", "name", "owner_enterprise", "industry_chain")
+    period = django_filters.CharFilter(
+        method="keep",
+        label=_("月份"),
+        help_text=_("完成投资和是否滞后按该月计算，如 2022-06；默认最新一月"),
+        validators=[validate_month],
+    )
+    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label=_("级别"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("当前阶段"))
+    responsible_unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.filter(kind="department"), label=_("责任部门")
+    )
+    unit = django_filters.NumberFilter(method="under_unit", label=_("单位（含下级）"))
+    industry = django_filters.CharFilter(
+        field_name="industry", lookup_expr="istartswith", label=_("行业代码")
+    )
+    behind = django_filters.BooleanFilter(method="behind_plan", label=_("滞后于计划"), widget=YES)
+    not_entered = django_filters.BooleanFilter(
+        method="not_entered_statistics", label=_("未入库"), widget=YES
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "period", "level", "stage", "responsible_unit", "industry"]
+
+    def keep(self, queryset, name, value):
+        # The month is read by the view, which annotates the list with it.
+        return queryset
+
+    def under_unit(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(responsible_unit__path__startswith=unit.path)
+
+    def behind_plan(self, queryset, name, value):
+        if not value:
+            return queryset
+        month = getattr(self.request, "project_month", (0, 12))[1]
+        return queryset.filter(selectors.behind_q(month=month))
+
+    def not_entered_statistics(self, queryset, name, value):
+        return queryset.filter(selectors.not_entered_q()) if value else queryset
+
+
+class AnnualPlanFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name")
+    year = django_filters.NumberFilter(label=_("年度"))
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["q", "year"]
+
+
+class ProgressReportFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "narrative")
+    period = django_filters.CharFilter(label=_("月份"), validators=[validate_month])
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("阶段"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["q", "period", "stage"]
+
+
+class ProblemFilterSet(SearchFilterSet):
+    search_fields = ("project__name", "description", "owner_unit__name")
+    status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, label=_("状态"))
+
+    class Meta:
+        model = Problem
+        fields = ["q", "status", "owner_unit"]

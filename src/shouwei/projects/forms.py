@@ -1,0 +1,170 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shouwei.core.generic import ScopedModelForm
+from shouwei.core.periods import Period
+
+from . import services
+from .choices import Stage
+from .models import AnnualPlan, Problem, ProgressReport, Project, validate_month
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(ScopedModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "level",
+            "industry",
+            "industry_chain",
+            "total_investment",
+            "owner_enterprise",
+            "responsible_unit",
+            "responsible_leader",
+            "liaison",
+            "location",
+            "start_date",
+            "planned_completion_date",
+            "stage",
+        ]
+        widgets = {"start_date": DATE, "planned_completion_date": DATE}
+
+
+class ProjectChildForm(ScopedModelForm):
+    """Plans, reports and problems hang on a project the user may change."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if user is not None and "project" in self.fields:
+            self.fields["project"].queryset = Project.objects.editable_by(user)
+
+
+class AnnualPlanForm(ProjectChildForm):
+    class Meta:
+        model = AnnualPlan
+        fields = ["project", "year", "planned_investment", "planned_milestones"]
+
+
+class ProgressFields(forms.Form):
+    """One month of one project, checked against the month before (``services.check_progress``)."""
+
+    invested_this_month = forms.DecimalField(
+        label=_("当月完成投资（亿元）"), max_digits=12, decimal_places=2, help_text=_("亿元")
+    )
+    invested_ytd = forms.DecimalField(
+        label=_("年初至今完成投资（亿元）"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("1 月至本月累计，亿元"),
+    )
+    stage = forms.ChoiceField(label=_("阶段"), choices=Stage.choices, help_text=_("本月末阶段"))
+    entered_statistics_on = forms.DateField(
+        label=_("入库日期"), required=False, widget=DATE, help_text=_("纳入统计局投资库的日期")
+    )
+    narrative = forms.CharField(
+        label=_("进展情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("本月形象进度"),
+    )
+    stage_change_reason = forms.CharField(
+        label=_("阶段回退原因"), required=False, help_text=_("阶段比上月后退时必填")
+    )
+    is_correction = forms.BooleanField(
+        label=_("更正"), required=False, help_text=_("累计低于上月时勾选")
+    )
+    correction_reason = forms.CharField(
+        label=_("更正原因"), required=False, help_text=_("累计低于上月的原因")
+    )
+
+    def check_rules(self, *, project: Project, period: str) -> None:
+        if not self.is_valid():
+            return
+        d = self.cleaned_data
+        errors = services.check_progress(
+            project=project,
+            period=period,
+            invested_this_month=d["invested_this_month"],
+            invested_ytd=d["invested_ytd"],
+            stage=d["stage"],
+            stage_change_reason=d["stage_change_reason"],
+            is_correction=d["is_correction"],
+            correction_reason=d["correction_reason"],
+            previous=services.previous_report(project, period),
+        )
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+class ProgressReportForm(ProjectChildForm):
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "project",
+            "period",
+            "invested_this_month",
+            "invested_ytd",
+            "stage",
+            "entered_statistics_on",
+            "narrative",
+            "stage_change_reason",
+            "is_correction",
+            "correction_reason",
+        ]
+        widgets = {"entered_statistics_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A report is for one project and month; another month is another report.
+            self.fields["project"].disabled = True
+            self.fields["period"].disabled = True
+
+    def clean_period(self):
+        value = self.cleaned_data["period"]
+        validate_month(value)
+        return Period.parse(value).code
+
+    def clean(self):
+        d = super().clean()
+        project, period = d.get("project"), d.get("period")
+        if project is None or period is None:
+            return d
+        errors = services.check_progress(
+            project=project,
+            period=period,
+            invested_this_month=d.get("invested_this_month"),
+            invested_ytd=d.get("invested_ytd"),
+            stage=d.get("stage", ""),
+            stage_change_reason=d.get("stage_change_reason", ""),
+            is_correction=d.get("is_correction", False),
+            correction_reason=d.get("correction_reason", ""),
+            previous=services.previous_report(project, period),
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return d
+
+
+class ProblemForm(ProjectChildForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The owning department works the problem but may not move it to another project.
+            self.fields["project"].queryset = Project.objects.filter(pk=self.instance.project_id)
+            self.fields["project"].disabled = True
+
+    class Meta:
+        model = Problem
+        fields = ["project", "description", "owner_unit", "deadline", "status", "resolution"]
+        widgets = {"deadline": DATE}
+
+
+class EntryPeriodForm(forms.Form):
+    period = forms.CharField(
+        label=_("月份"), max_length=7, validators=[validate_month], help_text=_("如 2022-06")
+    )

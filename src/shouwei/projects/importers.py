@@ -1,0 +1,399 @@
+"""Importers for projects, annual plans and monthly progress (the shared imports framework).
+
+The framework writes in bulk without ``save()``, so each importer applies the same rules as
+the forms and ``services``: writable department, non-negative money, and for progress the
+month-before checks of ``services.check_progress`` (against the database and earlier rows of
+the same file).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from shouwei.core.models import Unit
+from shouwei.core.periods import Period
+from shouwei.core.permissions import can_create, scope_for
+from shouwei.imports import parsers
+from shouwei.imports.base import UPDATE, CodeList, Column, Importer, Row, RowError
+from shouwei.imports.registry import register_importer
+
+from . import services
+from .choices import ProjectLevel, Stage
+from .forms import ProjectForm
+from .models import AnnualPlan, ProgressReport, Project, industry_validator
+
+MONEY = parsers.decimal(max_digits=12, decimal_places=2)
+LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
+STAGE_WORDS = {str(label): value for value, label in Stage.choices}
+YES_NO = {"是": "1", "否": ""}
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def day(raw: Any) -> date | None:
+    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
+    if parsers.is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = parsers.clean(raw)
+    m = _DATE.match(text)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-03-10")
+
+
+def _money(v: dict, *keys: str) -> list[tuple[str, str]]:
+    return [(k, "投资额不能为负数") for k in keys if v.get(k) is not None and v[k] < 0]
+
+
+def project_column() -> Column:
+    return Column(
+        "project",
+        "项目代码",
+        parse=parsers.code,
+        required=True,
+        choices="projects",
+        help_text="已登记项目的代码，见“代码表”",
+        format="代码表中的项目代码",
+        example="gxq-shi-001",
+        width=16,
+    )
+
+
+class ProjectCodes:
+    """Projects the rows name, and which of them the user may change (one query per chunk)."""
+
+    def __init__(self) -> None:
+        self.projects: dict[str, Project | None] = {}
+        self.editable: set[int] = set()
+
+    def load(self, codes: set[str], *, user) -> None:
+        wanted = {c for c in codes if c and c not in self.projects}
+        if not wanted:
+            return
+        found = {
+            p.code: p
+            for p in Project.objects.select_related("responsible_unit").filter(code__in=wanted)
+        }
+        for c in wanted:
+            self.projects[c] = found.get(c)
+        self.editable |= set(
+            Project.objects.editable_by(user).filter(code__in=wanted).values_list("pk", flat=True)
+        )
+
+    def writable(self, code: str) -> Project:
+        project = self.projects.get(code)
+        if project is None:
+            raise RowError(("project", f"项目代码“{code}”不存在"))
+        if project.pk not in self.editable:
+            raise RowError(("project", f"您无权修改项目“{project.name}（{code}）”"))
+        return project
+
+    def code_list(self, *, user) -> CodeList:
+        return CodeList(
+            "projects",
+            "项目",
+            ("项目代码", "项目名称", "责任部门"),
+            [
+                (p.code, p.name, p.responsible_unit.name)
+                for p in Project.objects.editable_by(user).select_related("responsible_unit")
+            ],
+        )
+
+
+class ProjectImporter(Importer):
+    label = "重点项目"
+    model = Project
+    help_text = (
+        "每行一个项目；项目代码已存在的行更新该项目（须为本部门负责的项目）。金额单位：亿元。"
+    )
+    columns = (
+        Column("code", "项目代码", parse=parsers.code, required=True, example="gxq-shi-048"),
+        Column(
+            "name", "项目名称", parse=parsers.text, required=True, example="某某产业园", width=30
+        ),
+        Column(
+            "level",
+            "级别",
+            parse=parsers.choice(LEVEL_WORDS),
+            required=True,
+            choices=tuple(LEVEL_WORDS),
+            example="市重点",
+        ),
+        Column(
+            "industry",
+            "行业代码",
+            parse=parsers.text,
+            required=True,
+            help_text="GB/T 4754 国民经济行业分类代码",
+            example="C39",
+        ),
+        Column("industry_chain", "产业链", parse=parsers.text, example="电子信息"),
+        Column("total_investment", "总投资（亿元）", parse=MONEY, required=True, example="12.5"),
+        Column("owner_enterprise", "业主单位", parse=parsers.text, width=24),
+        Column(
+            "responsible_unit",
+            "责任部门代码",
+            parse=parsers.code,
+            required=True,
+            choices="units",
+            example="hy-gxq-cyfz",
+            width=16,
+        ),
+        Column("responsible_leader", "责任领导", parse=parsers.text),
+        Column("location", "建设地点", parse=parsers.text, width=20),
+        Column("start_date", "开工日期", parse=day, required=True, example="2022-03-10"),
+        Column("planned_completion_date", "计划竣工日期", parse=day, example="2024-12-31"),
+    )
+    # What the project form edits, less the key, the liaison (a user, chosen on the page) and
+    # the stage (progress reports set it).
+    update_fields = tuple(
+        f for f in ProjectForm.Meta.fields if f not in ("code", "liaison", "stage")
+    )
+
+    def __init__(self) -> None:
+        self._units: dict[str, Unit | None] = {}
+        self._codes = ProjectCodes()
+
+    def code_lists(self, *, user) -> list[CodeList]:
+        paths = scope_for(user).paths(Project.scope.edit_roles)
+        units = [
+            u
+            for u in Unit.objects.order_by("path")
+            if scope_for(user).is_superuser or any(u.path.startswith(p) for p in paths)
+        ]
+        return [
+            CodeList("units", "单位", ("单位代码", "单位名称"), [(u.code, u.name) for u in units])
+        ]
+
+    def natural_key(self, values):
+        return (values["code"],)
+
+    def describe_key(self, key):
+        return f"项目代码“{key[0]}”"
+
+    def prepare(self, rows: list[Row], *, user) -> None:
+        wanted = {r.values["responsible_unit"] for r in rows} - set(self._units)
+        found = {u.code: u for u in Unit.objects.filter(code__in=wanted)}
+        self._units.update({c: found.get(c) for c in wanted})
+        self._codes.load({r.values["code"] for r in rows}, user=user)
+
+    def resolve(self, row: Row, *, user) -> None:
+        v = row.values
+        problems = _money(v, "total_investment")
+        if not industry_validator.regex.match(v["industry"] or ""):
+            problems.append(("industry", str(industry_validator.message)))
+        unit = self._units.get(v["responsible_unit"])
+        if unit is None:
+            problems.append(("responsible_unit", f"单位“{v['responsible_unit']}”不存在"))
+        elif not can_create(user, Project, unit):
+            problems.append(("responsible_unit", f"您无权为“{unit.name}”登记项目"))
+        end = v["planned_completion_date"]
+        if end and end < v["start_date"]:
+            problems.append(("planned_completion_date", "计划竣工日期不能早于开工日期"))
+        if problems:
+            raise RowError(*problems)
+        fields = {k: v[k] if v[k] is not None else "" for k in self.update_fields}
+        fields["responsible_unit"] = unit
+        fields["planned_completion_date"] = end
+        existing = self._codes.projects.get(v["code"])
+        if existing is None:
+            row.target = {"code": v["code"], **fields}
+            return
+        if existing.pk not in self._codes.editable:
+            raise RowError(("code", f"项目代码“{v['code']}”已存在，且您无权修改该项目"))
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        row.target, row.action = existing, UPDATE
+
+    def describe(self, instance: Project) -> str:
+        return instance.code
+
+
+class AnnualPlanImporter(Importer):
+    label = "重点项目年度计划"
+    model = AnnualPlan
+    help_text = "每行一个项目一个年度的计划投资（亿元）；已有的计划被更新。"
+    columns = (
+        project_column(),
+        Column("year", "年度", parse=parsers.positive_int, required=True, example="2022"),
+        Column(
+            "planned_investment", "年度计划投资（亿元）", parse=MONEY, required=True, example="5"
+        ),
+        Column("planned_milestones", "年度形象进度目标", parse=parsers.text, width=30),
+    )
+    update_fields = ("planned_investment", "planned_milestones")
+    select_related = ("project",)
+
+    def __init__(self) -> None:
+        self._codes = ProjectCodes()
+        self._existing: dict[tuple[int, int], AnnualPlan] = {}
+
+    def code_lists(self, *, user):
+        return [self._codes.code_list(user=user)]
+
+    def natural_key(self, values):
+        return (values["project"], values["year"])
+
+    def describe_key(self, key):
+        return f"项目“{key[0]}”、年度{key[1]}"
+
+    def prepare(self, rows, *, user):
+        self._codes.load({r.values["project"] for r in rows}, user=user)
+        ids = [p.pk for p in self._codes.projects.values() if p is not None]
+        for plan in AnnualPlan.objects.filter(project_id__in=ids):
+            self._existing[(plan.project_id, plan.year)] = plan
+
+    def resolve(self, row, *, user):
+        v = row.values
+        problems = _money(v, "planned_investment")
+        if not 1900 <= v["year"] <= 2200:
+            problems.append(("year", "年度应在 1900—2200 之间"))
+        if problems:
+            raise RowError(*problems)
+        project = self._codes.writable(v["project"])
+        existing = self._existing.get((project.pk, v["year"]))
+        if existing is None:
+            row.target = {
+                "project_id": project.pk,
+                "year": v["year"],
+                "planned_investment": v["planned_investment"],
+                "planned_milestones": v["planned_milestones"] or "",
+            }
+            return
+        existing.planned_investment = v["planned_investment"]
+        existing.planned_milestones = v["planned_milestones"] or existing.planned_milestones
+        row.target, row.action = existing, UPDATE
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.year}"
+
+
+class ProgressImporter(Importer):
+    label = "重点项目月度进度"
+    model = ProgressReport
+    help_text = (
+        "每行一个项目一个月的进度（亿元）。年初至今累计不得低于上月（确需调减填“更正”为是并说明"
+        "原因），阶段比上月后退须说明原因，不能填报开工月份之前的月份。"
+    )
+    columns = (
+        project_column(),
+        Column(
+            "period", "月份", parse=parsers.period, required=True, example="2022-06", as_text=True
+        ),
+        Column("invested_this_month", "当月完成投资（亿元）", parse=MONEY, required=True),
+        Column("invested_ytd", "年初至今完成投资（亿元）", parse=MONEY, required=True),
+        Column(
+            "stage",
+            "阶段",
+            parse=parsers.choice(STAGE_WORDS),
+            required=True,
+            choices=tuple(STAGE_WORDS),
+            example="在建",
+        ),
+        Column("entered_statistics_on", "入库日期", parse=day, help_text="未入库留空"),
+        Column("narrative", "进展情况", parse=parsers.text, width=30),
+        Column("stage_change_reason", "阶段回退原因", parse=parsers.text, width=20),
+        Column("is_correction", "更正", parse=parsers.choice(YES_NO), choices=tuple(YES_NO)),
+        Column("correction_reason", "更正原因", parse=parsers.text, width=20),
+    )
+    update_fields = (
+        "invested_this_month",
+        "invested_ytd",
+        "stage",
+        "entered_statistics_on",
+        "narrative",
+        "stage_change_reason",
+        "is_correction",
+        "correction_reason",
+        "entered_by",
+    )
+    select_related = ("project",)
+
+    def __init__(self) -> None:
+        self._codes = ProjectCodes()
+        # project pk → {period: (ytd, stage)}, from the database and then from earlier rows.
+        self._months: dict[int, dict[str, tuple]] = {}
+        self._existing: dict[tuple[int, str], ProgressReport] = {}
+
+    def code_lists(self, *, user):
+        return [self._codes.code_list(user=user)]
+
+    def natural_key(self, values):
+        return (values["project"], values["period"])
+
+    def describe_key(self, key):
+        return f"项目“{key[0]}”、月份{key[1]}"
+
+    def prepare(self, rows, *, user):
+        self._codes.load({r.values["project"] for r in rows}, user=user)
+        ids = [
+            p.pk
+            for p in self._codes.projects.values()
+            if p is not None and p.pk not in self._months
+        ]
+        for pk in ids:
+            self._months[pk] = {}
+        for report in ProgressReport.objects.filter(project_id__in=ids):
+            self._months[report.project_id][report.period] = (report.invested_ytd, report.stage)
+            self._existing[(report.project_id, report.period)] = report
+
+    def resolve(self, row, *, user):
+        v = row.values
+        if Period.parse(v["period"]).kind != "month":
+            raise RowError(("period", f"“{v['period']}”不是月份，应写成 2022-06"))
+        project = self._codes.writable(v["project"])
+        months = self._months.setdefault(project.pk, {})
+        earlier = [p for p in months if p < v["period"]]
+        previous = None
+        if earlier:
+            last = max(earlier)
+            previous = services.Previous(last, *months[last])
+        errors = services.check_progress(
+            project=project,
+            period=v["period"],
+            invested_this_month=v["invested_this_month"],
+            invested_ytd=v["invested_ytd"],
+            stage=v["stage"],
+            stage_change_reason=v["stage_change_reason"] or "",
+            is_correction=bool(v["is_correction"]),
+            correction_reason=v["correction_reason"] or "",
+            previous=previous,
+        )
+        if errors:
+            raise RowError(*errors.items())
+        months[v["period"]] = (v["invested_ytd"], v["stage"])
+        fields = {k: v[k] if v[k] is not None else "" for k in self.update_fields[:-1]}
+        fields["entered_statistics_on"] = v["entered_statistics_on"]
+        fields["is_correction"] = bool(v["is_correction"])
+        fields["entered_by"] = user
+        existing = self._existing.get((project.pk, v["period"]))
+        if existing is None:
+            row.target = {"project_id": project.pk, "period": v["period"], **fields}
+            return
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        row.target, row.action = existing, UPDATE
+
+    def write_rows(self, rows, *, batch, user):
+        result = super().write_rows(rows, batch=batch, user=user)
+        # Bulk writes skip the service: move each project to its latest report's stage.
+        ids = {r.target["project_id"] if r.action != UPDATE else r.target.project_id for r in rows}
+        for project in Project.objects.filter(pk__in=ids):
+            services.sync_stage(project)
+        return result
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.period}"
+
+
+register_importer("projects", ProjectImporter)
+register_importer("project-plans", AnnualPlanImporter)
+register_importer("project-progress", ProgressImporter)

@@ -1,0 +1,319 @@
+"""Key projects (重点项目): the project, its annual plan, monthly progress and its problems.
+
+Every figure the zone reports about key projects — counts, totals, plans, completion rates,
+behind-plan projects — is computed from these records by ``selectors``; none is stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shouwei.core.choices import Role
+from shouwei.core.models import Unit, code_validator
+from shouwei.core.periods import Period, PeriodError, PeriodKind
+from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+
+from .choices import ProblemStatus, ProjectLevel, Stage
+
+# GB/T 4754 国民经济行业分类: a section letter (A–T) or a division/group/class code of 2–4
+# digits, optionally led by its section letter (C39, 3971).
+industry_validator = RegexValidator(
+    r"^(?:[A-T]|[A-T]?\d{2,4})$",
+    _("行业代码应为 GB/T 4754 的门类字母（如 C）或 2—4 位大类/中类/小类代码（如 39、C3971）"),
+)
+MONEY = {"max_digits": 12, "decimal_places": 2}
+non_negative = MinValueValidator(0, _("投资额不能为负数"))
+
+
+def validate_month(value: str) -> None:
+    try:
+        period = Period.parse(value)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+    if period.kind != PeriodKind.MONTH:
+        raise ValidationError(_("应为月份，如 2022-06"))
+
+
+def _batch_field():
+    return models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+class Project(models.Model):
+    code = models.CharField(
+        _("项目代码"),
+        max_length=63,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("唯一代码，如 gxq-2022-001；导入文件用它指代项目"),
+        error_messages={"unique": _("项目代码已存在，不能重复")},
+    )
+    name = models.CharField(_("项目名称"), max_length=200, help_text=_("项目全称"))
+    level = models.CharField(
+        _("级别"),
+        max_length=20,
+        choices=ProjectLevel.choices,
+        help_text=_("省重点、市重点或区重点"),
+    )
+    industry = models.CharField(
+        _("行业"),
+        max_length=5,
+        validators=[industry_validator],
+        help_text=_("GB/T 4754 国民经济行业分类代码，如 C39"),
+    )
+    industry_chain = models.CharField(
+        _("产业链"), max_length=100, blank=True, help_text=_("所属产业链，如 电子信息")
+    )
+    total_investment = models.DecimalField(
+        _("总投资（亿元）"), **MONEY, validators=[non_negative], help_text=_("计划总投资，亿元")
+    )
+    owner_enterprise = models.CharField(
+        _("业主单位"), max_length=200, blank=True, help_text=_("项目业主（建设单位）名称")
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任部门"),
+        on_delete=models.PROTECT,
+        related_name="key_projects",
+        help_text=_("负责调度该项目的部门"),
+    )
+    responsible_leader = models.CharField(
+        _("责任领导"), max_length=50, blank=True, help_text=_("联系该项目的区领导")
+    )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联络干部"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("驻项目联络干部"),
+    )
+    location = models.CharField(_("建设地点"), max_length=200, blank=True, help_text=_("地址"))
+    start_date = models.DateField(_("开工日期"), help_text=_("实际或计划开工日期"))
+    planned_completion_date = models.DateField(
+        _("计划竣工日期"), null=True, blank=True, help_text=_("计划竣工日期")
+    )
+    stage = models.CharField(
+        _("当前阶段"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.RESERVE,
+        help_text=_("由最新一期月度进度更新"),
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("responsible_unit",), edit_roles=(Role.STAFF,))
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.pk])
+
+    @property
+    def start_month(self) -> str:
+        return f"{self.start_date:%Y-%m}"
+
+    def clean(self) -> None:
+        if (
+            self.start_date
+            and self.planned_completion_date
+            and self.planned_completion_date < self.start_date
+        ):
+            raise ValidationError({"planned_completion_date": _("计划竣工日期不能早于开工日期")})
+
+
+class AnnualPlan(models.Model):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text=_("计划所属项目"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text=_("计划年度，如 2022"),
+    )
+    planned_investment = models.DecimalField(
+        _("年度计划投资（亿元）"),
+        **MONEY,
+        validators=[non_negative],
+        help_text=_("当年计划完成投资，亿元"),
+    )
+    planned_milestones = models.TextField(
+        _("年度形象进度目标"), blank=True, help_text=_("当年要达到的节点，如 主体封顶")
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("project__responsible_unit",), edit_roles=(Role.STAFF,))
+
+    class Meta:
+        ordering = ["-year", "project__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="uniq_plan_project_year")
+        ]
+        verbose_name = _("年度计划")
+        verbose_name_plural = _("年度计划")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:annualplan_detail", args=[self.pk])
+
+
+class ProgressReport(models.Model):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        help_text=_("填报的项目"),
+    )
+    period = models.CharField(
+        _("月份"), max_length=7, validators=[validate_month], help_text=_("如 2022-06")
+    )
+    invested_this_month = models.DecimalField(
+        _("当月完成投资（亿元）"), **MONEY, validators=[non_negative], help_text=_("亿元")
+    )
+    invested_ytd = models.DecimalField(
+        _("年初至今完成投资（亿元）"),
+        **MONEY,
+        validators=[non_negative],
+        help_text=_("1 月至本月累计，亿元；不得低于上月累计（确需更正须说明原因）"),
+    )
+    stage = models.CharField(
+        _("阶段"), max_length=20, choices=Stage.choices, help_text=_("本月末所处阶段")
+    )
+    entered_statistics_on = models.DateField(
+        _("入库日期"),
+        null=True,
+        blank=True,
+        help_text=_("纳入统计局固定资产投资库的日期；未入库留空"),
+    )
+    narrative = models.TextField(_("进展情况"), blank=True, help_text=_("本月形象进度"))
+    stage_change_reason = models.TextField(
+        _("阶段回退原因"), blank=True, help_text=_("阶段比上月后退时必填")
+    )
+    is_correction = models.BooleanField(
+        _("更正"), default=False, help_text=_("累计投资低于上月时勾选，并说明更正原因")
+    )
+    correction_reason = models.TextField(
+        _("更正原因"), blank=True, help_text=_("累计投资低于上月的原因，如 统计口径调整")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("project__responsible_unit",), edit_roles=(Role.STAFF,))
+
+    class Meta:
+        ordering = ["-period", "project__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period"], name="uniq_progress_project_period"
+            )
+        ]
+        indexes = [models.Index(fields=["project", "period"])]
+        verbose_name = _("月度进度")
+        verbose_name_plural = _("月度进度")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:progressreport_detail", args=[self.pk])
+
+    @property
+    def entered_statistics(self) -> bool:
+        """入库: entered into the statistics bureau's fixed-asset investment database."""
+        return self.entered_statistics_on is not None
+
+
+class Problem(models.Model):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+        help_text=_("问题所在项目"),
+    )
+    description = models.TextField(_("问题描述"), help_text=_("需要协调解决的问题"))
+    owner_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="project_problems",
+        help_text=_("负责解决问题的部门"),
+    )
+    deadline = models.DateField(_("办结时限"), help_text=_("应在此日期前解决"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ProblemStatus.choices,
+        default=ProblemStatus.OPEN,
+        help_text=_("解决后改为已解决并填写办理结果"),
+    )
+    escalated_at = models.DateTimeField(
+        _("提级时间"), null=True, blank=True, editable=False, help_text=_("逾期后提交领导的时间")
+    )
+    resolution = models.TextField(_("办理结果"), blank=True, help_text=_("解决情况"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # The project's department and the department that owns the problem both see and work it.
+    scope = ScopeRule(
+        unit_fields=("project__responsible_unit", "owner_unit"), edit_roles=(Role.STAFF,)
+    )
+
+    class Meta:
+        ordering = ["status", "deadline", "pk"]
+        verbose_name = _("项目问题")
+        verbose_name_plural = _("项目问题")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.description[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:problem_detail", args=[self.pk])
+
+    def is_overdue(self, today) -> bool:
+        return self.status == ProblemStatus.OPEN and self.deadline < today
+
+    def clean(self) -> None:
+        if self.status == ProblemStatus.RESOLVED and not self.resolution.strip():
+            raise ValidationError({"resolution": _("标记为已解决时须填写办理结果")})

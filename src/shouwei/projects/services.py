@@ -1,0 +1,241 @@
+"""Writes for key projects, and the scheduling rules every write path applies.
+
+The page forms, the bulk monthly entry, the importers and the API all come through
+``check_progress`` (and the services below), so a rule holds however a figure arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouwei.core.formatting import format_measure
+from shouwei.core.permissions import can_create
+
+from .choices import ProblemStatus, Stage
+from .models import AnnualPlan, Problem, ProgressReport, Project
+
+security_log = logging.getLogger("shouwei.security")
+DEFAULT_BEHIND_MARGIN = Decimal("0.10")
+
+
+def behind_margin() -> Decimal:
+    return Decimal(str(getattr(settings, "SHOUWEI_PROJECT_BEHIND_MARGIN", DEFAULT_BEHIND_MARGIN)))
+
+
+def completion_rate(*, completed: Decimal | None, planned: Decimal | None) -> Decimal | None:
+    """Completed this year / annual plan; None when there is no plan to measure against."""
+    if planned is None or planned <= 0:
+        return None
+    return (completed or Decimal(0)) / planned
+
+
+def elapsed_share(month: int) -> Decimal:
+    return Decimal(month) / Decimal(12)
+
+
+def is_behind(
+    *, completed: Decimal | None, planned: Decimal | None, month: int, margin: Decimal | None = None
+) -> bool:
+    """Behind plan: the completion rate trails the share of the year elapsed by more than the
+    margin (exactly the margin is not behind: 40% at June with a 10% margin is on track)."""
+    rate = completion_rate(completed=completed, planned=planned)
+    if rate is None:
+        return False
+    margin = behind_margin() if margin is None else margin
+    return elapsed_share(month) - rate > margin
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the month before says: the year-to-date it reached and the stage it was in."""
+
+    period: str
+    invested_ytd: Decimal
+    stage: str
+
+
+def previous_report(project: Project, period: str) -> Previous | None:
+    row = (
+        ProgressReport.objects.filter(project=project, period__lt=period)
+        .order_by("-period")
+        .values_list("period", "invested_ytd", "stage")
+        .first()
+    )
+    return Previous(*row) if row else None
+
+
+def check_progress(
+    *,
+    project: Project,
+    period: str,
+    invested_this_month: Decimal | None,
+    invested_ytd: Decimal | None,
+    stage: str,
+    stage_change_reason: str,
+    is_correction: bool,
+    correction_reason: str,
+    previous: Previous | None,
+) -> dict[str, str]:
+    """The rules for one month's report: {field: Chinese message} for each one broken."""
+    errors: dict[str, str] = {}
+    for name, value in (
+        ("invested_this_month", invested_this_month),
+        ("invested_ytd", invested_ytd),
+    ):
+        if value is None:
+            errors[name] = _("必须填写数字")
+        elif value < 0:
+            errors[name] = _("投资额不能为负数")
+    if period < project.start_month:
+        errors["period"] = _("月份%(period)s早于项目开工月份%(start)s，不能填报进度") % {
+            "period": period,
+            "start": project.start_month,
+        }
+    # Year-to-date restarts each January: only the same year's earlier month constrains it.
+    same_year = previous is not None and previous.period[:4] == period[:4]
+    if (
+        same_year
+        and "invested_ytd" not in errors
+        and invested_ytd < previous.invested_ytd
+        and not (is_correction and correction_reason.strip())
+    ):
+        errors["invested_ytd"] = _(
+            "年初至今完成投资%(ytd)s低于%(prev_period)s的%(prev)s；如确需调减，请勾选“更正”并说明原因"
+        ) % {
+            "ytd": format_measure(invested_ytd, "亿元"),
+            "prev_period": previous.period,
+            "prev": format_measure(previous.invested_ytd, "亿元"),
+        }
+    if (
+        previous is not None
+        and stage in Stage.values
+        and Stage.order(stage) < Stage.order(previous.stage)
+        and not stage_change_reason.strip()
+    ):
+        errors["stage_change_reason"] = _("阶段由“%(prev)s”退回“%(now)s”，须说明阶段回退原因") % {
+            "prev": Stage(previous.stage).label,
+            "now": Stage(stage).label,
+        }
+    return errors
+
+
+def _require_editable(project: Project, by) -> None:
+    if not Project.objects.editable_by(by).filter(pk=project.pk).exists():
+        security_log.warning("refused key-project change of %s by %s", project.code, by)
+        raise PermissionDenied(_("您无权修改项目“%(name)s”") % {"name": project.name})
+
+
+@transaction.atomic
+def progress_save(
+    *,
+    by,
+    project: Project,
+    period: str,
+    invested_this_month: Decimal,
+    invested_ytd: Decimal,
+    stage: str,
+    entered_statistics_on: date | None = None,
+    narrative: str = "",
+    stage_change_reason: str = "",
+    is_correction: bool = False,
+    correction_reason: str = "",
+) -> ProgressReport:
+    """Create or update the project's report for the month, and move the project's current
+    stage when this is its latest report."""
+    _require_editable(project, by)
+    errors = check_progress(
+        project=project,
+        period=period,
+        invested_this_month=invested_this_month,
+        invested_ytd=invested_ytd,
+        stage=stage,
+        stage_change_reason=stage_change_reason,
+        is_correction=is_correction,
+        correction_reason=correction_reason,
+        previous=previous_report(project, period),
+    )
+    if errors:
+        raise ValidationError(errors)
+    report = ProgressReport.objects.filter(project=project, period=period).first()
+    report = report or ProgressReport(project=project, period=period)
+    report.invested_this_month = invested_this_month
+    report.invested_ytd = invested_ytd
+    report.stage = stage
+    report.entered_statistics_on = entered_statistics_on
+    report.narrative = narrative
+    report.stage_change_reason = stage_change_reason
+    report.is_correction = is_correction
+    report.correction_reason = correction_reason
+    report.entered_by = by
+    report.full_clean(exclude=["project"])
+    report.save()
+    sync_stage(project)
+    return report
+
+
+def sync_stage(project: Project) -> None:
+    """The project's current stage is its latest report's."""
+    latest = project.progress_reports.order_by("-period").values_list("stage", flat=True).first()
+    if latest and latest != project.stage:
+        project.stage = latest
+        project.save(update_fields=["stage"])
+
+
+@transaction.atomic
+def project_save(*, by, project: Project) -> Project:
+    """Save a new or changed project; the caller's form has validated its fields (duplicate
+    codes, GB/T 4754, non-negative investment) and ``full_clean`` repeats it for other paths."""
+    if project.pk is not None:
+        _require_editable(Project.objects.get(pk=project.pk), by)
+    project.full_clean()
+    unit = project.responsible_unit
+    if not can_create(by, Project, unit):
+        security_log.warning("refused key project at %s by %s", unit.code, by)
+        raise PermissionDenied(_("您无权为“%(unit)s”登记项目") % {"unit": unit.name})
+    project.save()
+    return project
+
+
+@transaction.atomic
+def plan_save(*, by, plan: AnnualPlan) -> AnnualPlan:
+    _require_editable(plan.project, by)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def problem_save(*, by, problem: Problem) -> Problem:
+    if problem.pk is None:
+        _require_editable(problem.project, by)
+    elif not Problem.objects.editable_by(by).filter(pk=problem.pk).exists():
+        security_log.warning("refused problem change #%s by %s", problem.pk, by)
+        raise PermissionDenied(_("您无权修改该问题"))
+    problem.full_clean()
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def escalate_overdue(*, today: date) -> int:
+    """Hand every open problem past its deadline to the leaders (once): returns how many."""
+    now = timezone.now()
+    overdue = Problem.objects.filter(
+        status=ProblemStatus.OPEN, deadline__lt=today, escalated_at__isnull=True
+    )
+    count = 0
+    for problem in overdue:
+        problem.escalated_at = now
+        problem._change_reason = _("逾期未解决，提交领导协调")
+        problem.save(update_fields=["escalated_at"])
+        count += 1
+    return count

@@ -1,0 +1,112 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from shouwei.core import formatting
+from shouwei.core.tables import MeasureColumn
+
+from .models import AnnualPlan, Problem, ProgressReport, Project
+from .services import completion_rate
+
+MONEY = {"decimals": 2}
+
+
+class RateColumn(tables.Column):
+    """Completed / planned of the row, through the one formatter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, record):
+        return formatting.format_percent(_rate(record))
+
+    def value(self, record):
+        rate = _rate(record)
+        return "" if rate is None else float(rate)
+
+
+def _rate(record):
+    return completion_rate(
+        completed=getattr(record, "completed", None), planned=getattr(record, "planned", None)
+    )
+
+
+class ProjectTable(tables.Table):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    responsible_unit = tables.Column(
+        accessor="responsible_unit__display_name",
+        order_by=("responsible_unit__path",),
+        verbose_name=_("责任部门"),
+    )
+    total_investment = MeasureColumn(**MONEY)
+    planned = MeasureColumn(verbose_name=_("年度计划（亿元）"), **MONEY)
+    completed = MeasureColumn(verbose_name=_("年内完成（亿元）"), **MONEY)
+    rate = RateColumn(verbose_name=_("完成率"), orderable=False)
+
+    class Meta:
+        model = Project
+        fields = (
+            "code",
+            "name",
+            "level",
+            "industry",
+            "responsible_unit",
+            "total_investment",
+            "planned",
+            "completed",
+            "rate",
+            "stage",
+            "owner_enterprise",
+        )
+        empty_text = _("没有符合条件的项目")
+
+
+class AnnualPlanTable(tables.Table):
+    project = tables.Column(linkify=True)
+    year = tables.Column(linkify=True)
+    planned_investment = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = AnnualPlan
+        fields = ("project", "year", "planned_investment", "planned_milestones")
+        empty_text = _("没有年度计划")
+
+
+class ProgressReportTable(tables.Table):
+    project = tables.Column(linkify=True)
+    period = tables.Column(linkify=True)
+    invested_this_month = MeasureColumn(**MONEY)
+    invested_ytd = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = ProgressReport
+        fields = (
+            "project",
+            "period",
+            "invested_this_month",
+            "invested_ytd",
+            "stage",
+            "entered_statistics_on",
+            "is_correction",
+        )
+        empty_text = _("没有月度进度")
+
+
+class ProblemTable(tables.Table):
+    id = tables.Column(linkify=True, verbose_name="#")
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+
+    class Meta:
+        model = Problem
+        fields = (
+            "id",
+            "project",
+            "description",
+            "owner_unit",
+            "deadline",
+            "status",
+            "escalated_at",
+        )
+        empty_text = _("没有问题")

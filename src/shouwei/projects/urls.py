@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("problems/board/", views.problem_board, name="problem_board"),
+    path("progress/entry/", views.progress_entry, name="progress_entry"),
+    path("weekly-sheet/", views.weekly_sheet, name="weekly_sheet"),
+    *views.ProjectViews.urls(),
+    *views.AnnualPlanViews.urls(),
+    *views.ProgressReportViews.urls(),
+    *views.ProblemViews.urls(),
+]

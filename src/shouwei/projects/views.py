@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouwei.core.generic import ObjectViewSet
+from shouwei.core.periods import Period, PeriodError, PeriodKind
+from shouwei.core.permissions import can_create, scope_for
+
+from . import charts, reports, selectors, services
+from .filters import (
+    AnnualPlanFilterSet,
+    ProblemFilterSet,
+    ProgressReportFilterSet,
+    ProjectFilterSet,
+)
+from .forms import (
+    AnnualPlanForm,
+    EntryPeriodForm,
+    ProblemForm,
+    ProgressFields,
+    ProgressReportForm,
+    ProjectForm,
+)
+from .models import AnnualPlan, Problem, ProgressReport, Project
+from .tables import AnnualPlanTable, ProblemTable, ProgressReportTable, ProjectTable
+
+
+def month_of(request) -> tuple[int, int]:
+    """The month the figures are for: ``?period=2022-06``, else the newest month reported."""
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            p = Period.parse(raw)
+        except PeriodError:
+            p = None
+        if p is not None and p.kind == PeriodKind.MONTH:
+            return p.year, p.index
+    latest = selectors.latest_month(request.user)
+    if latest:
+        return latest
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+class ProjectViews(ObjectViewSet):
+    model = Project
+    filterset = ProjectFilterSet
+    table = ProjectTable
+    form = ProjectForm
+    importer = "projects"
+    select_related = ("responsible_unit", "liaison")
+
+    @classmethod
+    def get_queryset(cls, request):
+        year, month = month_of(request)
+        request.project_month = (year, month)
+        return selectors.with_progress(super().get_queryset(request), year=year, month=month)
+
+    @classmethod
+    def save(cls, form, request):
+        return services.project_save(by=request.user, project=form.instance)
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        year, _month = request.project_month
+        return {
+            "progress_chart": charts.plan_vs_completed(obj, year=year),
+            "year": year,
+            "plans": obj.plans.order_by("-year"),
+            "reports": obj.progress_reports.order_by("-period")[:12],
+            "problems": obj.problems.visible_to(request.user).select_related("owner_unit"),
+        }
+
+
+class ProjectChildViews(ObjectViewSet):
+    """Plans, reports and problems are placed at their project's department."""
+
+    @classmethod
+    def record_units(cls, form):
+        project = form.cleaned_data.get("project")
+        return [project.responsible_unit] if project else []
+
+
+class AnnualPlanViews(ProjectChildViews):
+    model = AnnualPlan
+    filterset = AnnualPlanFilterSet
+    table = AnnualPlanTable
+    form = AnnualPlanForm
+    importer = "project-plans"
+    select_related = ("project",)
+
+    @classmethod
+    def save(cls, form, request):
+        return services.plan_save(by=request.user, plan=form.instance)
+
+
+class ProgressReportViews(ProjectChildViews):
+    model = ProgressReport
+    filterset = ProgressReportFilterSet
+    table = ProgressReportTable
+    form = ProgressReportForm
+    importer = "project-progress"
+    select_related = ("project",)
+
+    @classmethod
+    def save(cls, form, request):
+        d = form.cleaned_data
+        return services.progress_save(
+            by=request.user,
+            project=d["project"],
+            period=d["period"],
+            invested_this_month=d["invested_this_month"],
+            invested_ytd=d["invested_ytd"],
+            stage=d["stage"],
+            entered_statistics_on=d["entered_statistics_on"],
+            narrative=d["narrative"],
+            stage_change_reason=d["stage_change_reason"],
+            is_correction=d["is_correction"],
+            correction_reason=d["correction_reason"],
+        )
+
+
+class ProblemViews(ProjectChildViews):
+    model = Problem
+    filterset = ProblemFilterSet
+    table = ProblemTable
+    form = ProblemForm
+    select_related = ("project", "owner_unit")
+
+    @classmethod
+    def record_units(cls, form):
+        # The department owning the problem works it as well as the project's department.
+        owner = form.cleaned_data.get("owner_unit")
+        return [*super().record_units(form), *([owner] if owner else [])]
+
+    @classmethod
+    def save(cls, form, request):
+        return services.problem_save(by=request.user, problem=form.instance)
+
+
+def problem_board(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "projects/problem_board.html",
+        {
+            "board": selectors.problem_board(request.user, today=today),
+            "columns": (
+                ("overdue", _("已逾期"), "red"),
+                ("open", _("办理中（未到时限）"), "orange"),
+            ),
+            "today": today,
+        },
+    )
+
+
+def progress_entry(request):
+    """One screen for a department's month: a row per project it may change."""
+    if not can_create(request.user, ProgressReport):
+        raise PermissionDenied(_("您无权填报项目进度"))
+    year, month = month_of(request)
+    period_form = EntryPeriodForm(request.GET or {"period": selectors.month_code(year, month)})
+    period = (
+        Period.parse(period_form.cleaned_data["period"]).code
+        if period_form.is_valid()
+        else selectors.month_code(year, month)
+    )
+    projects = list(
+        Project.objects.editable_by(request.user)
+        .select_related("responsible_unit")
+        .order_by("responsible_unit__path", "code")
+    )
+    existing = {
+        r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=period)
+    }
+    data = request.POST if request.method == "POST" else None
+    rows = []
+    for project in projects:
+        report = existing.get(project.pk)
+        initial = {f: getattr(report, f) for f in ProgressFields.base_fields} if report else {}
+        form = ProgressFields(data, prefix=f"p{project.pk}", initial=initial)
+        rows.append((project, form))
+    if data is not None:
+        filled = [(p, f) for p, f in rows if _filled(f)]
+        for project, form in filled:
+            form.check_rules(project=project, period=period)
+        if all(f.is_valid() for _p, f in filled):
+            try:
+                with transaction.atomic():
+                    for project, form in filled:
+                        services.progress_save(
+                            by=request.user, project=project, period=period, **form.cleaned_data
+                        )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("已保存 %(n)s 个项目 %(period)s 的进度")
+                    % {"n": len(filled), "period": period},
+                )
+                return redirect(f"{reverse('projects:progress_entry')}?period={period}")
+        else:
+            messages.error(request, _("有填报内容不符合要求，请按提示修改；未保存任何数据"))
+    status = 400 if data is not None else 200
+    return render(
+        request,
+        "projects/progress_entry.html",
+        {"rows": rows, "period": period, "period_form": period_form},
+        status=status,
+    )
+
+
+def _filled(form: ProgressFields) -> bool:
+    """A row the user typed into (untouched rows of other projects are left alone)."""
+    return any(
+        form.data.get(form.add_prefix(name)) not in (None, "")
+        for name in ("invested_this_month", "invested_ytd")
+    )
+
+
+def weekly_sheet(request):
+    scope = scope_for(request.user)
+    unit = selectors.home_unit(request.user, scope)
+    week = request.GET.get("week")
+    if not week:
+        # The week in which the newest reported month ends: the latest figures there are.
+        latest = selectors.latest_month(request.user, unit)
+        week = reports.week_of(reports.month_end(*latest)) if latest else reports.current_week()
+    try:
+        content, filename = reports.weekly_projects(user=request.user, unit=unit, week=week)
+    except reports.ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect("projects:project_list")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response

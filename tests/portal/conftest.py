@@ -1,0 +1,40 @@
+import pytest
+
+from shouwei.core.choices import Role
+from shouwei.portal.demo import load_portal_demo
+from shouwei.portal.models import Article, Channel
+from tests.browser.conftest import (  # noqa: F401  (Debian's chromium for test_browser.py)
+    browser_context_args,
+    browser_type_launch_args,
+)
+from tests.factories import UnitFactory, user_with_role
+
+
+@pytest.fixture
+def portal_demo(db) -> None:
+    """The portal's demo channels and articles alone (the full demo takes much longer)."""
+    load_portal_demo()
+
+
+@pytest.fixture
+def seed(portal_demo) -> Article:
+    """The seed article as the demo publishes it."""
+    return Article.objects.get(title__startswith="衡阳高新区全方位践行")
+
+
+@pytest.fixture
+def bmdt(portal_demo) -> Channel:
+    return Channel.objects.get(slug="bmdt")
+
+
+@pytest.fixture
+def people(db) -> dict:
+    """Two editors and a reviewer at one zone; a reviewer is also a person who can write."""
+    zone = UnitFactory()
+    return {
+        "editor": user_with_role(Role.EDITOR, zone, username="editor1"),
+        "editor2": user_with_role(Role.EDITOR, zone, username="editor2"),
+        "reviewer": user_with_role(Role.REVIEWER, zone, username="reviewer1"),
+        "reviewer2": user_with_role(Role.REVIEWER, zone, username="reviewer2"),
+        "staff": user_with_role(Role.STAFF, zone, username="staff1"),
+    }

@@ -1,0 +1,123 @@
+"""The seed article page in Debian's chromium: phone and desktop layout, 字体 and 老年模式
+remembered across pages, the QR code decoding to the page, and a clean console under the CSP."""
+
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_cockpit import collect_problems
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TITLE = "衡阳高新区全方位践行“首位”理念——上半年亮点频闪,下半年奋楫争先"
+
+
+@pytest.fixture
+def seed_url(transactional_db, live_server) -> str:
+    from shouwei.portal.demo import load_portal_demo
+    from shouwei.portal.models import Article
+
+    load_portal_demo()
+    return live_server.url + Article.objects.get(title=TITLE).get_absolute_url()
+
+
+def _font_px(page) -> float:
+    return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+
+
+def test_seed_article_on_desktop_and_phone(new_context, seed_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for viewport, name in ((DESKTOP, "portal-article.png"), (PHONE, "portal-article-phone.png")):
+        page = new_context(viewport=viewport, is_mobile=viewport is PHONE).new_page()
+        page.goto(seed_url)
+        expect(page.locator("h1")).to_have_text(TITLE)
+        expect(page).to_have_title(f"{TITLE} - 衡阳国家高新技术产业开发区")
+        expect(page.locator(".breadcrumb")).to_contain_text("首页 > 信息公开 > 动态信息 > 部门动态")
+        expect(page.locator(".meta")).to_contain_text("发布时间：2022-08-05 08:43")
+        expect(page.locator(".meta")).to_contain_text("来源：衡阳高新区")
+        expect(page.locator(".related li").first).to_be_visible()
+        expect(page.locator(".qr")).to_contain_text("扫一扫在手机打开当前页")
+        # Nothing wider than the phone: no sideways scrolling to read a line.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_elder_mode_is_toggled_and_remembered_across_pages(new_context, seed_url, live_server):
+    page = new_context(viewport=DESKTOP).new_page()
+    page.goto(seed_url)
+    normal = _font_px(page)
+    page.get_by_role("button", name="进入老年模式").click()
+    expect(page.locator("html")).to_have_class("elder")
+    assert _font_px(page) == 22
+    assert _font_px(page) > normal
+    target = page.locator("[data-font=large]").bounding_box()
+    assert target["height"] >= 44  # large click targets
+    page.reload()
+    expect(page.locator("html")).to_have_class("elder")
+    expect(page.get_by_role("button", name="退出老年模式")).to_be_visible()
+    page.goto(live_server.url + "/portal/")
+    expect(page.locator("html")).to_have_class("elder")
+    page.get_by_role("button", name="退出老年模式").click()
+    expect(page.locator("html")).not_to_have_class("elder")
+    page.goto(seed_url)
+    expect(page.locator("html")).not_to_have_class("elder")
+    page.get_by_role("button", name="进入老年模式").click()
+    page.screenshot(path=str(SCREENSHOTS / "portal-article-elder.png"))
+
+
+def test_font_switch_changes_the_size_and_is_remembered(new_context, seed_url):
+    page = new_context(viewport=PHONE, is_mobile=True).new_page()
+    page.goto(seed_url)
+    assert _font_px(page) == 16
+    page.locator("[data-font=large]").click()
+    assert _font_px(page) == 20
+    expect(page.locator("[data-font=large]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-font=medium]")).to_have_attribute("aria-pressed", "false")
+    page.reload()
+    assert _font_px(page) == 20
+    page.locator("[data-font=small]").click()
+    assert _font_px(page) == 14
+    page.locator("[data-font=medium]").click()
+    assert _font_px(page) == 16
+
+
+def test_qr_code_decodes_to_the_page_url(new_context, seed_url):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page = new_context(viewport=DESKTOP).new_page()
+    page.goto(seed_url)
+    png = page.locator("[data-qr] svg").screenshot()
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert [d.text for d in decoded] == [seed_url]
+
+
+def test_article_reads_without_javascript(new_context, seed_url):
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto(seed_url)
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".article-body")).to_contain_text("发展时不我待,奋进只争朝夕。")
+    # The tools need the script; without it they are not offered at all.
+    expect(page.locator("[data-font=large]")).to_be_hidden()
+
+
+def test_portal_pages_run_without_csp_violations(new_context, seed_url, live_server):
+    page = new_context(viewport=DESKTOP).new_page()
+    problems = collect_problems(page)
+    page.goto(seed_url)
+    page.get_by_role("button", name="进入老年模式").click()
+    for size in ("large", "small", "medium"):
+        page.locator(f"[data-font={size}]").click()
+    for path in (
+        "/portal/",
+        "/portal/search/?q=首位",
+        "/portal/open-data/",
+        "/portal/channel/bmdt/",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+    assert problems == []

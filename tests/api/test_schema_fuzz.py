@@ -3,7 +3,7 @@ no 500, documented status codes, bodies that match the response schemas."""
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -16,10 +16,12 @@ from shouwei.core.models import ApiToken
 def api_schema(demo):
     # Through the real WSGI handler, request_finished would close the test's database
     # connection mid-transaction (PostgreSQL); Django's own test client unhooks it the same way.
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 

@@ -54,6 +54,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _load_demo()
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test's database is rolled back, the cache is not: a page or a view mark cached by
+    one test must not answer in the next (the portal caches pages and marks visitors)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The Hengyang demo with its accounts; returns {username: user}."""
@@ -79,3 +89,15 @@ def client_for(client, demo):
         return c
 
     return make
+
+
+@pytest.fixture
+def security_log(caplog):
+    """``shouwei.security`` does not propagate (settings.LOGGING): attach caplog to it."""
+    import logging
+
+    logger = logging.getLogger("shouwei.security")
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="shouwei.security")
+    yield caplog
+    logger.removeHandler(caplog.handler)

@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shouwei.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shouwei.core.context_processors.navigation",
+                "shouwei.core.context_processors.notifications",
             ],
             "builtins": ["shouwei.core.templatetags.shouwei"],
         },
@@ -136,7 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (SHOUWEI_DB_CONN_MAX_AGE) as on PostgreSQL: opening one costs ~3 ms
+    # of CPU (Django registers its SQL functions, SQLite parses the whole schema again), more
+    # than a cached portal page takes to serve. An idle connection in autocommit holds no lock.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -173,6 +178,13 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("SHOUWEI_SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind TLS (SHOUWEI_SECURE_COOKIES=1): browsers are told to use HTTPS only, for a year. Django
+# sends the header on secure requests only; behind a TLS-terminating proxy, trust its
+# X-Forwarded-Proto when SHOUWEI_TRUST_PROXY_PROTO=1 so that requests are seen as secure.
+SECURE_HSTS_SECONDS = 31536000 if _env_bool("SHOUWEI_SECURE_COOKIES") else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # a government domain's other hosts are not ours to pin
+if _env_bool("SHOUWEI_TRUST_PROXY_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -217,8 +229,25 @@ STORAGES = {
 # Without collectstatic (the demo, tests) WhiteNoise serves straight from the app directories.
 WHITENOISE_USE_FINDERS = not _env_bool("SHOUWEI_COLLECTED_STATIC")
 WHITENOISE_AUTOREFRESH = DEBUG
+# collectstatic writes gzip and brotli copies (brotli: the `brotli` package) that WhiteNoise sends
+# to browsers accepting them. Not of the CJK .ttf: 10 MB that only the server reads (PDFs, chart
+# images) and that brotli takes over a minute to squeeze.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Alerts to operators (a tampered portal page, a failing job): besides the log and the in-app
+# bell, optionally e-mail (comma-separated addresses; Django's EMAIL_* settings) and a webhook
+# (DingTalk/WeCom/Feishu robot style JSON POST).
+SHOUWEI_ALERT_EMAILS = [
+    a.strip() for a in os.environ.get("SHOUWEI_ALERT_EMAILS", "").split(",") if a.strip()
+]
+SHOUWEI_ALERT_WEBHOOK_URL = os.environ.get("SHOUWEI_ALERT_WEBHOOK_URL", "")
+EMAIL_HOST = os.environ.get("SHOUWEI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SHOUWEI_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SHOUWEI_EMAIL_FROM", "shouwei@localhost")
+# How often `shouwei worker` looks for due periodic jobs (seconds).
+SHOUWEI_SCHEDULE_TICK_SECONDS = int(os.environ.get("SHOUWEI_SCHEDULE_TICK_SECONDS", "30"))
 
 # Imports: uploads larger than this are refused before they are parsed.
 SHOUWEI_IMPORT_MAX_BYTES = int(os.environ.get("SHOUWEI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
@@ -229,6 +258,46 @@ SHOUWEI_IMPORT_INLINE_ROWS = int(os.environ.get("SHOUWEI_IMPORT_INLINE_ROWS", "2
 SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = int(
     os.environ.get("SHOUWEI_PORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# Key-project progress photos larger than this are refused (a phone photo is 3–8 MB); those
+# kept are shrunk to 1600 px and re-encoded.
+SHOUWEI_PHOTO_UPLOAD_MAX_BYTES = int(
+    os.environ.get("SHOUWEI_PHOTO_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+)
+# Published portal pages are served from the cache (shouwei.portal.cache) for this long at most
+# (their 浏览量 is as old as that); 0 renders every request. Home and channel pages: shorter.
+SHOUWEI_PORTAL_CACHE_SECONDS = int(os.environ.get("SHOUWEI_PORTAL_CACHE_SECONDS", "300"))
+SHOUWEI_PORTAL_LIST_CACHE_SECONDS = int(os.environ.get("SHOUWEI_PORTAL_LIST_CACHE_SECONDS", "60"))
+
+
+def _cache(url: str) -> dict:
+    """SHOUWEI_CACHE_URL → a CACHES entry. locmem:// is one process's memory; every process
+    that serves pages must share the others (see docs/operator-guide.md, "Cache")."""
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+        "redis": "django.core.cache.backends.redis.RedisCache",
+        "rediss": "django.core.cache.backends.redis.RedisCache",
+        "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "dummy": "django.core.cache.backends.dummy.DummyCache",
+    }
+    if scheme not in backends:
+        raise ValueError(f"SHOUWEI_CACHE_URL: unknown scheme {scheme!r} ({', '.join(backends)})")
+    entry = {"BACKEND": backends[scheme], "KEY_PREFIX": "shouwei"}
+    if scheme in ("redis", "rediss"):
+        entry["LOCATION"] = url
+    elif scheme == "memcached":
+        entry["LOCATION"] = rest
+    elif scheme == "file":
+        entry["LOCATION"] = rest or str(DATA_DIR / "cache")
+    if scheme in ("locmem", "file"):
+        # View marks (one per visitor and article a day) are small and many; least recently
+        # used entries go first, so the pages being read stay.
+        entry["OPTIONS"] = {"MAX_ENTRIES": 20000}
+    return entry
+
+
+CACHES = {"default": _cache(os.environ.get("SHOUWEI_CACHE_URL", "locmem://"))}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -16,11 +16,13 @@ urlpatterns = [
     path("imports/", include("shouwei.imports.urls")),
     path("evaluation/", include("shouwei.evaluation_web.urls")),
     path("projects/", include("shouwei.projects.urls")),
+    path("content/", include("shouwei.portal.manage_urls")),
     path("api/", include("shouwei.api.urls")),
     path("admin/", admin.site.urls),
     *portal_patterns,
 ]
 
+handler400 = "shouwei.core.views.bad_request"
 handler403 = "shouwei.core.views.permission_denied"
 handler404 = "shouwei.core.views.page_not_found"
 handler500 = "shouwei.core.views.server_error"

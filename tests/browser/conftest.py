@@ -75,7 +75,8 @@ def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    # The login form's own button: the page has other forms (the language switch).
+    page.click("form:has(#id_password) button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 

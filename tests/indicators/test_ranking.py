@@ -42,6 +42,17 @@ def test_permuting_the_input_permutes_the_ranks(values, rnd, lower):
     assert shuffled == [ranks[i] for i in order]
 
 
+@given(figure_lists, st.booleans())
+def test_rank_is_one_plus_the_number_of_better_figures(values, lower):
+    # The definition, counted pair by pair: the sorted implementation must agree with it.
+    present = [v for v in values if v is not None]
+    expected = [
+        None if v is None else 1 + sum(1 for w in present if (w < v if lower else w > v))
+        for v in values
+    ]
+    assert competition_ranks(values, lower_is_better=lower) == expected
+
+
 @given(distinct_lists)
 def test_flipping_direction_reverses_distinct_values(values):
     n = len(values)

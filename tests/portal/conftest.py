@@ -1,6 +1,9 @@
+import shutil
+
 import pytest
 
 from shouwei.core.choices import Role
+from shouwei.portal import integrity
 from shouwei.portal.demo import load_portal_demo
 from shouwei.portal.models import Article, Channel
 from tests.browser.conftest import (  # noqa: F401  (Debian's chromium for test_browser.py)
@@ -38,3 +41,32 @@ def people(db) -> dict:
         "reviewer2": user_with_role(Role.REVIEWER, zone, username="reviewer2"),
         "staff": user_with_role(Role.STAFF, zone, username="staff1"),
     }
+
+
+@pytest.fixture
+def assets_copy(tmp_path, monkeypatch):
+    """The page's static files and templates, copied where the test may change them."""
+    copies = {}
+    for path in integrity.STATIC_ASSETS:
+        src = integrity.static_file(path)
+        dst = tmp_path / "static" / path
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dst)
+        copies[path] = dst
+    for name in integrity.TEMPLATES:
+        dst = tmp_path / "templates" / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(integrity.template_file(name), dst)
+        copies[name] = dst
+    monkeypatch.setattr(integrity, "static_file", lambda path: copies[path])
+    monkeypatch.setattr(integrity, "template_file", lambda name: copies[name])
+    return copies
+
+
+@pytest.fixture
+def sealed(assets_copy, portal_demo):
+    """The demo articles sealed against the copied files."""
+    for article in Article.objects.published():
+        integrity.seal(article)
+        article.save()
+    return assets_copy

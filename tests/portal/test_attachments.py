@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from PIL import Image
 
+from shouwei.core.uploads import safe_filename
 from shouwei.portal.models import Attachment
 from shouwei.portal.services import (
     add_attachment,
     publish,
-    safe_filename,
     save_article,
     submit_for_review,
 )

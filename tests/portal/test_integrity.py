@@ -2,7 +2,6 @@
 
 import io
 import json
-import shutil
 
 import pytest
 from django.core.management import call_command
@@ -12,35 +11,6 @@ from django.utils.html import escape
 
 from shouwei.portal import integrity
 from shouwei.portal.models import Article
-
-
-@pytest.fixture
-def assets_copy(tmp_path, monkeypatch):
-    """The page's static files and templates, copied where the test may change them."""
-    copies = {}
-    for path in integrity.STATIC_ASSETS:
-        src = integrity.static_file(path)
-        dst = tmp_path / "static" / path
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(src, dst)
-        copies[path] = dst
-    for name in integrity.TEMPLATES:
-        dst = tmp_path / "templates" / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(integrity.template_file(name), dst)
-        copies[name] = dst
-    monkeypatch.setattr(integrity, "static_file", lambda path: copies[path])
-    monkeypatch.setattr(integrity, "template_file", lambda name: copies[name])
-    return copies
-
-
-@pytest.fixture
-def sealed(assets_copy, portal_demo):
-    """The demo articles sealed against the copied files."""
-    for article in Article.objects.published():
-        integrity.seal(article)
-        article.save()
-    return assets_copy
 
 
 def test_untouched_site_verifies_clean(portal_demo):
@@ -121,3 +91,105 @@ def test_manifest_lists_published_pages_and_their_hashes(seed):
     assert (
         data["assets"]["static:shouwei/portal.css"] == page["assets"]["static:shouwei/portal.css"]
     )
+
+
+# --- what a visitor is served: the page fetched through the application ----------------------
+
+
+def _cached_page_key(article) -> str:
+    """The cache key of the page as the check requests it (the site's first allowed host)."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from shouwei.portal import cache as page_cache
+
+    request = RequestFactory(HTTP_HOST=settings.ALLOWED_HOSTS[0]).get(article.get_absolute_url())
+    return page_cache.page_key(request, "article", article.pk)
+
+
+def test_a_tampered_cached_page_is_reported_though_the_row_is_intact(seed):
+    from django.core.cache import cache
+
+    integrity.verify()  # the check's own request fills the cache
+    key = _cached_page_key(seed)
+    page = cache.get(key)
+    assert page is not None
+    cache.set(key, page.replace(b"<title>", "<title>365体育官网 ".encode()), 300)
+    assert [p.part for p in integrity.verify()] == ["page_title"]
+
+
+def test_injected_script_and_redirect_in_the_served_page_are_reported(seed, monkeypatch):
+    from shouwei.portal import qr
+
+    real_svg = qr.svg
+
+    def hijacked(url: str) -> str:
+        return (
+            real_svg(url) + '<script src="https://365.example/x.js"></script>'
+            '<meta http-equiv="refresh" content="0;url=https://365.example/">'
+        )
+
+    monkeypatch.setattr(qr, "svg", hijacked)
+    parts = {p.part for p in integrity.verify() if p.article_id == seed.pk}
+    assert parts == {
+        "page_load:https://365.example/x.js",
+        'page_markup:<meta http-equiv="refresh">',
+    }
+    assert any("365.example/x.js" in str(p) for p in integrity.verify())
+
+
+def test_a_changed_article_block_in_the_served_page_is_reported(seed):
+    from django.core.cache import cache
+
+    integrity.verify()
+    key = _cached_page_key(seed)
+    page = cache.get(key).decode()
+    assert "GDP增长6.9%" in page
+    cache.set(key, page.replace("GDP增长6.9%", "GDP增长9.6%").encode(), 300)
+    assert [p.part for p in integrity.verify()] == ["page"]
+    assert "访客收到的文章内容" in str(integrity.verify()[0])
+
+
+def test_a_page_that_fails_is_reported_not_raised(seed, monkeypatch):
+    from shouwei.portal import qr
+
+    def broken(url: str) -> str:
+        raise RuntimeError("模板渲染失败")
+
+    monkeypatch.setattr(qr, "svg", broken)
+    assert {p.part for p in integrity.verify()} == {"page_status"}
+
+
+def test_the_check_is_not_counted_as_a_view(seed):
+    before = Article.objects.values_list("view_count", flat=True).get(pk=seed.pk)
+    integrity.verify()
+    assert Article.objects.values_list("view_count", flat=True).get(pk=seed.pk) == before
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_a_compressed_copy_that_differs_from_the_file_is_reported(seed, monkeypatch, encoding):
+    # WhiteNoise sends collectstatic's .gz/.br copies to browsers that accept them: a hijacker
+    # may change only those. (Here the served answer is faked: collecting takes minutes.)
+    real_get = integrity._Visitor.get
+
+    def get(self, url, **headers):
+        status, body, used = real_get(self, url, **headers)
+        if url.endswith(".css") and headers.get("HTTP_ACCEPT_ENCODING") == encoding:
+            return 200, b"not what the file unpacks to", encoding
+        return status, body, used
+
+    monkeypatch.setattr(integrity._Visitor, "get", get)
+    parts = {p.part for p in integrity.verify()}
+    assert parts == {f"static:shouwei/portal.css ({encoding})"}
+    assert "压缩版本与原文件不一致" in str(integrity.verify()[0])
+
+
+def test_an_injected_script_is_reported_beside_a_changed_static_file(sealed, seed, monkeypatch):
+    from shouwei.portal import qr
+
+    real_svg = qr.svg
+    monkeypatch.setattr(qr, "svg", lambda url: real_svg(url) + "<script>location='x'</script>")
+    css = sealed["shouwei/portal.css"]
+    css.write_text(css.read_text() + "\n/* changed */\n")
+    parts = {p.part for p in integrity.verify() if p.article_id == seed.pk}
+    assert parts == {"static:shouwei/portal.css", "page_markup:<script>"}

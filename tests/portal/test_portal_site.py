@@ -24,7 +24,18 @@ def _platform_urls() -> list[str]:
     # "/" is the portal's home on both sites.
     urls = sorted({u for u in out if u != "/" and not u.startswith(PORTAL_PREFIXES)})
     # Paths with arguments, as a person would type or an attacker would probe them.
-    return [*urls, "/indicators/observations/1/", "/api/v1/units", "/admin/auth/user/1/change/"]
+    return [
+        *urls,
+        "/indicators/observations/1/",
+        "/api/v1/units",
+        "/admin/auth/user/1/change/",
+        # The portal's editing pages: the internet-facing site must not even route them.
+        "/content/articles/1/",
+        "/content/articles/1/edit/",
+        "/content/articles/1/preview/",
+        "/content/articles/1/versions/1/",
+        "/content/articles/1/images/",
+    ]
 
 
 PLATFORM_URLS = _platform_urls()
@@ -34,6 +45,7 @@ portal_site = override_settings(ROOT_URLCONF="shouwei.urls_portal", SHOUWEI_SITE
 def test_the_platform_url_list_covers_the_platform():
     for url in ["/indicators/cockpit/", "/indicators/observations/", "/imports/", "/admin/"]:
         assert url in PLATFORM_URLS
+    assert {"/content/articles/", "/content/articles/add/"} <= set(PLATFORM_URLS)
     assert "/api/docs" in PLATFORM_URLS
     assert "/accounts/login/" in PLATFORM_URLS
 

@@ -1,13 +1,13 @@
-import logging
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 
 from shouwei.core.choices import Role, UnitKind
 from shouwei.projects.choices import ProjectLevel, Stage
-from shouwei.projects.models import AnnualPlan, Project
+from shouwei.projects.models import AnnualPlan, ProgressReport, Project
 from tests.factories import UnitFactory, user_with_role
 
 
@@ -24,7 +24,7 @@ def without_demo_projects(request):
     if "demo" in request.fixturenames or "db" not in request.fixturenames:
         return
     request.getfixturevalue("db")
-    from shouwei.projects.models import Problem, ProgressReport
+    from shouwei.projects.models import Problem
 
     Problem.objects.all().delete()
     ProgressReport.objects.all().delete()
@@ -65,17 +65,25 @@ def make_project(unit, *, code="test-001", start=date(2022, 3, 10), plan="10", *
     return p
 
 
+def login(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def make_report(project, period="2022-06", ytd="6", *, entered=None):
+    """A month's report written straight to the table (the rules are tested elsewhere)."""
+    return ProgressReport.objects.create(
+        project=project,
+        period=period,
+        invested_this_month=Decimal(ytd),
+        invested_ytd=Decimal(ytd),
+        stage=Stage.CONSTRUCTION,
+        entered_statistics_on=entered,
+    )
+
+
 @pytest.fixture
 def project(zone):
     """产业发展局's municipal project, started 2022-03-10, planned 10 亿 for 2022."""
     return make_project(zone.cyfz)
-
-
-@pytest.fixture
-def security_log(caplog):
-    """``shouwei.security`` does not propagate (settings.LOGGING): attach caplog to it."""
-    logger = logging.getLogger("shouwei.security")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="shouwei.security")
-    yield caplog
-    logger.removeHandler(caplog.handler)

@@ -2,34 +2,16 @@
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from shouwei.core.testing import assert_queries_constant, count_queries
-from shouwei.projects.choices import ProblemStatus, Stage
-from shouwei.projects.models import Problem, ProgressReport
+from shouwei.projects.choices import ProblemStatus
+from shouwei.projects.models import Problem
 
-from .conftest import make_project
-
-
-def login(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def report(project, period, ytd, *, entered=None):
-    return ProgressReport.objects.create(
-        project=project,
-        period=period,
-        invested_this_month=Decimal(ytd),
-        invested_ytd=Decimal(ytd),
-        stage=Stage.CONSTRUCTION,
-        entered_statistics_on=entered,
-    )
+from .conftest import login, make_project
+from .conftest import make_report as report
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ api = NinjaAPI(
         "`shouwei apitoken 用户名 --name 用途` 签发），或平台的登录会话（须带 X-CSRFToken）。"
         "每个接口只返回该用户在页面上也能看到的数据。数值、增速等十进制数以字符串传递"
         '（如 "6.9"），以免浮点误差；出错时返回 `{"detail": 中文说明, "errors": '
-        "{字段: [说明]}}`。"
+        "{字段: [说明]}}`。任何参数或 JSON 字符串（包括键名）含 NUL 字符（\\u0000）的请求"
+        "一律返回 422。"
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",

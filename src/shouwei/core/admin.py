@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, PeerGroup, PeerGroupMembership, RoleAssignment, Unit
+from .models import (
+    ApiToken,
+    Notification,
+    PeerGroup,
+    PeerGroupMembership,
+    RoleAssignment,
+    ScheduledJob,
+    Unit,
+)
 
 admin.site.site_header = "首位 · 系统管理"
 admin.site.site_title = "首位"
@@ -41,3 +49,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
     search_fields = ("name", "user__username")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "level", "created_at", "read_at")
+    list_filter = ("level",)
+    search_fields = ("title", "key", "recipient__username")
+    raw_id_fields = ("recipient",)
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(admin.ModelAdmin):
+    """Operators see when each periodic job last ran and why it last failed."""
+
+    list_display = ("name", "next_run_at", "last_enqueued_at", "last_finished_at")
+    readonly_fields = ("name", "last_enqueued_at", "last_finished_at", "last_error")

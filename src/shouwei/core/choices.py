@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.TextChoices):
@@ -24,5 +25,12 @@ class Role(models.TextChoices):
     STATISTICIAN = "statistician", _("统计员")
     LIAISON = "liaison", _("驻企联络员")
     ENTERPRISE = "enterprise", _("企业联系人")
-    EDITOR = "editor", _("编辑")
-    REVIEWER = "reviewer", _("审核")
+    # "编辑"/"审核" are also verbs on buttons: the context keeps the English role nouns apart.
+    EDITOR = "editor", pgettext_lazy("role", "编辑")
+    REVIEWER = "reviewer", pgettext_lazy("role", "审核")
+
+
+class NotificationLevel(models.TextChoices):
+    INFO = "info", _("通知")
+    WARNING = "warning", _("提醒")
+    DANGER = "danger", _("告警")

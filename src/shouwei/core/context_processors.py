@@ -3,3 +3,17 @@ from .navigation import menu_for
 
 def navigation(request):
     return {"nav_menu": menu_for(request)}
+
+
+def notifications(request):
+    """The bell's unread count, computed only if a template shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread() -> int:
+        from .models import Notification
+
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return {"unread_notifications": unread}

@@ -3,13 +3,48 @@
 Chinese statistical writing: money in 亿元 with two decimals (or 万元), growth as "6.9%", a
 negative growth as "-1.2%", ranks as "第1名". Values are stored exactly (Decimal) and only
 rounded for display, half-up as the statistics bureau rounds (not banker's rounding).
+
+Under the English UI the units and ranks go through gettext ("499.65 CNY 100m", "No. 1"); under
+Chinese no catalogue entry exists for them, so the output is exactly the Chinese text above.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
 EMPTY = "—"
+
+# Units as indicators store them (Indicator.measure is data, in Chinese), each spelled out so
+# that makemessages finds it. A unit missing here, and "%", is printed as stored.
+UNIT_LABELS = {
+    "亿元": pgettext_lazy("unit", "亿元"),
+    "万元": pgettext_lazy("unit", "万元"),
+    "元": pgettext_lazy("unit", "元"),
+    "亿美元": pgettext_lazy("unit", "亿美元"),
+    "万美元": pgettext_lazy("unit", "万美元"),
+    "万吨标准煤": pgettext_lazy("unit", "万吨标准煤"),
+    "万吨": pgettext_lazy("unit", "万吨"),
+    "吨": pgettext_lazy("unit", "吨"),
+    "万人": pgettext_lazy("unit", "万人"),
+    "人": pgettext_lazy("unit", "人"),
+    "人次": pgettext_lazy("unit", "人次"),
+    "名": pgettext_lazy("unit", "名"),
+    "家": pgettext_lazy("unit", "家"),
+    "个": pgettext_lazy("unit", "个"),
+    "项": pgettext_lazy("unit", "项"),
+    "件": pgettext_lazy("unit", "件"),
+    "张": pgettext_lazy("unit", "张"),
+    "户": pgettext_lazy("unit", "户"),
+    "栋": pgettext_lazy("unit", "栋"),
+    "起": pgettext_lazy("unit", "起"),
+    "亩": pgettext_lazy("unit", "亩"),
+    "万平方米": pgettext_lazy("unit", "万平方米"),
+    "平方米": pgettext_lazy("unit", "平方米"),
+    "万千瓦时": pgettext_lazy("unit", "万千瓦时"),
+    "个百分点": pgettext_lazy("unit", "个百分点"),
+}
 
 
 def to_decimal(value) -> Decimal | None:
@@ -43,12 +78,31 @@ def format_number(value, decimals: int = 2, *, grouping: bool = True) -> str:
     return f"{d:,.{decimals}f}" if grouping else f"{d:.{decimals}f}"
 
 
+def unit_label(measure: str) -> str:
+    """The unit in the active language: ``'亿元'`` → ``'CNY 100m'`` under English."""
+    label = UNIT_LABELS.get(measure)
+    return measure if label is None else str(label)
+
+
+def with_unit(text: str, measure: str) -> str:
+    """A formatted figure and its unit: ``'499.65亿元'``, in English ``'499.65 CNY 100m'``."""
+    if not measure:
+        return text
+    if measure not in UNIT_LABELS:
+        return f"{text}{measure}"
+    # Chinese writes the unit straight after the figure; English puts a space between.
+    return pgettext("figure and unit", "%(figure)s%(unit)s") % {
+        "figure": text,
+        "unit": unit_label(measure),
+    }
+
+
 def format_measure(value, measure: str = "", decimals: int = 2) -> str:
     """``format_measure(Decimal('499.65'), '亿元')`` → ``'499.65亿元'``."""
     text = format_number(value, decimals)
     if text == EMPTY:
         return text
-    return f"{text}{measure}" if measure else text
+    return with_unit(text, measure)
 
 
 def format_growth(value, decimals: int = 1) -> str:
@@ -61,7 +115,9 @@ def format_growth(value, decimals: int = 1) -> str:
 def format_rank(rank, of: int | None = None) -> str:
     if rank is None or rank == "":
         return EMPTY
-    return f"第{int(rank)}名" if not of else f"第{int(rank)}名/{of}"
+    if not of:
+        return gettext("第%(rank)s名") % {"rank": int(rank)}
+    return gettext("第%(rank)s名/%(of)s") % {"rank": int(rank), "of": of}
 
 
 def yuan_to_yi(value) -> Decimal | None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .generic import ScopedModelForm
 from .models import PeerGroup, Unit
+from .uploads import IMAGE_TYPES
 
 
 class LoginForm(AuthenticationForm):
@@ -33,3 +34,13 @@ class PeerGroupForm(ScopedModelForm):
     class Meta:
         model = PeerGroup
         fields = ["code", "name", "description"]
+
+
+class ImageUploadField(forms.FileField):
+    """A file input whose picker offers only the image types ``uploads.check_image`` accepts;
+    the check itself is done there, on the bytes, whatever the picker let through."""
+
+    def __init__(self, **kwargs):
+        accept = ",".join(IMAGE_TYPES.values())
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": accept}))
+        super().__init__(**kwargs)

@@ -87,6 +87,18 @@ class ObjectViewSet:
     per_page: ClassVar[int] = 25
     templates: ClassVar[dict[str, str]] = {}
     allow_delete: ClassVar[bool] = True
+    # Roles one of which (at any unit) opens these pages at all; empty: everyone logged in,
+    # each seeing the rows their scope allows.
+    required_roles: ClassVar[tuple[str, ...]] = ()
+    # The field-by-field change history on the detail page; a model that shows its own record
+    # of changes (article versions) turns it off rather than load what no one sees.
+    show_history: ClassVar[bool] = True
+
+    @classmethod
+    def check_access(cls, request: HttpRequest) -> None:
+        if cls.required_roles and not scope_for(request.user).has_role(*cls.required_roles):
+            security_log.warning("refused %s pages to %s", cls.model_name(), request.user)
+            raise PermissionDenied(_("您无权访问该页面"))
 
     # --- hooks an app may override -------------------------------------------------------
     @classmethod
@@ -119,6 +131,11 @@ class ObjectViewSet:
     @classmethod
     def detail_context(cls, obj, request: HttpRequest) -> dict:
         """Extra context for an app's own detail template (a chart, related lists)."""
+        return {}
+
+    @classmethod
+    def edit_context(cls, obj, request: HttpRequest) -> dict:
+        """Extra context for an app's own edit template (uploads beside the form)."""
         return {}
 
     @classmethod
@@ -203,7 +220,17 @@ def _paginate(table, request: HttpRequest, *, default: int) -> None:
         table.paginate(page=table.paginator.num_pages, per_page=per_page)
 
 
-class ObjectListView(View):
+class ViewSetView(View):
+    """A page of a view set: the set's role check runs before any handler."""
+
+    viewset: type[ObjectViewSet] = None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.viewset.check_access(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(ViewSetView):
     viewset: type[ObjectViewSet] = None
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -324,7 +351,7 @@ def _history_values(deltas):
     return shown
 
 
-class ObjectDetailView(View):
+class ObjectDetailView(ViewSetView):
     viewset: type[ObjectViewSet] = None
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -338,7 +365,7 @@ class ObjectDetailView(View):
         ctx.update(
             object=obj,
             field_rows=_field_rows(vs, obj),
-            history=history_rows(obj),
+            history=history_rows(obj) if vs.show_history else [],
             lineage=vs.lineage(obj),
             can_change=editable,
             edit_url=reverse(vs.url_name("edit"), args=[obj.pk]) if editable else None,
@@ -362,7 +389,7 @@ def _editable_object(vs, request, pk):
     raise Http404
 
 
-class ObjectEditView(View):
+class ObjectEditView(ViewSetView):
     viewset: type[ObjectViewSet] = None
 
     def _form(self, request, obj, data=None, files=None):
@@ -406,10 +433,11 @@ class ObjectEditView(View):
     def _render(self, request, form, obj, status=200):
         ctx = _base_context(self.viewset, request)
         ctx.update(form=form, object=obj)
+        ctx.update(self.viewset.edit_context(obj, request))
         return render(request, _template(self.viewset, "edit"), ctx, status=status)
 
 
-class ObjectDeleteView(View):
+class ObjectDeleteView(ViewSetView):
     viewset: type[ObjectViewSet] = None
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

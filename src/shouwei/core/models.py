@@ -9,9 +9,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .choices import Role, UnitKind
+from .choices import NotificationLevel, Role, UnitKind
 from .permissions import ScopedQuerySet, ScopeRule
 
 code_validator = RegexValidator(
@@ -59,7 +60,7 @@ class Unit(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("plural", "单位")
 
     def __str__(self) -> str:
         return self.name
@@ -116,7 +117,7 @@ class PeerGroup(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("比较组")
-        verbose_name_plural = _("比较组")
+        verbose_name_plural = pgettext_lazy("plural", "比较组")
 
     def __str__(self) -> str:
         return self.name
@@ -145,7 +146,7 @@ class PeerGroupMembership(models.Model):
             models.UniqueConstraint(fields=["group", "unit", "year"], name="uniq_group_unit_year")
         ]
         verbose_name = _("比较组成员")
-        verbose_name_plural = _("比较组成员")
+        verbose_name_plural = pgettext_lazy("plural", "比较组成员")
 
     def __str__(self) -> str:
         return f"{self.group} {self.year} {self.unit}"
@@ -172,7 +173,7 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(fields=["user", "unit", "role"], name="uniq_user_unit_role")
         ]
         verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+        verbose_name_plural = pgettext_lazy("plural", "角色分配")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
@@ -196,7 +197,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name_plural = pgettext_lazy("plural", "API 令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -210,3 +211,57 @@ class ApiToken(models.Model):
         key = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
         return token, key
+
+
+class Notification(models.Model):
+    """An in-app message to one person: an overdue problem escalated to them, a tampered portal
+    page. Apps create them through ``shouwei.core.alerts``; ``key`` names the event so that a
+    job running every few minutes does not repeat an alert the person has not read yet."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    level = models.CharField(
+        _("级别"),
+        max_length=10,
+        choices=NotificationLevel.choices,
+        default=NotificationLevel.WARNING,
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    key = models.CharField(_("事件标识"), max_length=200, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name = _("站内通知")
+        verbose_name_plural = pgettext_lazy("plural", "站内通知")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (``shouwei.core.schedule``) runs next. One row per job, shared by all
+    worker processes: a process claims a run by moving ``next_run_at`` forward in one UPDATE, so
+    two workers never enqueue the same run."""
+
+    name = models.CharField(_("任务"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("下次运行"))
+    last_enqueued_at = models.DateTimeField(_("上次排队"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("上次完成"), null=True, blank=True)
+    last_error = models.TextField(_("上次错误"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("定时任务")
+        verbose_name_plural = pgettext_lazy("plural", "定时任务")
+
+    def __str__(self) -> str:
+        return self.name

@@ -130,8 +130,14 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if scope.is_superuser or rule.public is True:
             return self
-        q = Q(pk__in=[])
         paths = scope.paths(rule.read_roles)
+        if not rule.unit_fields:
+            # Records placed at no unit (portal articles): holding a read role anywhere reads
+            # them all, as holding an edit role anywhere changes them (editable_by below).
+            if paths:
+                return self
+            return self.filter(rule.public) if isinstance(rule.public, Q) else self.none()
+        q = Q(pk__in=[])
         for f in rule.unit_fields:
             q |= _prefix_q(f, paths)
             if rule.read_ancestors:

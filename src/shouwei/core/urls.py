@@ -1,4 +1,18 @@
-from .views import PeerGroupViews, UnitViews
+from django.urls import path
+
+from .views import (
+    PeerGroupViews,
+    UnitViews,
+    notification_list,
+    notification_open,
+    notification_read_all,
+)
 
 app_name = "core"
-urlpatterns = UnitViews.urls() + PeerGroupViews.urls()
+urlpatterns = [
+    *UnitViews.urls(),
+    *PeerGroupViews.urls(),
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_read_all, name="notification_read_all"),
+]

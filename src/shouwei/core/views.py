@@ -1,15 +1,21 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
 
 from shouwei.portal import views as portal_views
 
 from .filters import PeerGroupFilterSet, UnitFilterSet
 from .forms import LoginForm, PeerGroupForm, UnitForm
 from .generic import ObjectViewSet
-from .models import PeerGroup, Unit
+from .models import Notification, PeerGroup, Unit
 from .navigation import MenuItem, register_menu
 from .tables import PeerGroupTable, UnitTable
 
@@ -31,6 +37,24 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    """400. A request over Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE: the form fields
+    without the files, DATA_UPLOAD_MAX_NUMBER_FIELDS) is refused before any view runs; the
+    person is told what was too large instead of a bare "Bad Request"."""
+    if isinstance(exception, RequestDataTooBig):
+        message = _(
+            "提交的内容过大：除上传文件外的表单内容超过 %(mb)s MB。"
+            "请缩短正文，图片请用“插入图片”上传。"
+        ) % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1048576}
+    elif isinstance(exception, TooManyFieldsSent):
+        message = _("提交的表单项过多，请分批提交。")
+    else:
+        message = _("请求无效，请返回上一页重试。")
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": str(message)}, status=400)
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def permission_denied(request, exception=None):
@@ -68,3 +92,38 @@ register_menu(
     MenuItem(_("单位"), "core:unit_list", "ti ti-sitemap"),
     MenuItem(_("比较组"), "core:peergroup_list", "ti ti-users-group"),
 )
+
+
+@require_safe
+def notification_list(request):
+    """The person's own notifications: nobody reads another person's bell."""
+    qs = Notification.objects.filter(recipient=request.user)
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "core/notification_list.html", {"page": page, "unread_only": unread_only}
+    )
+
+
+@require_POST
+def notification_open(request, pk: int):
+    """Mark read and go where it points (only to this site: a stored URL is not trusted)."""
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    if note.url and url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(note.url)
+    return redirect("core:notification_list")
+
+
+@require_POST
+def notification_read_all(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("core:notification_list")

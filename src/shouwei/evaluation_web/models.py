@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
@@ -95,7 +96,7 @@ class EvaluationRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("综合评价方案")
-        verbose_name_plural = _("综合评价方案")
+        verbose_name_plural = pgettext_lazy("plural", "综合评价方案")
 
     def __str__(self) -> str:
         return self.name or f"{self.group} · {self.period}"

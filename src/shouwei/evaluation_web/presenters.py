@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
-from shouwei.core.formatting import format_number, format_percent, format_rank
+from shouwei.core.formatting import format_number, format_percent, format_rank, with_unit
 from shouwei.core.periods import Period
 from shouwei.indicators.choices import RankBasis
 
@@ -179,17 +179,22 @@ class RunView:
         out = []
         for c in wit["changes"]:
             ind = meta[c["indicator"]]
-            suffix = _("%") if ind["basis"] == RankBasis.GROWTH else ind["measure"]
-            change_suffix = _("个百分点") if ind["basis"] == RankBasis.GROWTH else ind["measure"]
+            growth = ind["basis"] == RankBasis.GROWTH
+            suffix = "%" if growth else ind["measure"]
+            change_suffix = "个百分点" if growth else ind["measure"]
             reachable = c["required"] is not None
             change = c["change"]
             out.append(
                 ChangeRow(
                     name=ind["name"],
-                    current=f"{format_number(c['current'], 2)}{suffix}",
-                    required=f"{format_number(c['required'], 2)}{suffix}" if reachable else "—",
+                    current=with_unit(format_number(c["current"], 2), suffix),
+                    required=(
+                        with_unit(format_number(c["required"], 2), suffix) if reachable else "—"
+                    ),
                     change=(
-                        f"{'+' if change > 0 else ''}{format_number(change, 2)}{change_suffix}"
+                        with_unit(
+                            f"{'+' if change > 0 else ''}{format_number(change, 2)}", change_suffix
+                        )
                         if reachable
                         else _("单项调整无法前进")
                     ),

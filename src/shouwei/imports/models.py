@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouwei.core.choices import Role
 from shouwei.core.models import Unit
@@ -84,7 +85,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name_plural = pgettext_lazy("plural", "导入批次")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from shouwei.core.formatting import format_growth, format_measure, format_rank
+from shouwei.core.formatting import format_growth, format_measure, format_rank, unit_label
 from shouwei.core.models import Unit
 
 from .choices import RankBasis
@@ -56,14 +57,14 @@ def peer_bars(series: PeerSeries, *, unit: Unit) -> Chart:
     entries = series.ordered
     mine = next((e for e in entries if e.unit.pk == unit.pk), None)
     growth = series.basis == RankBasis.GROWTH
-    what = _("同比增速") if growth else ind.measure or _("数值")
+    what = _("同比增速") if growth else unit_label(ind.measure) or _("数值")
     return Chart(
         id=f"chart-peers-{ind.code}",
         title=ind.display_name,
         data={
             "type": "bars",
             "name": what,
-            "axis": "%" if growth else ind.measure,
+            "axis": "%" if growth else unit_label(ind.measure),
             "categories": [e.unit.display_name for e in entries],
             "values": [_float(e.figure) for e in entries],
             "labels": [figure_text(e.figure, ind, series.basis) for e in entries],
@@ -92,11 +93,11 @@ def trend(points: list[TrendPoint], *, indicator: Indicator, chart_id: str) -> C
     if any(o.value is not None for o in obs):
         series.append(
             {
-                "name": _("数值（%(m)s）") % {"m": indicator.measure}
+                "name": _("数值（%(m)s）") % {"m": unit_label(indicator.measure)}
                 if indicator.measure
                 else _("数值"),
                 "kind": "bar",
-                "axis": indicator.measure,
+                "axis": unit_label(indicator.measure),
                 "values": [_float(o.value) for o in obs],
                 "labels": [figure_text(o.value, indicator, RankBasis.VALUE) for o in obs],
             }
@@ -150,7 +151,11 @@ def rank_history(histories: list[tuple[Indicator, list[RankPoint]]], *, chart_id
     synthetic = {pt.period_end for _i, pts in histories for pt in pts if pt.peers_synthetic}
     size = max((pt.group_size for _i, pts in histories for pt in pts), default=1)
     latest = [
-        f"{ind.display_name}{format_rank(pts[-1].computed_rank or pts[-1].published_rank)}"
+        pgettext("indicator and its rank", "%(indicator)s%(rank)s")
+        % {
+            "indicator": ind.display_name,
+            "rank": format_rank(pts[-1].computed_rank or pts[-1].published_rank),
+        }
         for ind, pts in histories
         if pts
     ]
@@ -165,5 +170,6 @@ def rank_history(histories: list[tuple[Indicator, list[RankPoint]]], *, chart_id
             "synthetic": [end in synthetic for end, _label in ends],
             "texts": _texts(),
         },
-        description=_("排名走势（第1名在上），最新：%(latest)s") % {"latest": "，".join(latest)},
+        description=_("排名走势（第1名在上），最新：%(latest)s")
+        % {"latest": pgettext("list separator", "，").join(latest)},
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
@@ -94,7 +95,7 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["category", "sort_order", "code"]
         verbose_name = _("指标")
-        verbose_name_plural = _("指标")
+        verbose_name_plural = pgettext_lazy("plural", "指标")
 
     def __str__(self) -> str:
         return self.name
@@ -249,7 +250,7 @@ class Observation(models.Model):
         ]
         indexes = [models.Index(fields=["indicator", "period_end", "unit"])]
         verbose_name = _("观测值")
-        verbose_name_plural = _("观测值")
+        verbose_name_plural = pgettext_lazy("plural", "观测值")
 
     def __str__(self) -> str:
         return f"{self.unit.display_name} · {self.indicator.display_name} · {self.period}"
@@ -373,7 +374,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["-year", "unit__path", "name"]
         verbose_name = _("目标")
-        verbose_name_plural = _("目标")
+        verbose_name_plural = pgettext_lazy("plural", "目标")
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}" + (f"（{self.label}）" if self.label else "")

@@ -6,6 +6,7 @@ skips, as statistical bulletins print them. Units without a figure are listed, n
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -13,12 +14,16 @@ from decimal import Decimal
 def competition_ranks(
     values: Sequence[Decimal | float | int | None], *, lower_is_better: bool = False
 ) -> list[int | None]:
-    present = [v for v in values if v is not None]
+    # Sorted once and bisected: a cockpit ranks 150 peers × 36 periods × every indicator, where
+    # counting the better figures for each unit (n²) showed up as seconds of CPU.
+    present = sorted(v for v in values if v is not None)
+    n = len(present)
     ranks: list[int | None] = []
     for v in values:
         if v is None:
             ranks.append(None)
-            continue
-        better = sum(1 for w in present if (w < v if lower_is_better else w > v))
-        ranks.append(better + 1)
+        elif lower_is_better:
+            ranks.append(bisect_left(present, v) + 1)
+        else:
+            ranks.append(n - bisect_right(present, v) + 1)
     return ranks

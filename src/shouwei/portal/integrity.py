@@ -7,13 +7,20 @@ it from the database and the disk and names each difference: a hijack cannot sta
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
+import zlib
 from dataclasses import dataclass
 from datetime import UTC
+from html.parser import HTMLParser
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.template import loader
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -33,6 +40,13 @@ def sha256(data: bytes | str) -> str:
 
 
 def static_file(path: str) -> Path | None:
+    """The file WhiteNoise serves for ``path``: after collectstatic the hashed copy in
+    STATIC_ROOT (the one a hijacker would change on a production server), else the source."""
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        try:
+            return Path(staticfiles_storage.path(staticfiles_storage.stored_name(path)))
+        except ValueError:  # not in the manifest: collected before the file existed
+            return None
     found = finders.find(path)
     return Path(found) if found else None
 
@@ -59,10 +73,14 @@ def safe_body(article: Article) -> str:
 
 
 def render_content(article: Article) -> str:
-    """The sealed block; the view count changes with every visitor, so it is left blank."""
-    return loader.render_to_string(
-        CONTENT_TEMPLATE, {"article": article, "body_html": safe_body(article), "view_count": ""}
-    )
+    """The sealed block; the view count changes with every visitor, so it is left blank.
+    Always in the site's default language: an editor publishing from the English UI and the
+    worker verifying must hash the same page, the one the public manifest describes."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return loader.render_to_string(
+            CONTENT_TEMPLATE,
+            {"article": article, "body_html": safe_body(article), "view_count": ""},
+        )
 
 
 def part_hashes(article: Article) -> dict[str, str]:
@@ -93,7 +111,20 @@ PART_LABELS = {
     "body": "正文",
     "content": "页面模板",
     "body_unsanitised": "正文（数据库中被写入了白名单以外的标记）",
+    "page": "访客收到的文章内容（与发布时的摘要不符）",
+    "page_title": "访客收到的网页标题（<title>）",
+    "page_status": "页面无法正常访问",
 }
+
+
+def part_label(part: str) -> str:
+    if part.startswith("page_load:"):
+        return f"页面加载了发布时没有的脚本或样式：{part.removeprefix('page_load:')}"
+    if part.startswith("page_markup:"):
+        return f"页面中多出了可执行或跳转的标记：{part.removeprefix('page_markup:')}"
+    if part.startswith("static:") and part.endswith((" (gzip)", " (br)")):
+        return f"{part}：压缩版本与原文件不一致"
+    return PART_LABELS.get(part, part)
 
 
 @dataclass(frozen=True)
@@ -104,19 +135,25 @@ class Problem:
     part: str  # a key of PART_LABELS, or "static:<path>" / "template:<name>"
 
     def __str__(self) -> str:
-        label = PART_LABELS.get(self.part, self.part)
+        label = part_label(self.part)
         return f"文章 #{self.article_id}《{self.title}》({self.url}) 已被改动：{label}"
 
 
 def verify() -> list[Problem]:
-    """Every difference between the published seals and what would be served now."""
+    """Every difference between the published seals and what would be served now: the rows
+    and files re-hashed, and each page fetched through the application as a visitor gets it."""
     problems: list[Problem] = []
     current_assets = asset_hashes()
+    visitor = _Visitor()
+    served_assets = visitor.assets()
     for article in Article.objects.published().select_related("channel"):
         url = article.get_absolute_url()
+        reported: set[str] = set()
 
-        def report(part: str, article=article, url=url) -> None:
-            problems.append(Problem(article.pk, article.title, url, part))
+        def report(part: str, article=article, url=url, reported=reported) -> None:
+            if part not in reported:
+                reported.add(part)
+                problems.append(Problem(article.pk, article.title, url, part))
 
         parts = part_hashes(article)
         changed = [k for k, v in parts.items() if article.part_hashes.get(k) != v]
@@ -131,7 +168,162 @@ def verify() -> list[Problem]:
         for path, digest in sorted(current_assets.items()):
             if article.asset_hashes.get(path) != digest:
                 report(path)
+        for path, digest in sorted(served_assets.items()):
+            if digest == COPY_DIFFERS or digest != article.asset_hashes.get(path, digest):
+                report(path)
+        # The served page is compared with the seals only while the row itself is intact: a
+        # changed row changes the page too, and its parts above already say what changed.
+        if not reported.intersection(parts) and "content" not in reported:
+            for part in visitor.page_problems(article):
+                report(part)
     return problems
+
+
+# --- what a visitor is served ------------------------------------------------------------------
+
+# What portal/base.html writes after an article's title in <title>.
+SITE_NAME = "衡阳国家高新技术产业开发区"
+# "bot": services.is_bot() keeps the check's requests out of the 浏览量.
+VERIFY_USER_AGENT = "shouwei-verify-bot"
+_ARTICLE_ELEMENT = re.compile(r'<article class="article"[^>]*>.*?</article>\n', re.S)
+_VIEW_COUNT = re.compile(r"(<span data-views>)[^<]*(</span>)")
+_COMPRESSED = {"gzip": gzip.decompress}
+COPY_DIFFERS = "differs"  # a compressed copy that does not unpack to the file served plain
+
+
+class _PageScan(HTMLParser):
+    """The page's <title>, and every element that loads code or a stylesheet, or could run
+    code or take the visitor elsewhere (the usual furniture of a hijacked page)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.loads: list[str] = []
+        self.foreign: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "title" and not self.title:
+            # The document's own; the QR code's <svg> has a <title> of its own further down.
+            self._in_title = True
+        elif tag == "script":
+            if a.get("src"):
+                self.loads.append(a["src"])
+            else:
+                self.foreign.append("<script>")
+        elif tag == "link" and "stylesheet" in a.get("rel", "").lower().split():
+            self.loads.append(a.get("href", ""))
+        elif tag in ("iframe", "frame", "object", "embed", "base"):
+            self.foreign.append(f"<{tag}>")
+        elif tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.foreign.append('<meta http-equiv="refresh">')
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def _unpacked(decode, body: bytes) -> bytes | None:
+    """The bytes a compressed copy unpacks to; None when it does not unpack at all."""
+    errors: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+    try:
+        import brotli
+    except ImportError:
+        pass
+    else:
+        errors += (brotli.error,)
+    try:
+        return decode(body)
+    except errors:
+        return None
+
+
+def _static_url(path: str) -> str | None:
+    from django.templatetags.static import static
+
+    try:
+        return static(path)
+    except ValueError:  # not in collectstatic's manifest: reported as missing
+        return None
+
+
+class _Visitor:
+    """Requests through the whole application in this process (middleware, page cache,
+    WhiteNoise), as an anonymous visitor of the site's first allowed host: what is checked is
+    what a visitor is sent, not a re-rendering beside it."""
+
+    def __init__(self) -> None:
+        from django.test import Client
+
+        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")]
+        self.client = Client(
+            raise_request_exception=False,  # a page that fails is reported, not raised
+            HTTP_HOST=hosts[0] if hosts else "localhost",
+            HTTP_USER_AGENT=VERIFY_USER_AGENT,
+            HTTP_ACCEPT_LANGUAGE=settings.LANGUAGE_CODE,
+        )
+        # Behind TLS (secure cookies on) visitors arrive over https, and the page cache keys
+        # on the scheme.
+        self.secure = settings.SESSION_COOKIE_SECURE
+
+    def get(self, url: str, **headers) -> tuple[int, bytes, str]:
+        # No response.close() here: the test client has closed it already (a streamed file
+        # once read to the end), with its database-connection handlers unhooked; closing it
+        # again would fire request_finished with them, and drop this process's connection.
+        response = self.client.get(url, secure=self.secure, **headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, body, response.get("Content-Encoding", "")
+
+    def assets(self) -> dict[str, str]:
+        """``{"static:<path>": sha256 of the bytes served}``; a compressed copy (WhiteNoise
+        sends the .br/.gz file made by collectstatic to browsers that accept it) that does not
+        unpack to the same bytes is listed as ``COPY_DIFFERS``."""
+        decoders = dict(_COMPRESSED)
+        try:
+            import brotli
+        except ImportError:
+            pass
+        else:
+            decoders["br"] = brotli.decompress
+        out = {}
+        for path in STATIC_ASSETS:
+            url = _static_url(path)
+            if url is None:
+                out[f"static:{path}"] = "missing"
+                continue
+            status, plain, _ = self.get(url, HTTP_ACCEPT_ENCODING="identity")
+            out[f"static:{path}"] = sha256(plain) if status == 200 else "missing"
+            for encoding, decode in decoders.items() if status == 200 else ():
+                status, body, used = self.get(url, HTTP_ACCEPT_ENCODING=encoding)
+                if status == 200 and used == encoding and _unpacked(decode, body) != plain:
+                    out[f"static:{path} ({encoding})"] = COPY_DIFFERS
+        return out
+
+    def page_problems(self, article: Article) -> list[str]:
+        status, body, _ = self.get(article.get_absolute_url())
+        if status != 200:
+            return ["page_status"]
+        page = body.decode("utf-8", "replace")
+        parts = []
+        element = _ARTICLE_ELEMENT.search(page)
+        blanked = _VIEW_COUNT.sub(r"\1\2", element.group(0)) if element else ""
+        if sha256(blanked) != article.content_sha256:
+            parts.append("page")
+        scan = _PageScan()
+        scan.feed(page)
+        suffix = f" - {SITE_NAME}"
+        title = scan.title.removesuffix(suffix)
+        if title == scan.title or sha256(escape(title)) != article.part_hashes.get("title"):
+            parts.append("page_title")
+        expected = {_static_url(path) for path in STATIC_ASSETS}
+        parts += [f"page_load:{url}" for url in scan.loads if url not in expected]
+        parts += [f"page_markup:{tag}" for tag in scan.foreign]
+        return parts
 
 
 def manifest(base_url: str) -> dict:
@@ -152,8 +344,8 @@ def manifest(base_url: str) -> dict:
     return {
         "algorithm": "sha256",
         "content": (
-            "SHA-256 of the page's <article> element as rendered, with the view count "
-            "(<span data-views>) left empty"
+            "SHA-256 of the page's <article> element as rendered in the site's default "
+            "language (Chinese), with the view count (<span data-views>) left empty"
         ),
         "assets": asset_hashes(),
         "pages": pages,

@@ -6,7 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from shouwei.core.choices import Role
+from shouwei.core.permissions import ScopedQuerySet, ScopeRule
 
 from .choices import ArticleStatus, AttachmentKind
 from .sanitize import body_text, clean_body
@@ -33,7 +37,7 @@ class Channel(models.Model):
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = _("栏目")
-        verbose_name_plural = _("栏目")
+        verbose_name_plural = pgettext_lazy("plural", "栏目")
 
     def __str__(self) -> str:
         return self.name
@@ -60,7 +64,7 @@ class Channel(models.Model):
         return ids
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ScopedQuerySet):
     def published(self):
         return self.filter(status=ArticleStatus.PUBLISHED, published_at__isnull=False)
 
@@ -117,12 +121,25 @@ class Article(models.Model):
 
     history = HistoricalRecords(excluded_fields=["view_count"])
     objects = ArticleQuerySet.as_manager()
+    # The portal is the zone's one site, placed at no unit: its editors and reviewers, wherever
+    # their role sits, manage every article (the public reads published ones without a scope).
+    # Only drafts and withdrawn articles change; a published one is withdrawn first.
+    scope = ScopeRule(
+        unit_fields=(),
+        read_roles=(Role.EDITOR, Role.REVIEWER),
+        edit_roles=(Role.EDITOR, Role.REVIEWER),
+        editable=models.Q(status__in=(ArticleStatus.DRAFT, ArticleStatus.WITHDRAWN)),
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # The editors' list shows the latest changed first.
+            models.Index(fields=["-updated_at"], name="portal_article_updated_idx"),
+        ]
         verbose_name = _("文章")
-        verbose_name_plural = _("文章")
+        verbose_name_plural = pgettext_lazy("plural", "文章")
 
     def __str__(self) -> str:
         return self.title
@@ -171,7 +188,7 @@ class ArticleVersion(models.Model):
             models.UniqueConstraint(fields=["article", "number"], name="uniq_article_version")
         ]
         verbose_name = _("文章版本")
-        verbose_name_plural = _("文章版本")
+        verbose_name_plural = pgettext_lazy("plural", "文章版本")
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
@@ -194,7 +211,7 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["article", "pk"]
         verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name_plural = pgettext_lazy("plural", "附件")
 
     def __str__(self) -> str:
         return self.original_name

@@ -13,13 +13,22 @@ from shouwei.core.models import Unit
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Observation
 
-from .models import Article, Channel
+from .choices import ArticleStatus
+from .models import Article, Attachment, Channel
 
 ZONE_CODE = "hy-gxq"
 
 
 def published() -> QuerySet[Article]:
     return Article.objects.published().select_related("channel")
+
+
+def attachments_for(user) -> QuerySet[Attachment]:
+    """Files of published articles, for everyone; a draft's too for its editors and reviewers,
+    who see its images in the editor and the preview at the address the published page uses."""
+    return Attachment.objects.filter(
+        Q(article__in=Article.objects.published()) | Q(article__in=Article.objects.visible_to(user))
+    )
 
 
 def latest(limit: int = 10) -> list[Article]:
@@ -91,3 +100,26 @@ def open_observations(unit: Unit) -> QuerySet[Observation]:
         .select_related("indicator")
         .order_by("-period_end", "indicator__sort_order", "indicator__code")
     )
+
+
+def review_log(article: Article) -> list[dict]:
+    """Every change of the article's status, oldest first: who, when, and the reason given
+    (a reviewer's 退回 reason). Read from the audit history, which no page can rewrite."""
+    log, before = [], None
+    records = (
+        article.history.select_related("history_user")
+        .only("status", "history_date", "history_change_reason", "history_user")
+        .order_by("history_date", "history_id")
+    )
+    for rec in records:
+        if rec.status != before:
+            log.append(
+                {
+                    "status": ArticleStatus(rec.status).label,
+                    "user": rec.history_user,
+                    "date": rec.history_date,
+                    "reason": rec.history_change_reason or "",
+                }
+            )
+            before = rec.status
+    return log

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import os
-import re
 import secrets
-import unicodedata
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from shouwei.core import uploads
 from shouwei.core.choices import Role
 from shouwei.core.permissions import scope_for
 
+from . import cache as page_cache
 from . import integrity
 from .choices import ArticleStatus, AttachmentKind
 from .models import Article, ArticleVersion, ArticleView, Attachment, Channel
@@ -151,64 +149,26 @@ def withdraw(*, user, article: Article) -> Article:
     return article
 
 
+@transaction.atomic
+def return_to_draft(*, user, article: Article, reason: str = "") -> Article:
+    """退回修改: an article in review goes back to draft (a reviewer sending it back, or its
+    author taking back a submission). Its content does not change, so no version is taken —
+    and none may be: a version saved as draft by the reviewer would bar them from publishing
+    the corrected text. The history keeps who returned it, when and why."""
+    _require_role(user, *EDIT_ROLES)
+    if article.status != ArticleStatus.IN_REVIEW:
+        raise ValidationError({"status": "只有待审核的文章可以退回修改"})
+    reason = (reason or "").strip()
+    _check_text("reason", reason, "退回理由")
+    if len(reason) > 100:
+        raise ValidationError({"reason": "退回理由不能超过 100 字"})
+    article.status = ArticleStatus.DRAFT
+    article._change_reason = reason or "退回修改"
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
 # --- attachments -----------------------------------------------------------------------------
-
-IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
-FILE_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-}
-_SAFE_CHARS = re.compile(r"[^\w\u4e00-\u9fff（）()\-. ]+")
-
-
-def safe_filename(name: str) -> str:
-    """The last path component only, without control characters or leading dots:
-    ``../../etc/passwd`` → ``passwd``, ``..\\..\\a.pdf`` → ``a.pdf``."""
-    name = unicodedata.normalize("NFKC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _SAFE_CHARS.sub("_", name).strip(" .")
-    return name[-150:] or "file"
-
-
-def _sniff(data: bytes) -> str | None:
-    """The real type from the first bytes, whatever the name or browser claims."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        return "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "ole"
-    return None
-
-
-def _reencode_image(data: bytes, kind: str) -> bytes:
-    """Decode and encode again: drops EXIF (GPS, camera) and anything smuggled after the
-    image data; a file that does not decode is not an image."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            out = io.BytesIO()
-            fmt = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}[kind]
-            if fmt == "JPEG" and img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
-            img.save(out, format=fmt)
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise ValidationError({"file": "图片文件无法解码，已拒绝"}) from exc
-    return out.getvalue()
 
 
 @transaction.atomic
@@ -216,30 +176,23 @@ def add_attachment(
     *, user, article: Article, name: str, data: bytes, image: bool, caption: str = ""
 ) -> Attachment:
     _require_role(user, *EDIT_ROLES)
-    limit = settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES
-    if len(data) > limit:
+    if article.status not in EDITABLE_STATUSES:
+        # A published page changes only through withdrawal, editing and a second review.
         raise ValidationError(
-            {"file": f"文件过大：{len(data) / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB"}
+            {"file": f"{article.get_status_display()}的文章不能增加图片或附件，请先撤回"}
         )
     _check_text("caption", caption, "图片说明")
-    original = safe_filename(name)
-    ext = os.path.splitext(original)[1].lower().lstrip(".")
-    sniffed = _sniff(data)
+    limit = settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES
     if image:
-        if sniffed not in IMAGE_TYPES:
-            raise ValidationError(
-                {"file": f"“{original}”不是 PNG/JPEG/GIF/WebP 图片（SVG、HTML 等一律拒绝）"}
-            )
-        data, ext, content_type = _reencode_image(data, sniffed), sniffed, IMAGE_TYPES[sniffed]
-        ext = "jpg" if ext == "jpeg" else ext
-        kind = AttachmentKind.IMAGE
+        checked, kind = uploads.check_image(name, data, limit=limit), AttachmentKind.IMAGE
     else:
-        expected = {"pdf": "pdf", "docx": "zip", "xlsx": "zip", "doc": "ole", "xls": "ole"}
-        if ext not in FILE_TYPES or expected[ext] != sniffed:
-            raise ValidationError(
-                {"file": f"“{original}”的类型不允许或与内容不符；只接受 PDF、Word、Excel"}
-            )
-        content_type, kind = FILE_TYPES[ext], AttachmentKind.FILE
+        checked, kind = uploads.check_document(name, data, limit=limit), AttachmentKind.FILE
+    original, data, ext, content_type = (
+        checked.original_name,
+        checked.data,
+        checked.extension,
+        checked.content_type,
+    )
     att = Attachment(
         article=article,
         kind=kind,
@@ -252,6 +205,22 @@ def add_attachment(
     att.file.save(f"{secrets.token_hex(12)}.{ext}", ContentFile(data), save=False)
     att.save()
     return att
+
+
+@transaction.atomic
+def remove_attachment(*, user, attachment: Attachment) -> None:
+    """From a draft or withdrawn article only, and never an image its body still shows. The
+    stored file is kept (the row stays in the history), so nothing an older version showed
+    is lost."""
+    _require_role(user, *EDIT_ROLES)
+    article = attachment.article
+    if article.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            {"file": f"{article.get_status_display()}的文章不能删除图片或附件，请先撤回"}
+        )
+    if attachment.get_absolute_url() in article.body:
+        raise ValidationError({"file": f"正文中仍在使用“{attachment}”，请先从正文中删除"})
+    attachment.delete()
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -275,18 +244,28 @@ def visitor_key(*, ip: str, user_agent: str, day: date) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def record_view(*, article: Article, ip: str, user_agent: str) -> bool:
-    """Count a view once per visitor per article per day; bots are not counted."""
+def record_view(*, article_id: int, ip: str, user_agent: str) -> bool:
+    """Count a view once per visitor per article per day; bots are not counted.
+
+    Takes the id, not the row: a page served from the cache has not read the article."""
     if is_bot(user_agent):
         return False
-    day = timezone.localdate()
+    now = timezone.localtime()
+    day = now.date()
+    visitor = visitor_key(ip=ip, user_agent=user_agent, day=day)
+    midnight = datetime.combine(day + timedelta(days=1), time.min, tzinfo=now.tzinfo)
+    # A refresh within the day is answered from the cache's mark, without a refused INSERT
+    # (which on SQLite would still take the write lock).
+    if page_cache.view_seen(
+        article_id=article_id, visitor=visitor, seconds=int((midnight - now).total_seconds())
+    ):
+        return False
     try:
         with transaction.atomic():
-            ArticleView.objects.create(
-                article=article, day=day, visitor=visitor_key(ip=ip, user_agent=user_agent, day=day)
-            )
+            ArticleView.objects.create(article_id=article_id, day=day, visitor=visitor)
     except IntegrityError:
         return False
-    # F(): concurrent views add up; update() leaves the history and the seal alone.
-    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    # F(): concurrent views add up; update() leaves the history, the seal and the page cache
+    # alone (no signal).
+    Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
     return True

@@ -3,6 +3,8 @@
 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from . import views
 from .feeds import LatestArticlesAtomFeed, LatestArticlesFeed
@@ -20,6 +22,10 @@ urlpatterns = [
     path("open-data/export.<str:fmt>", views.open_data_export, name="open_data_export"),
     path("feed/rss/", LatestArticlesFeed(), name="feed_rss"),
     path("feed/atom/", LatestArticlesAtomFeed(), name="feed_atom"),
+    # The language switch of the public pages. They are cached and served to every visitor as
+    # the same bytes, so they cannot carry a CSRF token (it would be the first visitor's secret,
+    # and refused for everyone else); a forged post can only change the visitor's language.
+    path("language/", csrf_exempt(set_language), name="set_language"),
 ]
 
 # Mounted at the site root by shouwei.urls and shouwei.urls_portal.

@@ -6,14 +6,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from shouwei.core.exports import export_response
 from shouwei.core.formatting import format_growth, format_number
 
+from . import cache as page_cache
 from . import integrity, qr, selectors, services
-from .models import Attachment, Channel
+from .models import Channel
 
 
 def _channels():
@@ -30,56 +32,83 @@ def _platform_login_url() -> str | None:
 
 @require_safe
 def home(request):
-    unit = selectors.zone()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "channels": _channels(),
-            "latest": selectors.latest(10),
-            "open_rows": _open_rows(unit)[:8] if unit else [],
-            "login_url": _platform_login_url(),
-        },
-    )
+    def render_home():
+        unit = selectors.zone()
+        return render(
+            request,
+            "portal/home.html",
+            {
+                "channels": _channels(),
+                "latest": selectors.latest(10),
+                "open_rows": _open_rows(unit)[:8] if unit else [],
+                "login_url": _platform_login_url(),
+            },
+        )
+
+    key = page_cache.page_key(request, "home")
+    return page_cache.cached_page(request, key, page_cache.listing_seconds(), render_home)
 
 
 @require_safe
 def channel(request, slug: str):
-    ch = get_object_or_404(Channel, slug=slug)
-    page = Paginator(selectors.channel_articles(ch), 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/channel.html",
-        {"channel": ch, "channels": _channels(), "breadcrumb": ch.ancestors(), "page": page},
+    def render_channel():
+        ch = get_object_or_404(Channel, slug=slug)
+        page = Paginator(selectors.channel_articles(ch), 20).get_page(number)
+        return render(
+            request,
+            "portal/channel.html",
+            {"channel": ch, "channels": _channels(), "breadcrumb": ch.ancestors(), "page": page},
+        )
+
+    number = request.GET.get("page")
+    # Only plain page numbers are kept: ?page=01, ?page=x… render the same pages, and keying
+    # on them would let anyone fill the cache with copies.
+    plain = number is None or (number.isdigit() and len(number) <= 4 and number[0] != "0")
+    key = page_cache.page_key(request, "channel", slug, number or 1) if plain else None
+    return page_cache.cached_page(
+        request, key, page_cache.listing_seconds(), render_channel, params=("page",)
     )
+
+
+def article_context(request, art) -> dict:
+    """What the article page shows; the editors' preview of a draft renders the same."""
+    page_url = request.build_absolute_uri(art.get_absolute_url())
+    return {
+        "article": art,
+        "body_html": integrity.safe_body(art),
+        "breadcrumb": art.channel.ancestors(),
+        "channels": _channels(),
+        "related": selectors.related(art),
+        "attachments": art.attachments.filter(kind="file"),
+        "page_url": page_url,
+        # segno writes only path data and the escaped title: no markup from the request.
+        "qr_svg": mark_safe(qr.svg(page_url)),
+    }
 
 
 @require_safe
 def article(request, pk: int):
-    art = get_object_or_404(selectors.published(), pk=pk)
-    if request.method == "GET":  # a HEAD from a link checker reads nothing
-        services.record_view(
-            article=art,
-            ip=request.META.get("REMOTE_ADDR", ""),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        )
-    art.refresh_from_db(fields=["view_count"])
-    page_url = request.build_absolute_uri(art.get_absolute_url())
-    return render(
-        request,
-        "portal/article.html",
-        {
-            "article": art,
-            "body_html": integrity.safe_body(art),
-            "breadcrumb": art.channel.ancestors(),
-            "channels": _channels(),
-            "related": selectors.related(art),
-            "attachments": art.attachments.filter(kind="file"),
-            "page_url": page_url,
-            # segno writes only path data and the escaped title: no markup from the request.
-            "qr_svg": mark_safe(qr.svg(page_url)),
-        },
+    seconds = page_cache.article_seconds()
+    key = page_cache.page_key(request, "article", pk) if seconds > 0 else None
+    # A hit is a published article: every change of status replaces the cache's generation.
+    response = page_cache.cached_response(request, key)
+    art = None
+    if response is None:
+        art = get_object_or_404(selectors.published(), pk=pk)  # no count for a 404
+    counted = request.method == "GET" and services.record_view(  # a HEAD reads nothing
+        article_id=pk,
+        ip=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+    if response is not None:
+        return response
+    # The 浏览量 on a cached page is the count when the page was rendered, so at most
+    # SHOUWEI_PORTAL_CACHE_SECONDS old; the count itself (the database's) stays exact. Putting
+    # the live count into the cached bytes would cost a query on every hit, the one thing the
+    # cache is there to save, and a government site's counter is not read to the second.
+    art.view_count += int(counted)
+    response = render(request, "portal/article.html", article_context(request, art))
+    return page_cache.store(request, key, response, seconds)
 
 
 @require_safe
@@ -145,13 +174,17 @@ def open_data_export(request, fmt: str):
 
 @require_safe
 def attachment(request, pk: int):
-    att = get_object_or_404(Attachment.objects.filter(article__in=selectors.published()), pk=pk)
-    return FileResponse(
+    att = get_object_or_404(selectors.attachments_for(request.user), pk=pk)
+    response = FileResponse(
         att.file.open("rb"),
         content_type=att.content_type,
         as_attachment=att.kind != "image",
         filename=att.original_name,
     )
+    if request.user.is_authenticated:
+        # An editor may be fetching a draft's image: no shared cache keeps it.
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_safe

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.filters import SearchFilterSet
@@ -53,8 +54,10 @@ class ProjectFilterSet(SearchFilterSet):
     def behind_plan(self, queryset, name, value):
         if not value:
             return queryset
-        month = getattr(self.request, "project_month", (0, 12))[1]
-        return queryset.filter(selectors.behind_q(month=month))
+        # The list view sets the month it annotates; elsewhere, this year's end.
+        default = (timezone.localdate().year, 12)
+        year, month = getattr(self.request, "project_month", default)
+        return queryset.filter(pk__in=selectors.behind_plan(year=year, month=month))
 
     def not_entered_statistics(self, queryset, name, value):
         return queryset.filter(selectors.not_entered_q()) if value else queryset

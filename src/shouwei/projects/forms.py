@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shouwei.core.forms import ImageUploadField
 from shouwei.core.generic import ScopedModelForm
 from shouwei.core.periods import Period
 
 from . import services
 from .choices import Stage
-from .models import AnnualPlan, Problem, ProgressReport, Project, validate_month
+from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project, validate_month
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -168,3 +169,27 @@ class EntryPeriodForm(forms.Form):
     period = forms.CharField(
         label=_("月份"), max_length=7, validators=[validate_month], help_text=_("如 2022-06")
     )
+
+
+class PhotoForm(forms.ModelForm):
+    """A site photo for one of the project's monthly reports (``services.photo_add`` stores
+    it; the image is checked there, on its bytes)."""
+
+    image = ImageUploadField(
+        label=_("照片"),
+        help_text=_("PNG、JPEG、GIF 或 WebP；上传后去除拍摄位置等 EXIF 信息，长边缩至 1600 像素"),
+    )
+    field_order = ["report", "image", "caption", "taken_on"]
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ["report", "caption", "taken_on"]
+        widgets = {"taken_on": DATE}
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        report = self.fields["report"]
+        report.queryset = ProgressReport.objects.filter(project=project).order_by("-period")
+        report.empty_label = None
+        report.label = _("月份")
+        report.label_from_instance = lambda r: r.period

@@ -384,10 +384,24 @@ class ProgressImporter(Importer):
 
     def write_rows(self, rows, *, batch, user):
         result = super().write_rows(rows, batch=batch, user=user)
-        # Bulk writes skip the service: move each project to its latest report's stage.
-        ids = {r.target["project_id"] if r.action != UPDATE else r.target.project_id for r in rows}
-        for project in Project.objects.filter(pk__in=ids):
-            services.sync_stage(project)
+        # Bulk writes skip progress_save: do its upkeep (report chain, current stage) here.
+        ids = {r.target.project_id if r.action == UPDATE else r.target["project_id"] for r in rows}
+        added = [r.target["period"] for r in rows if r.action != UPDATE]
+        services.progress_written(ids, since=min(added, default=None))
+        return result
+
+    def rollback(self, *, batch, user):
+        # Every month the batch touched: rows it created go, rows it updated come back as they
+        # were before it; the chain of each project touched is recomputed from there.
+        written = set(
+            ProgressReport.history.filter(import_batch_id=batch.pk).values_list(
+                "project_id", "period"
+            )
+        )
+        result = super().rollback(batch=batch, user=user)
+        services.progress_written(
+            {pk for pk, _period in written}, since=min((p for _pk, p in written), default=None)
+        )
         return result
 
     def describe(self, instance):

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
@@ -44,6 +46,19 @@ def _batch_field():
     return models.ForeignKey(
         "imports.ImportBatch",
         verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def _by_field(verbose_name):
+    """Who wrote the record: kept when the account goes, set by the service, not a form."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
         null=True,
         blank=True,
         editable=False,
@@ -123,7 +138,7 @@ class Project(models.Model):
     class Meta:
         ordering = ["level", "code"]
         verbose_name = _("重点项目")
-        verbose_name_plural = _("重点项目")
+        verbose_name_plural = pgettext_lazy("plural", "重点项目")
 
     def __str__(self) -> str:
         return self.name
@@ -178,13 +193,34 @@ class AnnualPlan(models.Model):
             models.UniqueConstraint(fields=["project", "year"], name="uniq_plan_project_year")
         ]
         verbose_name = _("年度计划")
-        verbose_name_plural = _("年度计划")
+        verbose_name_plural = pgettext_lazy("plural", "年度计划")
 
     def __str__(self) -> str:
         return f"{self.project} · {self.year}"
 
     def get_absolute_url(self) -> str:
         return reverse("projects:annualplan_detail", args=[self.pk])
+
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    def relink(self, *, since: str | None = None) -> int:
+        """Set ``next_period`` of these reports to their project's next report month (NULL for
+        the latest), in one UPDATE; the rest of each project's reports are read, not changed.
+
+        ``since``: the earliest month added or removed. A report whose next month comes
+        before it cannot have changed, so only the others are rewritten (importing one more
+        month touches two rows per project, not all of them)."""
+        reports = self
+        if since is not None:
+            reports = reports.filter(Q(next_period__isnull=True) | Q(next_period__gte=since))
+        following = (
+            ProgressReport.objects.filter(
+                project_id=OuterRef("project_id"), period__gt=OuterRef("period")
+            )
+            .order_by("period")
+            .values("period")[:1]
+        )
+        return reports.update(next_period=Subquery(following))
 
 
 class ProgressReport(models.Model):
@@ -226,19 +262,19 @@ class ProgressReport(models.Model):
     correction_reason = models.TextField(
         _("更正原因"), blank=True, help_text=_("累计投资低于上月的原因，如 统计口径调整")
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    entered_by = _by_field(_("填报人"))
+    # The project's next report month (NULL: this is its latest). A report holds from its own
+    # month until the next one, so "the year-to-date at month M" is one join on
+    # period <= M < next_period instead of a "latest report up to M" subquery per project.
+    # Derived, so not in the history: kept by save() and delete() below for one report, and
+    # by services.progress_written after bulk writes (imports and their rollback).
+    next_period = models.CharField(
+        _("下一期月份"), max_length=7, null=True, blank=True, editable=False
     )
     import_batch = _batch_field()
 
-    history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["next_period"])
+    objects = ProgressReportQuerySet.as_manager()
     scope = ScopeRule(unit_fields=("project__responsible_unit",), edit_roles=(Role.STAFF,))
 
     class Meta:
@@ -248,9 +284,24 @@ class ProgressReport(models.Model):
                 fields=["project", "period"], name="uniq_progress_project_period"
             )
         ]
-        indexes = [models.Index(fields=["project", "period"])]
+        indexes = [
+            # The report that holds at a month, for every project at once (the behind-plan
+            # filter, the cockpit panel): a range on period, answered by PostgreSQL from this
+            # index alone. (The unique constraint already indexes project, period.)
+            models.Index(
+                fields=["period", "next_period", "project", "invested_ytd"],
+                name="progress_holds_idx",
+            ),
+            # 未入库 asks, per project, whether any report carries a 入库 date: few do, so a
+            # partial index of those answers it without reading every month of every project.
+            models.Index(
+                fields=["project"],
+                condition=Q(entered_statistics_on__isnull=False),
+                name="progress_entered_idx",
+            ),
+        ]
         verbose_name = _("月度进度")
-        verbose_name_plural = _("月度进度")
+        verbose_name_plural = pgettext_lazy("plural", "月度进度")
 
     def __str__(self) -> str:
         return f"{self.project} · {self.period}"
@@ -258,10 +309,75 @@ class ProgressReport(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("projects:progressreport_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs) -> None:
+        # An existing report may have changed its month too: then relink all of the project's.
+        since = self.period if self._state.adding else None
+        super().save(*args, **kwargs)
+        # A report written any way at all (a service, a fixture, the shell) leaves the chain
+        # right: a stale link would count a project twice in every list and total.
+        ProgressReport.objects.filter(project_id=self.project_id).relink(since=since)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        ProgressReport.objects.filter(project_id=self.project_id).relink(since=self.period)
+        return result
+
     @property
     def entered_statistics(self) -> bool:
         """入库: entered into the statistics bureau's fixed-asset investment database."""
         return self.entered_statistics_on is not None
+
+
+class ProgressPhoto(models.Model):
+    """A photo of the site for a month's report (形象进度照片). The file is the upload decoded
+    and encoded again (``core.uploads.check_image``: no EXIF, no GPS) under a random name, and
+    is served only through ``views.photo``, to users who may see the project."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        related_name="photos",
+        verbose_name=_("月度进度"),
+        help_text=_("照片所属的月份进度"),
+        # A report with photos is not deleted (nor rolled back by an import) under them.
+        on_delete=models.PROTECT,
+    )
+    image = models.FileField(
+        _("照片"), upload_to="projects/photos/%Y/%m/", help_text=_("PNG、JPEG、GIF 或 WebP")
+    )
+    thumbnail = models.FileField(
+        _("缩略图"), upload_to="projects/photos/%Y/%m/", editable=False, help_text=_("自动生成")
+    )
+    content_type = models.CharField(_("图片类型"), max_length=20, editable=False)
+    original_name = models.CharField(
+        _("原文件名"), max_length=150, editable=False, help_text=_("仅用于显示")
+    )
+    caption = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("拍摄位置和内容，如 1号厂房主体封顶")
+    )
+    taken_on = models.DateField(
+        _("拍摄日期"), null=True, blank=True, help_text=_("照片拍摄的日期，不清楚可留空")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_by = _by_field(_("上传人"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope = ScopeRule(unit_fields=("report__project__responsible_unit",), edit_roles=(Role.STAFF,))
+
+    class Meta:
+        ordering = ["-report__period", "pk"]
+        verbose_name = _("进度照片")
+        verbose_name_plural = pgettext_lazy("plural", "进度照片")
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:photo", args=[self.pk])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("projects:photo_thumbnail", args=[self.pk])
 
 
 class Problem(models.Model):
@@ -303,7 +419,7 @@ class Problem(models.Model):
     class Meta:
         ordering = ["status", "deadline", "pk"]
         verbose_name = _("项目问题")
-        verbose_name_plural = _("项目问题")
+        verbose_name_plural = pgettext_lazy("plural", "项目问题")
 
     def __str__(self) -> str:
         return f"{self.project} · {self.description[:30]}"

@@ -95,7 +95,7 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
     monday, sunday = parse_week(week)
     year, month = _data_month(user, unit, sunday)
     projects = list(
-        selectors.with_progress(selectors.projects_under(user, unit), year=year, month=month)
+        selectors.with_progress_joined(selectors.projects_under(user, unit), year=year, month=month)
         .select_related("responsible_unit")
         .order_by(selectors.level_order(), "responsible_unit__path", "code")
     )

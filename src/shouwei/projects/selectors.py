@@ -2,12 +2,13 @@
 
 The year-to-date of a project at a month is its latest report of that year up to the month (a
 department that skipped May still counts its April figure in June); its plan is the year's
-annual plan. Both are subqueries, so a page runs the same few queries for 50 projects or 20,000.
+annual plan. A page runs the same few queries for 50 projects or 20,000: per-row subqueries
+for a page of rows, joins for questions about all of them (``with_progress``,
+``with_progress_joined``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,14 +16,17 @@ from urllib.parse import urlencode
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -33,8 +37,8 @@ from django.utils.translation import gettext as _
 from shouwei.core.models import Unit
 
 from .choices import ProblemStatus, ProjectLevel
-from .models import AnnualPlan, Problem, ProgressReport, Project
-from .services import behind_margin, completion_rate, elapsed_share, is_behind
+from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
+from .services import behind_margin, completion_rate, elapsed_share
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -52,28 +56,58 @@ def month_code(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 
 
+def holds_at(*, year: int, month: int, prefix: str = "") -> Q:
+    """The report that holds at the month: in the year, up to the month, and the project's
+    next report (``ProgressReport.next_period``), if any, comes after the month: at most one
+    per project, found by an index range, without sorting."""
+    start, end = month_code(year, 1), month_code(year, month)
+    return Q(**{f"{prefix}period__gte": start, f"{prefix}period__lte": end}) & (
+        Q(**{f"{prefix}next_period__isnull": True}) | Q(**{f"{prefix}next_period__gt": end})
+    )
+
+
 def with_progress(qs: QuerySet, *, year: int, month: int) -> QuerySet:
     """Annotate ``planned`` (the year's plan, None without one) and ``completed`` (the year's
-    latest year-to-date up to the month, 0 before any report)."""
-    latest = ProgressReport.objects.filter(
-        project=OuterRef("pk"),
-        period__gte=month_code(year, 1),
-        period__lte=month_code(year, month),
-    ).order_by("-period")
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+    latest year-to-date up to the month, 0 before any report), for pages of rows.
+
+    Both are subqueries per row: a page of 25 sorted projects computes them for its 25 rows
+    only (the database evaluates them after ORDER BY … LIMIT), and a count leaves them out.
+    A question about every row at once — which are behind plan, sums — joins instead
+    (``with_progress_joined``)."""
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year).order_by()
+    report = ProgressReport.objects.filter(holds_at(year=year, month=month), project=OuterRef("pk"))
     return qs.annotate(
         planned=Subquery(plan.values("planned_investment")[:1], output_field=MONEY),
         completed=Coalesce(
-            Subquery(latest.values("invested_ytd")[:1], output_field=MONEY),
+            Subquery(report.order_by("-period").values("invested_ytd")[:1], output_field=MONEY),
             Value(ZERO, output_field=MONEY),
         ),
-        latest_period=Subquery(latest.values("period")[:1]),
     )
+
+
+def with_progress_joined(qs: QuerySet, *, year: int, month: int) -> QuerySet:
+    """The same ``planned`` and ``completed`` as two LEFT JOINs, each matching at most one row
+    per project: the database reads the plans and reports once for the whole set, where
+    subqueries in a WHERE would run twice per project (20,000 projects: 3–7 s on PostgreSQL)."""
+    holds = holds_at(year=year, month=month, prefix="progress_reports__")
+    return qs.annotate(
+        year_plan=FilteredRelation("plans", condition=Q(plans__year=year)),
+        month_report=FilteredRelation("progress_reports", condition=holds),
+    ).annotate(
+        planned=F("year_plan__planned_investment"),
+        completed=Coalesce(F("month_report__invested_ytd"), Value(ZERO, output_field=MONEY)),
+    )
+
+
+def behind_plan(*, year: int, month: int, margin: Decimal | None = None) -> QuerySet:
+    """The ids of the projects behind plan at the month, for ``pk__in``."""
+    joined = with_progress_joined(Project.objects.all(), year=year, month=month)
+    return joined.filter(behind_q(month=month, margin=margin)).values("pk")
 
 
 def behind_q(*, month: int, margin: Decimal | None = None) -> Q:
     """Behind plan in SQL, the same rule as ``services.is_behind``: completed < planned × (elapsed
-    share − margin), on an annotated queryset (``with_progress``)."""
+    share − margin), on a queryset annotated by ``with_progress`` or ``with_progress_joined``."""
     margin = behind_margin() if margin is None else margin
     factor = elapsed_share(month) - margin
     if factor <= 0:
@@ -150,35 +184,43 @@ def list_url(**params) -> str:
 
 def project_summary(*, unit: Unit | None, year: int, month: int, user) -> ProjectSummary:
     """Per level and overall: projects, total investment, the year's plan, completed so far,
-    completion rate and how many are behind plan — one query, whatever the number of projects."""
+    completion rate and how many are behind plan — one grouped query (a row per level),
+    whatever the number of projects."""
     period = month_code(year, month)
     base = {"unit": unit.pk if unit else None, "period": period}
-    rows = with_progress(projects_under(user, unit), year=year, month=month).values_list(
-        "level", "total_investment", "planned", "completed"
+    rows = (
+        with_progress_joined(projects_under(user, unit), year=year, month=month)
+        .order_by()
+        .values("level")
+        .annotate(
+            n=Count("pk"),
+            total_sum=Sum("total_investment"),
+            planned_sum=Sum("planned"),
+            completed_sum=Sum("completed"),
+            behind_n=Count("pk", filter=behind_q(month=month)),
+        )
     )
+    by_level = {row["level"]: row for row in rows}
     summary = ProjectSummary(unit=unit, year=year, month=month)
-    by_level: dict[str, Figures] = {}
-    overall = Figures(label=_("合计"), url=list_url(**base))
-    margin = behind_margin()
-    acc = defaultdict(list)
-    for level, total, planned, completed in rows:
-        acc[level].append((total, planned, completed))
+    overall = Figures(
+        label=_("合计"), url=list_url(**base), behind_url=list_url(behind="1", **base)
+    )
     for level in ProjectLevel:
-        if level.value not in acc:
+        row = by_level.get(level.value)
+        if row is None:
             continue
-        figures = Figures(label=str(level.label), url=list_url(level=level.value, **base))
-        for total, planned, completed in acc[level.value]:
-            behind = is_behind(completed=completed, planned=planned, month=month, margin=margin)
-            for f in (figures, overall):
-                f.count += 1
-                f.total_investment += total
-                f.planned += planned or ZERO
-                f.completed += completed
-                f.behind += int(behind)
-        figures.behind_url = list_url(level=level.value, behind="1", **base)
-        by_level[level.value] = figures
-    overall.behind_url = list_url(behind="1", **base)
-    summary.levels = list(by_level.values())
+        figures = Figures(
+            label=str(level.label),
+            url=list_url(level=level.value, **base),
+            behind_url=list_url(level=level.value, behind="1", **base),
+        )
+        for f in (figures, overall):
+            f.count += row["n"]
+            f.total_investment += row["total_sum"] or ZERO
+            f.planned += row["planned_sum"] or ZERO
+            f.completed += row["completed_sum"] or ZERO
+            f.behind += row["behind_n"]
+        summary.levels.append(figures)
     summary.overall = overall
     return summary
 
@@ -203,6 +245,25 @@ def progress_series(project: Project, *, year: int) -> list[dict]:
             }
         )
     return out
+
+
+def project_photos(user, project: Project) -> list[ProgressPhoto]:
+    """The project's site photos the user may see, newest month first."""
+    return list(
+        ProgressPhoto.objects.visible_to(user)
+        .filter(report__project=project)
+        .select_related("report", "uploaded_by")
+        .order_by("-report__period", "pk")
+    )
+
+
+def report_photos(user, report: ProgressReport) -> QuerySet:
+    return (
+        ProgressPhoto.objects.visible_to(user)
+        .filter(report=report)
+        .select_related("report", "uploaded_by")
+        .order_by("pk")
+    )
 
 
 def open_problems(user, *, today: date, unit: Unit | None = None) -> QuerySet:

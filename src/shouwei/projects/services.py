@@ -7,21 +7,28 @@ The page forms, the bulk monthly entry, the importers and the API all come throu
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouwei.core import alerts, uploads
+from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
 from shouwei.core.permissions import can_create
 
 from .choices import ProblemStatus, Stage
-from .models import AnnualPlan, Problem, ProgressReport, Project
+from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
 
 security_log = logging.getLogger("shouwei.security")
 DEFAULT_BEHIND_MARGIN = Decimal("0.10")
@@ -152,6 +159,9 @@ def progress_save(
     """Create or update the project's report for the month, and move the project's current
     stage when this is its latest report."""
     _require_editable(project, by)
+    # One writer per project at a time: the month-before checks and the report chain
+    # (next_period) read the project's other reports.
+    Project.objects.select_for_update().filter(pk=project.pk).exists()
     errors = check_progress(
         project=project,
         period=period,
@@ -178,16 +188,104 @@ def progress_save(
     report.entered_by = by
     report.full_clean(exclude=["project"])
     report.save()
-    sync_stage(project)
+    sync_stages([project.pk])
     return report
 
 
-def sync_stage(project: Project) -> None:
-    """The project's current stage is its latest report's."""
-    latest = project.progress_reports.order_by("-period").values_list("stage", flat=True).first()
-    if latest and latest != project.stage:
-        project.stage = latest
-        project.save(update_fields=["stage"])
+@transaction.atomic
+def progress_delete(*, by, report: ProgressReport) -> None:
+    """Delete a month's report (refused while photos hang on it); the project moves back to
+    its latest remaining report's stage."""
+    _require_editable(report.project, by)
+    report.delete()
+    sync_stages([report.project_id])
+
+
+def progress_written(project_ids: Iterable[int], *, since: str | None) -> None:
+    """After reports were written or removed in bulk (imports, their rollback): the upkeep
+    ``ProgressReport.save``/``delete`` and ``progress_save`` do for one report. ``since``: the
+    earliest month added or removed (None: none was, only figures changed)."""
+    ids = sorted(set(project_ids))
+    if since is not None:
+        relink_reports(ids, since=since)
+    sync_stages(ids)
+
+
+RELINK_CHUNK = 1000
+
+
+def relink_reports(project_ids: Iterable[int], *, since: str | None = None) -> None:
+    """Recompute ``next_period`` for the reports of these projects, one UPDATE per thousand
+    projects (see ``ProgressReportQuerySet.relink``)."""
+    ids = list(project_ids)
+    for start in range(0, len(ids), RELINK_CHUNK):
+        chunk = ids[start : start + RELINK_CHUNK]
+        ProgressReport.objects.filter(project_id__in=chunk).relink(since=since)
+
+
+def sync_stages(project_ids: Iterable[int]) -> None:
+    """A project's current stage is its latest report's. Only the projects whose stage
+    differs are saved (one at a time, so that the history records each change)."""
+    ids = list(project_ids)
+    for start in range(0, len(ids), RELINK_CHUNK):
+        latest = dict(
+            ProgressReport.objects.filter(
+                project_id__in=ids[start : start + RELINK_CHUNK], next_period__isnull=True
+            )
+            .exclude(stage=F("project__stage"))
+            .values_list("project_id", "stage")
+        )
+        for project in Project.objects.filter(pk__in=latest):
+            project.stage = latest[project.pk]
+            project.save(update_fields=["stage"])
+
+
+# Photos are shown at most this wide or high; the thumbnails on the project page, this.
+PHOTO_MAX_SIDE = 1600
+THUMBNAIL_SIDE = 320
+
+
+def photo_add(
+    *,
+    by,
+    report: ProgressReport,
+    name: str,
+    data: bytes,
+    caption: str = "",
+    taken_on: date | None = None,
+) -> ProgressPhoto:
+    """Store a site photo for a month's report: only for a user who may change the project,
+    only a real PNG/JPEG/GIF/WebP (decoded and encoded again: EXIF, GPS and anything appended
+    are dropped), under a random name. Either the row and both files exist afterwards, or
+    neither (a failed write removes the files it wrote)."""
+    _require_editable(report.project, by)
+    if "\x00" in caption:
+        raise ValidationError({"caption": _("说明中含有非法字符")})
+    limit = settings.SHOUWEI_PHOTO_UPLOAD_MAX_BYTES
+    checked = uploads.check_image(name, data, limit=limit, max_side=PHOTO_MAX_SIDE, field="image")
+    thumb = uploads.check_image(name, checked.data, limit=limit, max_side=THUMBNAIL_SIDE)
+    photo = ProgressPhoto(
+        report=report,
+        content_type=checked.content_type,
+        original_name=checked.original_name,
+        caption=caption.strip(),
+        taken_on=taken_on,
+        uploaded_by=by,
+    )
+    photo.full_clean(exclude=["image", "thumbnail"])
+    stem = secrets.token_hex(12)
+    try:
+        with transaction.atomic():
+            photo.image.save(f"{stem}.{checked.extension}", ContentFile(checked.data), save=False)
+            photo.thumbnail.save(f"{stem}-s.{thumb.extension}", ContentFile(thumb.data), save=False)
+            photo._change_reason = _("上传进度照片")
+            photo.save()
+    except Exception:
+        for stored in (photo.image, photo.thumbnail):
+            if stored.name:
+                stored.storage.delete(stored.name)
+        raise
+    return photo
 
 
 @transaction.atomic
@@ -227,15 +325,38 @@ def problem_save(*, by, problem: Problem) -> Problem:
 
 @transaction.atomic
 def escalate_overdue(*, today: date) -> int:
-    """Hand every open problem past its deadline to the leaders (once): returns how many."""
+    """Hand every open problem past its deadline to the leaders, once: mark it escalated and
+    notify the leaders over the project's department (a zone leader leads its departments)
+    and the staff of the department that owns the problem. Returns how many were escalated.
+
+    The notification's key names the problem, so a person is never told twice about the same
+    escalation, even if this runs again before they have read it."""
     now = timezone.now()
     overdue = Problem.objects.filter(
         status=ProblemStatus.OPEN, deadline__lt=today, escalated_at__isnull=True
-    )
+    ).select_related("project__responsible_unit", "owner_unit")
+    board = reverse("projects:problem_board")
     count = 0
-    for problem in overdue:
+    # Locked and re-checked: two runs at once (a worker and `shouwei worker --run`) cannot
+    # both escalate, and notify, the same problem.
+    for problem in overdue.select_for_update(of=("self",)):
         problem.escalated_at = now
         problem._change_reason = _("逾期未解决，提交领导协调")
         problem.save(update_fields=["escalated_at"])
+        _notify_escalation(problem, today=today, url=board)
         count += 1
     return count
+
+
+def _notify_escalation(problem: Problem, *, today: date, url: str) -> None:
+    title = _("项目问题逾期未解决：%(project)s") % {"project": problem.project.name}
+    body = _("%(problem)s（责任单位：%(owner)s；办结时限 %(deadline)s，已逾期 %(days)s 天）") % {
+        "problem": problem.description[:200],
+        "owner": problem.owner_unit.name,
+        "deadline": f"{problem.deadline:%Y-%m-%d}",
+        "days": (today - problem.deadline).days,
+    }
+    key = f"projects.problem-overdue:{problem.pk}"
+    message = {"title": title, "body": body, "url": url, "key": key}
+    alerts.notify_roles(unit=problem.project.responsible_unit, roles=[Role.LEADER], **message)
+    alerts.notify_roles(unit=problem.owner_unit, roles=[Role.STAFF], **message)

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.periods import Period, PeriodError, PeriodKind
@@ -23,13 +26,16 @@ from .filters import (
 from .forms import (
     AnnualPlanForm,
     EntryPeriodForm,
+    PhotoForm,
     ProblemForm,
     ProgressFields,
     ProgressReportForm,
     ProjectForm,
 )
-from .models import AnnualPlan, Problem, ProgressReport, Project
+from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
 from .tables import AnnualPlanTable, ProblemTable, ProgressReportTable, ProjectTable
+
+security_log = logging.getLogger("shouwei.security")
 
 
 def month_of(request) -> tuple[int, int]:
@@ -70,12 +76,15 @@ class ProjectViews(ObjectViewSet):
     @classmethod
     def detail_context(cls, obj, request):
         year, _month = request.project_month
+        editable = Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
         return {
             "progress_chart": charts.plan_vs_completed(obj, year=year),
             "year": year,
             "plans": obj.plans.order_by("-year"),
             "reports": obj.progress_reports.order_by("-period")[:12],
             "problems": obj.problems.visible_to(request.user).select_related("owner_unit"),
+            "photos": selectors.project_photos(request.user, obj),
+            "photo_form": PhotoForm(project=obj) if editable else None,
         }
 
 
@@ -108,6 +117,10 @@ class ProgressReportViews(ProjectChildViews):
     form = ProgressReportForm
     importer = "project-progress"
     select_related = ("project",)
+
+    @classmethod
+    def delete(cls, obj, request):
+        services.progress_delete(by=request.user, report=obj)
 
     @classmethod
     def save(cls, form, request):
@@ -244,4 +257,60 @@ def weekly_sheet(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def photo_add(request, pk: int):
+    """Upload a site photo to one of the project's monthly reports."""
+    project = Project.objects.editable_by(request.user).filter(pk=pk).first()
+    if project is None:
+        visible = Project.objects.visible_to(request.user).filter(pk=pk).exists()
+        if visible or Project.objects.filter(pk=pk).exists():
+            security_log.warning("refused photo upload to project #%s by %s", pk, request.user)
+        if visible:
+            raise PermissionDenied(_("您无权为该项目上传照片"))
+        raise Http404
+    form = PhotoForm(request.POST or None, request.FILES or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = d["image"]
+        try:
+            services.photo_add(
+                by=request.user,
+                report=d["report"],
+                name=upload.name,
+                data=upload.read(),
+                caption=d["caption"],
+                taken_on=d["taken_on"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("已上传 %(period)s 的进度照片") % {"period": d["report"].period}
+            )
+            return redirect(f"{project.get_absolute_url()}#photos-title")
+    context = {
+        "object": project,
+        "form": form,
+        "list_url": reverse("projects:project_list"),
+        "verbose_name_plural": Project._meta.verbose_name_plural,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/photo_form.html", context, status=status)
+
+
+@require_safe
+def photo(request, pk: int, thumbnail: bool = False):
+    """A photo, to users who may see its project; anyone else gets 404 and a log line."""
+    found = ProgressPhoto.objects.visible_to(request.user).filter(pk=pk).first()
+    if found is None:
+        if ProgressPhoto.objects.filter(pk=pk).exists():
+            security_log.warning("refused project photo #%s to %s", pk, request.user)
+        raise Http404
+    stored = found.thumbnail if thumbnail else found.image
+    response = FileResponse(stored.open("rb"), content_type=found.content_type)
+    # Behind a login: a shared cache must not keep it.
+    response["Cache-Control"] = "private, max-age=86400"
     return response

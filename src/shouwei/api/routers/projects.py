@@ -4,7 +4,7 @@ Every list starts from ``visible_to(request.auth_user)``; progress is written th
 ``projects.services.progress_save``, with the same rules and permission check as the pages.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from shouwei.projects import selectors, services
 from shouwei.projects.choices import ProblemStatus, ProjectLevel, Stage
-from shouwei.projects.models import AnnualPlan, Problem, ProgressReport, Project
+from shouwei.projects.models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
 
 from ..lookups import get_visible, unit_by_code
 from ..pagination import Pagination
@@ -184,6 +184,42 @@ def save_progress(request, payload: ProgressIn):
     project = project_by_code(user, data.pop("project"))
     report = services.progress_save(by=user, project=project, **data)
     return Status(201, report)
+
+
+class PhotoOut(Schema):
+    id: int
+    period: str = Field(description="照片所属的月份")
+    caption: str
+    taken_on: date | None
+    uploaded_at: datetime
+    uploaded_by: str | None
+    url: str = Field(description="照片地址（登录网页后可查看，与网页同样按权限控制）")
+    thumbnail_url: str
+
+    @staticmethod
+    def resolve_period(obj: ProgressPhoto) -> str:
+        return obj.report.period
+
+    @staticmethod
+    def resolve_uploaded_by(obj: ProgressPhoto) -> str | None:
+        return obj.uploaded_by.username if obj.uploaded_by else None
+
+    @staticmethod
+    def resolve_url(obj: ProgressPhoto) -> str:
+        return obj.get_absolute_url()
+
+
+@router.get(
+    "/project-progress/{report_id}/photos",
+    response={200: list[PhotoOut], **ERRORS},
+    summary="月度进度的照片",
+)
+def list_report_photos(request, report_id: int):
+    user = request.auth_user
+    report = get_visible(
+        ProgressReport.objects.visible_to(user), _("没有该月度进度，或您无权查看"), pk=report_id
+    )
+    return selectors.report_photos(user, report)
 
 
 class ProblemOut(Schema):

@@ -17,6 +17,13 @@ def measure(value, arg=""):
 
 
 @register.filter
+def with_unit(text, measure=""):
+    """``{{ row.value|with_unit:row.measure }}``: a figure formatted already, and its unit
+    (``'354家'``; in English ``'354 entities'``)."""
+    return formatting.with_unit(str(text), str(measure or ""))
+
+
+@register.filter
 def number(value, decimals=2):
     return formatting.format_number(value, int(decimals))
 

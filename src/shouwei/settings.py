@@ -105,6 +105,16 @@ MIDDLEWARE = [
 # internet-facing deployment); the platform and the admin are not routed there at all.
 SHOUWEI_SITE = os.environ.get("SHOUWEI_SITE", "platform").strip().lower()
 ROOT_URLCONF = "shouwei.urls_portal" if SHOUWEI_SITE == "portal" else "shouwei.urls"
+if SHOUWEI_SITE == "portal":
+    # Nobody logs in or edits on the public instance: what only the platform needs (audit user,
+    # login wall, lockout) would be a tenth of a cached page's CPU for nothing.
+    _PLATFORM_ONLY = {
+        "simple_history.middleware.HistoryRequestMiddleware",
+        "shouwei.core.middleware.LoginRequiredMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
+    MIDDLEWARE = [m for m in MIDDLEWARE if m not in _PLATFORM_ONLY]
+    SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # no login form to protect on this instance
 WSGI_APPLICATION = "shouwei.wsgi.application"
 
 TEMPLATES = [

@@ -2,7 +2,10 @@
 
 import pytest
 
-from tests.conftest import chromium_path
+from tests.browser.conftest import (  # noqa: F401  (Debian's chromium for the Swagger test)
+    browser_context_args,
+    browser_type_launch_args,
+)
 
 
 def test_openapi_schema_is_public_json_listing_every_resource(client, db):
@@ -46,35 +49,31 @@ def test_docs_page_loads_swagger_from_our_own_static_files(client, db):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_swagger_ui_renders_under_the_csp_without_violations(live_server, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the server runs in its own.
+def test_swagger_ui_renders_under_the_csp_without_violations(live_server, monkeypatch, browser):
+    # The session's one browser (pytest-playwright, Debian chromium): a second sync Playwright
+    # cannot start in a thread whose event loop the first one runs.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.on(
-            "console",
-            lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None,
-        )
-        page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
-        page.on(
-            "request",
-            lambda req: (
-                None
-                if req.url.startswith(live_server.url) or req.url.startswith("data:")
-                else problems.append(f"external: {req.url}")
-            ),
-        )
+    page = browser.new_page()
+    page.on(
+        "console",
+        lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None,
+    )
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+    page.on(
+        "request",
+        lambda req: (
+            None
+            if req.url.startswith(live_server.url) or req.url.startswith("data:")
+            else problems.append(f"external: {req.url}")
+        ),
+    )
+    try:
         page.goto(f"{live_server.url}/api/docs")
         page.wait_for_selector(".opblock-summary-path", timeout=15_000)
         paths = page.locator(".opblock-summary-path").all_inner_texts()
-        browser.close()
+    finally:
+        page.close()
 
     assert any("/api/cockpit" in p for p in paths)
     # A CSP violation shows as a console error; a CDN request as an external request.

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import logging
 from decimal import Decimal
 
 import openpyxl
@@ -137,16 +136,6 @@ def test_superuser_sees_every_draft(client_for, demo, jjhz_draft):
     assert Observation.objects.visible_to(demo["admin"]).count() == Observation.objects.count()
     url = reverse("indicators:observation_detail", args=[jjhz_draft.pk])
     assert client_for("admin").get(url).status_code == 200
-
-
-@pytest.fixture
-def security_log(caplog):
-    """The security logger does not propagate (settings.LOGGING): listen to it directly."""
-    logger = logging.getLogger("shouwei.security")
-    logger.addHandler(caplog.handler)
-    caplog.set_level(logging.INFO, logger="shouwei.security")
-    yield caplog
-    logger.removeHandler(caplog.handler)
 
 
 def test_editing_another_departments_observation_is_refused_and_logged(

@@ -9,11 +9,14 @@ import sys
 import pytest
 
 
-def settings_under(env: dict[str, str]) -> dict:
-    code = (
-        "import json, shouwei.settings as s; print(json.dumps({'hsts': s.SECURE_HSTS_SECONDS,"
+def settings_under(env: dict[str, str], expression: str | None = None):
+    """Settings as a fresh process computes them from ``env`` (settings read the environment
+    once, at import): ``expression`` over the module ``s``, or the TLS-related ones."""
+    code = "import json, shouwei.settings as s; print(json.dumps(%s))" % (
+        expression
+        or "{'hsts': s.SECURE_HSTS_SECONDS,"
         " 'proxy': getattr(s, 'SECURE_PROXY_SSL_HEADER', None),"
-        " 'secure_cookie': s.SESSION_COOKIE_SECURE}))"
+        " 'secure_cookie': s.SESSION_COOKIE_SECURE}"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SHOUWEI_")}
     out = subprocess.run(

@@ -98,15 +98,16 @@ def operators():
 def alert_operators(*, title: str, body: str = "", url: str = "", key: str = "") -> int:
     """Something is wrong with the system itself (a tampered page, a job that fails): the log,
     every administrator's bell, and — when configured — e-mail and a webhook."""
+    recipients = list(operators())
     created = notify(
-        recipients=operators(),
+        recipients=recipients,
         title=title,
         body=body,
         url=url,
         level=NotificationLevel.DANGER,
         key=key,
     )
-    repeat = key and created == 0 and operators().exists()
+    repeat = key and created == 0 and bool(recipients)
     logger.warning("ALERT %s%s: %s %s", "(repeat) " if repeat else "", title, body, url)
     if not repeat and (settings.SHOUWEI_ALERT_EMAILS or settings.SHOUWEI_ALERT_WEBHOOK_URL):
         from .tasks import deliver_external_alert

@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseBadRequest, JsonResponse
 
 # Paths reachable without logging in: the login page itself, static files, the API (which
 # authenticates with its own tokens), the health check and the public portal.
@@ -74,8 +75,6 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponseBadRequest, JsonResponse
-
         values = [request.path, *request.GET.keys(), *request.GET.values()]
         if request.method == "POST" and request.content_type != "multipart/form-data":
             values += [*request.POST.keys(), *request.POST.values()]

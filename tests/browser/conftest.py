@@ -5,6 +5,7 @@ run when SHOUWEI_REQUIRE_BROWSER=1, as CI sets it).
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,19 @@ CHROMIUM_ARGS = [
 PASSWORD = "browser-test-pw-2022"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+
+
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where browser tests save their pictures: docs/screenshots (the README's) when
+    SHOUWEI_SCREENSHOTS=1, else a temp dir, so that a test run leaves the checkout clean."""
+    if os.environ.get("SHOUWEI_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,6 @@
 """The 驾驶舱 and the indicator-for-a-unit page in a real browser: figures, charts, phone
 layout, and a clean console under the strict CSP."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +8,6 @@ from .conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 COCKPIT = "/indicators/cockpit/?unit=hy-gxq&period=2022H1"
 
 # The article's headline figures for 2022年1—6月 and their ranks among the 五区两园.
@@ -39,7 +36,9 @@ def wait_for_charts(page, expected: int) -> None:
     page.wait_for_timeout(500)
 
 
-def test_leader_sees_the_headline_figures_with_their_ranks(leader_page, leader_phone, live_server):
+def test_leader_sees_the_headline_figures_with_their_ranks(
+    leader_page, leader_phone, live_server, screenshots
+):
     page = leader_page
     page.goto(live_server.url + COCKPIT)
     for code, (growth, rank) in HEADLINE.items():
@@ -48,13 +47,12 @@ def test_leader_sees_the_headline_figures_with_their_ranks(leader_page, leader_p
         expect(card.locator(".kpi-rank")).to_have_text(rank)
         expect(card.locator(".kpi-group")).to_contain_text("五区两园")
     wait_for_charts(page, COCKPIT_CHARTS)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "cockpit.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "cockpit.png"), full_page=True)
 
     leader_phone.goto(live_server.url + COCKPIT)
     expect(leader_phone.locator('[data-indicator="gdp"] .kpi-growth')).to_have_text("6.9%")
     wait_for_charts(leader_phone, COCKPIT_CHARTS)
-    leader_phone.screenshot(path=str(SCREENSHOTS / "cockpit-phone.png"), full_page=True)
+    leader_phone.screenshot(path=str(screenshots / "cockpit-phone.png"), full_page=True)
 
 
 def test_a_published_rank_is_badged_as_published(leader_page, live_server):

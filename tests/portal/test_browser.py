@@ -2,7 +2,6 @@
 remembered across pages, the QR code decoding to the page, and a clean console under the CSP."""
 
 import io
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +11,6 @@ from tests.browser.test_cockpit import collect_problems
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TITLE = "衡阳高新区全方位践行“首位”理念——上半年亮点频闪,下半年奋楫争先"
 
 
@@ -29,8 +27,7 @@ def _font_px(page) -> float:
     return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
 
 
-def test_seed_article_on_desktop_and_phone(new_context, seed_url):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_seed_article_on_desktop_and_phone(new_context, seed_url, screenshots):
     for viewport, name in ((DESKTOP, "portal-article.png"), (PHONE, "portal-article-phone.png")):
         page = new_context(viewport=viewport, is_mobile=viewport is PHONE).new_page()
         page.goto(seed_url)
@@ -43,10 +40,12 @@ def test_seed_article_on_desktop_and_phone(new_context, seed_url):
         expect(page.locator(".qr")).to_contain_text("扫一扫在手机打开当前页")
         # Nothing wider than the phone: no sideways scrolling to read a line.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.screenshot(path=str(screenshots / name), full_page=True)
 
 
-def test_elder_mode_is_toggled_and_remembered_across_pages(new_context, seed_url, live_server):
+def test_elder_mode_is_toggled_and_remembered_across_pages(
+    new_context, seed_url, live_server, screenshots
+):
     page = new_context(viewport=DESKTOP).new_page()
     page.goto(seed_url)
     normal = _font_px(page)
@@ -66,7 +65,7 @@ def test_elder_mode_is_toggled_and_remembered_across_pages(new_context, seed_url
     page.goto(seed_url)
     expect(page.locator("html")).not_to_have_class("elder")
     page.get_by_role("button", name="进入老年模式").click()
-    page.screenshot(path=str(SCREENSHOTS / "portal-article-elder.png"))
+    page.screenshot(path=str(screenshots / "portal-article-elder.png"))
 
 
 def test_font_switch_changes_the_size_and_is_remembered(new_context, seed_url):

@@ -2,7 +2,6 @@
 pasting from Word, saving — and what reaches the database; no CSP violation on the way."""
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -18,7 +17,6 @@ from tests.browser.test_cockpit import collect_problems
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # What Word 2016 puts on the clipboard for two paragraphs and a picture (shortened).
 WORD_CLIPBOARD = """<html xmlns:o="urn:schemas-microsoft-com:office:office"
@@ -73,7 +71,9 @@ def _paste_html(page, html: str) -> None:
     )
 
 
-def test_an_editor_types_uploads_an_image_pastes_from_word_and_saves(editor_page, live_server):
+def test_an_editor_types_uploads_an_image_pastes_from_word_and_saves(
+    editor_page, live_server, screenshots
+):
     from shouwei.portal.models import Article, Attachment
 
     page, problems = editor_page
@@ -111,8 +111,7 @@ def test_an_editor_types_uploads_an_image_pastes_from_word_and_saves(editor_page
     expect(page.locator("[data-editor-notice]")).to_contain_text("1 张图片无法随文字粘贴")
     expect(page.locator(".ql-editor h2")).to_have_text("下半年工作安排")
     expect(page.locator(".ql-editor p.photo-caption")).to_have_count(2)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "portal-editor.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "portal-editor.png"), full_page=True)
 
     page.get_by_role("button", name="保存草稿").click()
     page.wait_for_url(f"**/content/articles/{article.pk}/")

@@ -193,3 +193,50 @@ def test_an_injected_script_is_reported_beside_a_changed_static_file(sealed, see
     css.write_text(css.read_text() + "\n/* changed */\n")
     parts = {p.part for p in integrity.verify() if p.article_id == seed.pk}
     assert parts == {"static:shouwei/portal.css", "page_markup:<script>"}
+
+
+def test_reseal_after_an_upgrade_takes_the_new_template_and_verify_is_clean_again(sealed, seed):
+    tpl = sealed["portal/base.html"]
+    tpl.write_text(tpl.read_text().replace("</footer>", "<p>新版页脚</p></footer>"))
+    assert {p.part for p in integrity.verify()} == {"template:portal/base.html"}
+    updated_at = Article.objects.get(pk=seed.pk).updated_at
+
+    out = io.StringIO()
+    call_command("portal", "reseal", "--yes", stdout=out)
+
+    assert "文件已变：template:portal/base.html" in out.getvalue()
+    assert integrity.verify() == []
+    assert Article.objects.get(pk=seed.pk).updated_at == updated_at  # a seal is not an edit
+
+
+def test_reseal_without_yes_changes_nothing(sealed, seed):
+    css = sealed["shouwei/portal.css"]
+    css.write_text(css.read_text() + "\n.new-release{}\n")
+    before = Article.objects.get(pk=seed.pk).asset_hashes
+
+    out = io.StringIO()
+    call_command("portal", "reseal", stdout=out)
+
+    assert "未写入" in out.getvalue()
+    assert Article.objects.get(pk=seed.pk).asset_hashes == before
+    assert {p.part for p in integrity.verify()} == {"static:shouwei/portal.css"}
+
+
+def test_reseal_refuses_an_article_whose_row_was_changed_and_leaves_its_seal(sealed, seed):
+    tpl = sealed["portal/base.html"]
+    tpl.write_text(tpl.read_text().replace("</footer>", "<p>新版页脚</p></footer>"))
+    Article.objects.filter(pk=seed.pk).update(title="365体育官网" + seed.title)
+    other = Article.objects.published().exclude(pk=seed.pk).first()
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 篇文章"):
+        call_command("portal", "reseal", "--yes", stderr=err)
+
+    assert f"文章 #{seed.pk}" in err.getvalue() and "标题" in err.getvalue()
+    problems = integrity.verify()
+    # The tampered article still reports both its title and the file; the others are resealed.
+    assert {p.part for p in problems if p.article_id == seed.pk} >= {
+        "title",
+        "template:portal/base.html",
+    }
+    assert not [p for p in problems if p.article_id == other.pk]

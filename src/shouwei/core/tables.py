@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from . import formatting
 from .models import PeerGroup, Unit
 
+# Cells of every list table stay on one line (app.css: a narrow column must not break a Chinese
+# name one character a line; the table scrolls sideways instead). Long text opts out with this.
+WRAP = {"td": {"class": "cell-wrap"}}
+
 
 class MeasureColumn(tables.Column):
     """A number shown through the one formatter, in the row's indicator measure when known."""
@@ -37,7 +41,7 @@ class MeasureColumn(tables.Column):
 
 class UnitTable(tables.Table):
     code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs=WRAP)
     parent = tables.Column(linkify=True)
 
     class Meta:
@@ -48,7 +52,8 @@ class UnitTable(tables.Table):
 
 class PeerGroupTable(tables.Table):
     code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs=WRAP)
+    description = tables.Column(attrs=WRAP)
 
     class Meta:
         model = PeerGroup

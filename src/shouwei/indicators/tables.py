@@ -1,14 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from shouwei.core.tables import MeasureColumn
+from shouwei.core.tables import WRAP, MeasureColumn
 
 from .models import Indicator, Observation, Target
 
 
 class IndicatorTable(tables.Table):
     code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs=WRAP)
 
     class Meta:
         model = Indicator
@@ -33,6 +33,7 @@ class ObservationTable(tables.Table):
     indicator = tables.Column(
         linkify=lambda record: record.indicator.get_absolute_url(),
         order_by=("indicator__sort_order",),
+        attrs=WRAP,
     )
     value = MeasureColumn(measure_from="indicator")
     growth = MeasureColumn(growth=True)
@@ -58,7 +59,7 @@ class ObservationTable(tables.Table):
 
 
 class TargetTable(tables.Table):
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs=WRAP)
 
     class Meta:
         model = Target

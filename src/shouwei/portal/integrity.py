@@ -179,6 +179,53 @@ def verify() -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class Reseal:
+    """What ``reseal_files`` found: the files whose digests differ from the seals, the articles
+    whose seals take them (or would, on a dry run), and those refused because their row changed."""
+
+    changed_files: list[str]
+    resealed: list[int]
+    refused: list[Problem]
+
+
+def reseal_files(*, apply: bool) -> Reseal:
+    """After an upgrade ships new portal templates or static files, take the files as they are
+    now into every published page's seal, so that ``verify`` reports tampering from then on
+    instead of the release.
+
+    Only the files: an article whose row no longer matches its own seal (a changed title or
+    body, markup outside the allow-list) is refused and left as it is. Those are edits behind
+    the application's back, to be investigated and republished through review, never blessed
+    by a deployment step.
+    """
+    current = asset_hashes()
+    changed: set[str] = set()
+    resealed: list[int] = []
+    refused: list[Problem] = []
+    for article in Article.objects.published().select_related("channel"):
+        url = article.get_absolute_url()
+        parts = part_hashes(article)
+        tampered = [k for k, v in parts.items() if article.part_hashes.get(k) != v]
+        if article.body != clean_body(article.body):
+            tampered.append("body_unsanitised")
+        if tampered:
+            refused.extend(Problem(article.pk, article.title, url, part) for part in tampered)
+            continue
+        files = {k for k, v in current.items() if article.asset_hashes.get(k) != v}
+        content = sha256(render_content(article))
+        if not files and content == article.content_sha256:
+            continue
+        changed |= files
+        resealed.append(article.pk)
+        if apply:
+            # update(): a seal is not an edit, so neither updated_at nor the history moves.
+            Article.objects.filter(pk=article.pk).update(
+                content_sha256=content, asset_hashes=current
+            )
+    return Reseal(sorted(changed), resealed, refused)
+
+
 # --- what a visitor is served ------------------------------------------------------------------
 
 # What portal/base.html writes after an article's title in <title>.

@@ -3,10 +3,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from shouwei.core.tables import WRAP
+
 from .choices import ArticleStatus
 from .models import Article
 
-NOWRAP = {"td": {"class": "text-nowrap"}}
 STATUS_COLOURS = {
     ArticleStatus.DRAFT: "secondary",
     ArticleStatus.IN_REVIEW: "orange",
@@ -38,19 +39,19 @@ class PersonColumn(tables.Column):
 
 class ArticleTable(tables.Table):
     title = tables.Column(
-        linkify=lambda record: reverse("portal_manage:article_detail", args=[record.pk])
+        linkify=lambda record: reverse("portal_manage:article_detail", args=[record.pk]),
+        attrs=WRAP,
     )
     channel = tables.Column(
         accessor="channel__name",
         order_by=("channel__sort_order", "channel"),
         verbose_name=_("栏目"),
-        attrs=NOWRAP,
     )
-    status = StatusColumn(attrs=NOWRAP)
-    published_at = tables.DateTimeColumn(format="Y-m-d H:i", attrs=NOWRAP)
+    status = StatusColumn()
+    published_at = tables.DateTimeColumn(format="Y-m-d H:i")
     created_by = PersonColumn(order_by=("created_by__username",))
     reviewed_by = PersonColumn(order_by=("reviewed_by__username",))
-    updated_at = tables.DateTimeColumn(format="Y-m-d H:i", attrs=NOWRAP)
+    updated_at = tables.DateTimeColumn(format="Y-m-d H:i")
 
     class Meta:
         model = Article

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from shouwei.core import formatting
-from shouwei.core.tables import MeasureColumn
+from shouwei.core.tables import WRAP, MeasureColumn
 
 from .models import AnnualPlan, Problem, ProgressReport, Project
 from .services import completion_rate
@@ -34,7 +34,7 @@ def _rate(record):
 
 class ProjectTable(tables.Table):
     code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
+    name = tables.Column(linkify=True, attrs=WRAP)
     responsible_unit = tables.Column(
         accessor="responsible_unit__display_name",
         order_by=("responsible_unit__path",),
@@ -44,6 +44,7 @@ class ProjectTable(tables.Table):
     planned = MeasureColumn(verbose_name=_("年度计划（亿元）"), **MONEY)
     completed = MeasureColumn(verbose_name=_("年内完成（亿元）"), **MONEY)
     rate = RateColumn(verbose_name=_("完成率"), orderable=False)
+    owner_enterprise = tables.Column(attrs=WRAP)
 
     class Meta:
         model = Project
@@ -64,7 +65,8 @@ class ProjectTable(tables.Table):
 
 
 class AnnualPlanTable(tables.Table):
-    project = tables.Column(linkify=True)
+    project = tables.Column(linkify=True, attrs=WRAP)
+    planned_milestones = tables.Column(attrs=WRAP)
     year = tables.Column(linkify=True)
     planned_investment = MeasureColumn(**MONEY)
 
@@ -75,7 +77,7 @@ class AnnualPlanTable(tables.Table):
 
 
 class ProgressReportTable(tables.Table):
-    project = tables.Column(linkify=True)
+    project = tables.Column(linkify=True, attrs=WRAP)
     period = tables.Column(linkify=True)
     invested_this_month = MeasureColumn(**MONEY)
     invested_ytd = MeasureColumn(**MONEY)
@@ -96,7 +98,8 @@ class ProgressReportTable(tables.Table):
 
 class ProblemTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
-    project = tables.Column(linkify=lambda record: record.project.get_absolute_url())
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    description = tables.Column(attrs=WRAP)
 
     class Meta:
         model = Problem

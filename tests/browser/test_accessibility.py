@@ -99,12 +99,14 @@ def platform_pages() -> dict[str, dict[str, str]]:
             "observation list": "/indicators/observations/",
             "project list": "/projects/projects/",
             "project detail": f"/projects/projects/{project}/",
+            "problem board": "/projects/problems/board/",
             "evaluation": "/evaluation/",
         },
         # The leader reads; a department's staff member is the one who imports.
         "staff_cyfz": {
             "imports": "/imports/",
             "import upload": "/imports/start/observations/",
+            "monthly progress entry": "/projects/progress/entry/",
         },
     }
 

@@ -117,6 +117,43 @@ def test_search_finds_chinese_words_in_body_and_marks_them(seed):
     assert "<mark>光纤陀螺</mark>" in html
 
 
+def test_search_finds_words_in_any_order_typed_without_spaces(seed):
+    # jieba cuts 首位理念衡阳 into 首位 / 理念 / 衡阳: each must appear, in any order.
+    html = visitor().get("/portal/search/", {"q": "首位理念衡阳"}).content.decode()
+    assert f'href="{seed.get_absolute_url()}"' in html
+    assert "共找到 1 条结果" in html
+    assert "“<mark>首位</mark>”<mark>理念</mark>" in html
+
+
+def test_search_needs_every_word(seed):
+    html = visitor().get("/portal/search/", {"q": "光纤陀螺 火星基地"}).content.decode()
+    assert "共找到 0 条结果" in html
+
+
+def test_search_puts_articles_with_the_words_in_their_title_first(seed):
+    from shouwei.portal.selectors import search
+
+    found = [a.title for a in search("招商办事处")]
+    assert found[0] == "高新区在深圳设立粤港澳大湾区招商办事处"
+    assert seed.title in found[1:]  # the seed mentions 招商 and 办事处 in its body only
+
+
+def test_search_of_a_word_found_in_parts_marks_the_parts():
+    from shouwei.portal.selectors import highlight
+
+    assert highlight("经济平稳运行", "经济运行") == "<mark>经济</mark>平稳<mark>运行</mark>"
+    # Where the word itself is there, it alone is marked.
+    assert highlight("经济平稳运行，经济运行良好", "经济运行") == (
+        "经济平稳运行，<mark>经济运行</mark>良好"
+    )
+
+
+def test_search_of_punctuation_alone_finds_nothing_without_error(seed):
+    resp = visitor().get("/portal/search/", {"q": "！！%_%"})
+    assert resp.status_code == 200
+    assert "共找到 0 条结果" in resp.content.decode()
+
+
 def test_search_escapes_the_query(seed):
     html = visitor().get("/portal/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert" not in html

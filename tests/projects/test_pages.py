@@ -143,3 +143,14 @@ def test_the_department_owning_a_problem_may_resolve_it(zone, three):
     assert c.post(url, {**data, "resolution": "已排期 7 月 5 日迁改"}).status_code == 302
     problem.refresh_from_db()
     assert problem.status == ProblemStatus.RESOLVED
+
+
+def test_the_report_button_shows_only_to_those_who_may_report_on_the_project(zone, three):
+    on, _behind, other = three
+    add = reverse("projects:progressreport_add")
+    assert add in login(zone.staff_cyfz).get(on.get_absolute_url()).content.decode()
+    # The leader reads; another department's clerk may see the project but not report on it.
+    assert add not in login(zone.leader).get(on.get_absolute_url()).content.decode()
+    page = login(zone.staff_jjhz).get(on.get_absolute_url())
+    assert page.status_code == 404 or add not in page.content.decode()
+    assert add in login(zone.staff_jjhz).get(other.get_absolute_url()).content.decode()

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+import rjieba
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -54,26 +56,101 @@ def top_channels() -> QuerySet[Channel]:
 MAX_QUERY = 50
 
 
+@dataclass(frozen=True)
+class Term:
+    """One word of a query. ``parts``: the shorter words jieba's search mode finds inside it
+    (经济运行 → 经济, 运行), so that an article saying 经济平稳运行 still matches."""
+
+    word: str
+    parts: tuple[str, ...] = ()
+
+    def q(self) -> Q:
+        found = Q(title__icontains=self.word) | Q(body_text__icontains=self.word)
+        if self.parts:
+            every_part = Q()
+            for part in self.parts:
+                every_part &= Q(title__icontains=part) | Q(body_text__icontains=part)
+            found |= every_part
+        return found
+
+
+# Punctuation, spaces and one-character function words say nothing about what is sought.
+_NOISE = re.compile(r"^[\W_]+$|^[的了和与及在是对将把被等之其或]$")
+MAX_TERMS = 8
+
+
+def _covering_parts(word: str) -> tuple[str, ...]:
+    """The longest sub-words of ``word`` that together cover every character of it, or () when
+    they do not (a word must not match on half of itself)."""
+    parts = [p for p in dict.fromkeys(rjieba.cut_for_search(word)) if p != word and len(p) > 1]
+    parts = [p for p in parts if not any(p != o and p in o for o in parts)]
+    covered = [False] * len(word)
+    for part in parts:
+        at = word.find(part)
+        covered[at : at + len(part)] = [True] * len(part)
+    return tuple(parts) if parts and all(covered) else ()
+
+
+def search_terms(query: str) -> list[Term]:
+    """The query cut into words the Chinese way (jieba: 上半年高新区 → 上半年, 高新区), at most
+    eight, duplicates and punctuation dropped."""
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for word in rjieba.cut(query[:MAX_QUERY]):
+        word = word.strip()
+        if not word or _NOISE.match(word) or word.lower() in seen:
+            continue
+        seen.add(word.lower())
+        terms.append(Term(word, _covering_parts(word)))
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
 def search(query: str) -> QuerySet[Article]:
-    """Every word must appear in the title or the body text (SQLite and PostgreSQL alike)."""
-    words = query.split()[:5]
+    """Every word of the query must appear in the title or the body text; articles with the
+    words in their title come first, then the newest. Plain ``LIKE`` on both databases: a zone
+    publishes thousands of articles, not millions (docs/decisions/0005-portal-search.md)."""
+    terms = search_terms(query)
     qs = published()
-    for word in words:
-        qs = qs.filter(Q(title__icontains=word) | Q(body_text__icontains=word))
-    return qs
+    if not terms:
+        return qs.none()
+    score = Value(0)
+    for term in terms:
+        qs = qs.filter(term.q())
+        score = score + Case(When(title__icontains=term.word, then=Value(1)), default=Value(0))
+    return qs.annotate(title_hits=score).order_by("-title_hits", "-published_at", "-pk")
+
+
+def highlight_words(query: str, text: str) -> list[str]:
+    """What to mark in ``text``: each query word, or its parts where the word itself is not
+    there (经济运行 → 经济, 运行 in 经济平稳运行); longest first, so 高新区 is marked whole."""
+    lowered = text.lower()
+    words: list[str] = []
+    for term in search_terms(query):
+        if term.word.lower() in lowered or not term.parts:
+            words.append(term.word)
+        else:
+            words.extend(term.parts)
+    return sorted(dict.fromkeys(words), key=len, reverse=True)
 
 
 def highlight(text: str, query: str) -> SafeString:
-    """``text`` escaped, with every query word wrapped in <mark>."""
-    words = [re.escape(w) for w in query.split()[:5] if w]
+    """``text`` escaped, with the query's words wrapped in <mark> (adjacent ones in one)."""
+    words = [re.escape(w) for w in highlight_words(query, text)]
     if not words:
         return escape(text)
-    pattern = re.compile("|".join(words), re.IGNORECASE)
+    spans: list[list[int]] = []
+    for m in re.finditer("|".join(words), text, re.IGNORECASE):
+        if spans and spans[-1][1] == m.start():
+            spans[-1][1] = m.end()  # 光纤 + 陀螺 → <mark>光纤陀螺</mark>
+        else:
+            spans.append([m.start(), m.end()])
     out, pos = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape(text[pos : m.start()]))
-        out.append(f"<mark>{escape(m.group(0))}</mark>")
-        pos = m.end()
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))  # every piece escaped above
 
@@ -81,8 +158,10 @@ def highlight(text: str, query: str) -> SafeString:
 def excerpt(text: str, query: str, width: int = 120) -> str:
     """The stretch of the body around the first match (or its beginning)."""
     flat = text.replace("\n", " ")
+    lowered = flat.lower()
     first = min(
-        (i for w in query.split()[:5] if (i := flat.lower().find(w.lower())) >= 0), default=0
+        (i for w in highlight_words(query, flat) if (i := lowered.find(w.lower())) >= 0),
+        default=0,
     )
     start = max(0, first - width // 3)
     piece = flat[start : start + width]

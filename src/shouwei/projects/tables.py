@@ -48,17 +48,18 @@ class ProjectTable(tables.Table):
 
     class Meta:
         model = Project
+        # What a 调度 meeting reads first (plan, done, rate, stage) before what it looks up.
         fields = (
             "code",
             "name",
             "level",
-            "industry",
-            "responsible_unit",
-            "total_investment",
             "planned",
             "completed",
             "rate",
             "stage",
+            "responsible_unit",
+            "total_investment",
+            "industry",
             "owner_enterprise",
         )
         empty_text = _("没有符合条件的项目")

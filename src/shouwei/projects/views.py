@@ -85,6 +85,7 @@ class ProjectViews(ObjectViewSet):
             "problems": obj.problems.visible_to(request.user).select_related("owner_unit"),
             "photos": selectors.project_photos(request.user, obj),
             "photo_form": PhotoForm(project=obj) if editable else None,
+            "can_report": editable,
         }
 
 

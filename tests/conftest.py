@@ -64,6 +64,19 @@ def _empty_caches():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through the test client leaves its language active in the thread (Django's
+    LocaleMiddleware activates, nothing deactivates): a test that browsed in English must not
+    make the next one's lazy labels English. Each test starts in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo(db):
     """The Hengyang demo with its accounts; returns {username: user}."""

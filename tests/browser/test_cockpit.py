@@ -116,8 +116,8 @@ def collect_problems(page) -> list[str]:
     )
 
     def on_console(msg):
-        # Chromium asks every site for /favicon.ico; the app has none, and that 404 is not a
-        # fault of these pages.
+        # Pages without the icon link (the admin's, Swagger's) make Chromium ask for
+        # /favicon.ico; that 404 is not a fault of the page under test.
         if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
             problems.append(f"console: {msg.text} ({msg.location.get('url')})")
 

@@ -154,3 +154,13 @@ def test_the_report_button_shows_only_to_those_who_may_report_on_the_project(zon
     page = login(zone.staff_jjhz).get(on.get_absolute_url())
     assert page.status_code == 404 or add not in page.content.decode()
     assert add in login(zone.staff_jjhz).get(other.get_absolute_url()).content.decode()
+
+
+def test_the_detail_page_states_the_years_plan_completion_and_whether_behind(zone, three):
+    on, behind, _other = three
+    c = login(zone.leader)
+    page = c.get(on.get_absolute_url(), {"period": "2022-06"}).content.decode()
+    assert "截至 2022-06 的年度进度" in page
+    assert "60.0%" in page and "进度正常" in page and "滞后于计划" not in page
+    page = c.get(behind.get_absolute_url(), {"period": "2022-06"}).content.decode()
+    assert "10.0%" in page and "滞后于计划" in page

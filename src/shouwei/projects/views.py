@@ -75,9 +75,19 @@ class ProjectViews(ObjectViewSet):
 
     @classmethod
     def detail_context(cls, obj, request):
-        year, _month = request.project_month
+        year, month = request.project_month
         editable = Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        # get_queryset annotated the year's plan and completion up to the month.
+        planned, completed = getattr(obj, "planned", None), getattr(obj, "completed", None)
         return {
+            "standing": {
+                "period": selectors.month_code(year, month),
+                "planned": planned,
+                "completed": completed,
+                "rate": services.completion_rate(completed=completed, planned=planned),
+                "elapsed": services.elapsed_share(month),
+                "behind": services.is_behind(completed=completed, planned=planned, month=month),
+            },
             "progress_chart": charts.plan_vs_completed(obj, year=year),
             "year": year,
             "plans": obj.plans.order_by("-year"),

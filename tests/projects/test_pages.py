@@ -164,3 +164,26 @@ def test_the_detail_page_states_the_years_plan_completion_and_whether_behind(zon
     assert "60.0%" in page and "进度正常" in page and "滞后于计划" not in page
     page = c.get(behind.get_absolute_url(), {"period": "2022-06"}).content.decode()
     assert "10.0%" in page and "滞后于计划" in page
+
+
+def test_the_problem_board_says_which_department_problems_are_stuck_with(zone, three):
+    on = three[0]
+    today = date.today()
+    for days, owner in ((30, zone.jjhz), (3, zone.jjhz), (5, zone.cyfz), (-4, zone.cyfz)):
+        Problem.objects.create(
+            project=on,
+            description=f"问题{days}",
+            owner_unit=owner,
+            deadline=today - timedelta(days),
+        )
+    response = login(zone.leader).get(reverse("projects:problem_board"))
+    rows = [
+        (d.unit.code, d.open, d.overdue, d.most_days_overdue)
+        for d in response.context["board"]["departments"]
+    ]
+    # 经济合作局 has more overdue, so it leads; 产业发展局's one open problem is within time.
+    assert rows == [("hy-gxq-jjhz", 2, 2, 30), ("hy-gxq-cyfz", 2, 1, 5)]
+    html = response.content.decode()
+    assert "逾期 30 天" in html
+    listing = login(zone.leader).get(response.context["board"]["departments"][0].url)
+    assert sorted(p.description for p in listing.context["table"].data) == ["问题3", "问题30"]

@@ -273,11 +273,43 @@ def open_problems(user, *, today: date, unit: Unit | None = None) -> QuerySet:
     return qs.select_related("project", "owner_unit").order_by("deadline", "pk")
 
 
-def problem_board(user, *, today: date) -> dict[str, list[Problem]]:
-    """Open problems: overdue first (escalated or not), then those still within time."""
-    board: dict[str, list[Problem]] = {"overdue": [], "open": []}
+@dataclass
+class DepartmentProblems:
+    """Where problems are stuck: one owner department's open problems on the board."""
+
+    unit: Unit
+    open: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    most_days_overdue: int = 0
+
+    @property
+    def url(self) -> str:
+        return (
+            reverse("projects:problem_list")
+            + "?"
+            + urlencode({"owner_unit": self.unit.pk, "status": ProblemStatus.OPEN})
+        )
+
+
+def problem_board(user, *, today: date) -> dict:
+    """Open problems: overdue first (escalated or not), then those still within time, and per
+    owner department how many are open and overdue, the most overdue department first."""
+    board: dict = {"overdue": [], "open": []}
+    departments: dict[int, DepartmentProblems] = {}
     for problem in open_problems(user, today=today):
-        board["overdue" if problem.deadline < today else "open"].append(problem)
+        late = (today - problem.deadline).days
+        problem.days_overdue = max(late, 0)
+        board["overdue" if late > 0 else "open"].append(problem)
+        d = departments.setdefault(problem.owner_unit_id, DepartmentProblems(problem.owner_unit))
+        d.open += 1
+        if late > 0:
+            d.overdue += 1
+            d.most_days_overdue = max(d.most_days_overdue, late)
+        d.escalated += problem.escalated_at is not None
+    board["departments"] = sorted(
+        departments.values(), key=lambda d: (-d.overdue, -d.most_days_overdue, d.unit.path)
+    )
     return board
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from shouwei.core.models import PeerGroup, Unit
 from shouwei.indicators.choices import Direction, ObservationStatus, RankBasis
 from shouwei.indicators.models import Indicator
-from shouwei.indicators.ranking import competition_ranks
+from shouwei.indicators.ranking import competition_rank_of, competition_ranks
 from shouwei.indicators.selectors import ranking_for
 from tests.factories import (
     IndicatorFactory,
@@ -51,6 +51,13 @@ def test_rank_is_one_plus_the_number_of_better_figures(values, lower):
         for v in values
     ]
     assert competition_ranks(values, lower_is_better=lower) == expected
+
+
+@given(figure_lists, st.booleans())
+def test_one_units_rank_is_its_entry_among_all_the_ranks(values, lower):
+    # Rank histories ask for one unit's rank only; it must be the one the full ranking gives.
+    ranks = competition_ranks(values, lower_is_better=lower)
+    assert [competition_rank_of(v, values, lower_is_better=lower) for v in values] == ranks
 
 
 @given(distinct_lists)

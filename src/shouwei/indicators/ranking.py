@@ -27,3 +27,20 @@ def competition_ranks(
         else:
             ranks.append(n - bisect_right(present, v) + 1)
     return ranks
+
+
+def competition_rank_of(
+    value: Decimal | float | int | None,
+    values: Sequence[Decimal | float | int | None],
+    *,
+    lower_is_better: bool = False,
+) -> int | None:
+    """``value``'s rank among ``values`` (which include it), the same as its entry in
+    ``competition_ranks``: one more than the number of strictly better figures. Rank histories
+    need one unit's rank in hundreds of rankings; ranking every peer each time was most of a
+    province-scale cockpit's CPU."""
+    if value is None:
+        return None
+    if lower_is_better:
+        return 1 + sum(1 for v in values if v is not None and v < value)
+    return 1 + sum(1 for v in values if v is not None and v > value)

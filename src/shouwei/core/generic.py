@@ -231,7 +231,8 @@ class DeepPagePaginator(Paginator):
             top = self.count
         rows: BoundRows = self.object_list
         qs = getattr(rows.data, "data", None)
-        if bottom < self.deferred_from or not isinstance(qs, models.QuerySet):
+        # DISTINCT with an ORDER BY on other columns cannot select the keys alone.
+        if bottom < self.deferred_from or not isinstance(qs, models.QuerySet) or qs.query.distinct:
             return self._get_page(rows[bottom:top], number, self)
         pks = list(qs.values_list("pk", flat=True)[bottom:top])
         found = {obj.pk: obj for obj in qs.filter(pk__in=pks).order_by()}

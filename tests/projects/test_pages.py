@@ -187,3 +187,32 @@ def test_the_problem_board_says_which_department_problems_are_stuck_with(zone, t
     assert "逾期 30 天" in html
     listing = login(zone.leader).get(response.context["board"]["departments"][0].url)
     assert sorted(p.description for p in listing.context["table"].data) == ["问题3", "问题30"]
+
+
+def test_the_overdue_list_holds_open_problems_past_their_deadline_and_exports(zone, three):
+    on = three[0]
+    today = date.today()
+    rows = {
+        "逾期未办": (today - timedelta(3), ProblemStatus.OPEN),
+        "今天到期": (today, ProblemStatus.OPEN),
+        "逾期已办": (today - timedelta(9), ProblemStatus.RESOLVED),
+    }
+    for text, (deadline, status) in rows.items():
+        Problem.objects.create(
+            project=on,
+            description=text,
+            owner_unit=zone.cyfz,
+            deadline=deadline,
+            status=status,
+            resolution="已办结" if status == ProblemStatus.RESOLVED else "",
+        )
+    c = login(zone.leader)
+    url = reverse("projects:problem_list")
+    listed = c.get(url, {"overdue": "1"}).context["table"].paginated_rows
+    assert [r.record.description for r in listed] == ["逾期未办"]
+    export = c.get(url, {"overdue": "1", "export": "csv"}).content.decode("utf-8-sig")
+    assert "逾期未办" in export and "今天到期" not in export and "逾期已办" not in export
+    board = c.get(reverse("projects:problem_board"))
+    assert board.context["board"]["departments"][0].overdue_url in board.content.decode().replace(
+        "&amp;", "&"
+    )

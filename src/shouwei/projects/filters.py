@@ -85,7 +85,18 @@ class ProgressReportFilterSet(SearchFilterSet):
 class ProblemFilterSet(SearchFilterSet):
     search_fields = ("project__name", "description", "owner_unit__name")
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, label=_("状态"))
+    overdue = django_filters.BooleanFilter(
+        method="overdue_now",
+        label=_("已逾期"),
+        widget=YES,
+        help_text=_("未解决且已过办结时限的问题（逾期问题清单，可导出）"),
+    )
 
     class Meta:
         model = Problem
-        fields = ["q", "status", "owner_unit"]
+        fields = ["q", "status", "owner_unit", "overdue"]
+
+    def overdue_now(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(status=ProblemStatus.OPEN, deadline__lt=timezone.localdate())

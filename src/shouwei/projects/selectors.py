@@ -291,6 +291,14 @@ class DepartmentProblems:
             + urlencode({"owner_unit": self.unit.pk, "status": ProblemStatus.OPEN})
         )
 
+    @property
+    def overdue_url(self) -> str:
+        return (
+            reverse("projects:problem_list")
+            + "?"
+            + urlencode({"owner_unit": self.unit.pk, "overdue": 1})
+        )
+
 
 def problem_board(user, *, today: date) -> dict:
     """Open problems: overdue first (escalated or not), then those still within time, and per

@@ -131,19 +131,20 @@ def test_search_needs_every_word(seed):
 
 
 def test_search_puts_articles_with_the_words_in_their_title_first(seed):
-    from shouwei.portal.selectors import search
+    from shouwei.portal.selectors import search, search_terms
 
-    found = [a.title for a in search("招商办事处")]
+    found = [a.title for a in search(search_terms("招商办事处"))]
     assert found[0] == "高新区在深圳设立粤港澳大湾区招商办事处"
     assert seed.title in found[1:]  # the seed mentions 招商 and 办事处 in its body only
 
 
 def test_search_of_a_word_found_in_parts_marks_the_parts():
-    from shouwei.portal.selectors import highlight
+    from shouwei.portal.selectors import highlight, search_terms
 
-    assert highlight("经济平稳运行", "经济运行") == "<mark>经济</mark>平稳<mark>运行</mark>"
+    word = search_terms("经济运行")
+    assert highlight("经济平稳运行", word) == "<mark>经济</mark>平稳<mark>运行</mark>"
     # Where the word itself is there, it alone is marked.
-    assert highlight("经济平稳运行，经济运行良好", "经济运行") == (
+    assert highlight("经济平稳运行，经济运行良好", word) == (
         "经济平稳运行，<mark>经济运行</mark>良好"
     )
 

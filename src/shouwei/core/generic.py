@@ -224,21 +224,22 @@ class DeepPagePaginator(Paginator):
     deferred_from = 1000  # rows skipped before the deferred join pays
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows: BoundRows = self.object_list
-        qs = getattr(rows.data, "data", None)
+        page = super().page(number)  # the plain slice: lazy, nothing read yet
+        qs = getattr(self.object_list.data, "data", None)
         # DISTINCT with an ORDER BY on other columns cannot select the keys alone.
-        if bottom < self.deferred_from or not isinstance(qs, models.QuerySet) or qs.query.distinct:
-            return self._get_page(rows[bottom:top], number, self)
-        pks = list(qs.values_list("pk", flat=True)[bottom:top])
+        if (
+            page.start_index() - 1 < self.deferred_from
+            or not isinstance(qs, models.QuerySet)
+            or qs.query.distinct
+        ):
+            return page
+        pks = list(page.object_list.data.values_list("pk", flat=True))
         found = {obj.pk: obj for obj in qs.filter(pk__in=pks).order_by()}
         records = [found[pk] for pk in pks if pk in found]
-        page_rows = BoundRows(records, table=rows.table, pinned_data=rows.pinned_data)
-        return self._get_page(page_rows, number, self)
+        page.object_list = BoundRows(
+            records, table=page.object_list.table, pinned_data=page.object_list.pinned_data
+        )
+        return page
 
 
 def _stable_order(table) -> None:

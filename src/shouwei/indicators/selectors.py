@@ -118,16 +118,20 @@ def pick_observation(candidates: list[Observation], period: Period) -> Observati
     return fallback[0] if fallback else (candidates[0] if candidates else None)
 
 
+def _rankable(figures: list[Decimal | None]) -> bool:
+    """A rank is computed once at least two peers have a figure."""
+    return sum(f is not None for f in figures) >= 2
+
+
 def rank_entries(
     units: list[Unit], observations: dict[int, Observation | None], indicator: Indicator, basis: str
 ) -> list[RankEntry]:
     """Rank from peers' figures when at least two peers have one; otherwise fall back to the
     published ranks (公布排名)."""
     figures = [_figure(observations.get(u.pk), basis) for u in units]
-    enough = sum(f is not None for f in figures) >= 2
     ranks = (
         competition_ranks(figures, lower_is_better=indicator.lower_is_better)
-        if enough
+        if _rankable(figures)
         else [None] * len(units)
     )
     return [
@@ -337,11 +341,10 @@ def rank_histories(
         members = members_by_year.get(end.year, [])
         computed = None
         if any(u.pk == unit.pk for u in members):
-            # The same rule as rank_entries (computed once two peers have a figure), for the
-            # one unit whose history this is.
+            # rank_entries' rule, for the one unit whose history this is.
             basis = rank_basis_for(mine)
             figures = [_figure(chosen.get(u.pk), basis) for u in members]
-            if sum(f is not None for f in figures) >= 2:
+            if _rankable(figures):
                 computed = competition_rank_of(
                     _figure(mine, basis),
                     figures,

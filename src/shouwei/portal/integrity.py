@@ -139,6 +139,18 @@ class Problem:
         return f"文章 #{self.article_id}《{self.title}》({self.url}) 已被改动：{label}"
 
 
+def changed_parts(article: Article, parts: dict[str, str]) -> list[str]:
+    """The parts of the row (``parts``: ``part_hashes(article)``) that differ from its seals."""
+    return [k for k, v in parts.items() if article.part_hashes.get(k) != v]
+
+
+def has_unsanitised_body(article: Article) -> bool:
+    """Markup outside the allow-list in the stored body. A script added to the row is stripped
+    when the page renders, so the body's seal still matches; the row has been tampered with
+    all the same."""
+    return article.body != clean_body(article.body)
+
+
 def verify() -> list[Problem]:
     """Every difference between the published seals and what would be served now: the rows
     and files re-hashed, and each page fetched through the application as a visitor gets it."""
@@ -156,14 +168,12 @@ def verify() -> list[Problem]:
                 problems.append(Problem(article.pk, article.title, url, part))
 
         parts = part_hashes(article)
-        changed = [k for k, v in parts.items() if article.part_hashes.get(k) != v]
+        changed = changed_parts(article, parts)
         for part in changed:
             report(part)
         if not changed and sha256(render_content(article)) != article.content_sha256:
             report("content")
-        # A script added to the row is stripped when the page renders, so the body's seal still
-        # matches; the row itself has been tampered with all the same.
-        if article.body != clean_body(article.body):
+        if has_unsanitised_body(article):
             report("body_unsanitised")
         for path, digest in sorted(current_assets.items()):
             if article.asset_hashes.get(path) != digest:
@@ -205,9 +215,8 @@ def reseal_files(*, apply: bool) -> Reseal:
     refused: list[Problem] = []
     for article in Article.objects.published().select_related("channel"):
         url = article.get_absolute_url()
-        parts = part_hashes(article)
-        tampered = [k for k, v in parts.items() if article.part_hashes.get(k) != v]
-        if article.body != clean_body(article.body):
+        tampered = changed_parts(article, part_hashes(article))
+        if has_unsanitised_body(article):
             tampered.append("body_unsanitised")
         if tampered:
             refused.extend(Problem(article.pk, article.title, url, part) for part in tampered)

@@ -107,11 +107,11 @@ def search_terms(query: str) -> list[Term]:
     return terms
 
 
-def search(query: str) -> QuerySet[Article]:
+def search(terms: list[Term]) -> QuerySet[Article]:
     """Every word of the query must appear in the title or the body text; articles with the
     words in their title come first, then the newest. Plain ``LIKE`` on both databases: a zone
-    publishes thousands of articles, not millions (docs/decisions/0005-portal-search.md)."""
-    terms = search_terms(query)
+    publishes thousands of articles, not millions (docs/decisions/0005-portal-search.md).
+    ``terms``: ``search_terms(query)``, cut once a request."""
     qs = published()
     if not terms:
         return qs.none()
@@ -122,12 +122,12 @@ def search(query: str) -> QuerySet[Article]:
     return qs.annotate(title_hits=score).order_by("-title_hits", "-published_at", "-pk")
 
 
-def highlight_words(query: str, text: str) -> list[str]:
+def highlight_words(terms: list[Term], text: str) -> list[str]:
     """What to mark in ``text``: each query word, or its parts where the word itself is not
     there (经济运行 → 经济, 运行 in 经济平稳运行); longest first, so 高新区 is marked whole."""
     lowered = text.lower()
     words: list[str] = []
-    for term in search_terms(query):
+    for term in terms:
         if term.word.lower() in lowered or not term.parts:
             words.append(term.word)
         else:
@@ -135,9 +135,9 @@ def highlight_words(query: str, text: str) -> list[str]:
     return sorted(dict.fromkeys(words), key=len, reverse=True)
 
 
-def highlight(text: str, query: str) -> SafeString:
+def highlight(text: str, terms: list[Term]) -> SafeString:
     """``text`` escaped, with the query's words wrapped in <mark> (adjacent ones in one)."""
-    words = [re.escape(w) for w in highlight_words(query, text)]
+    words = [re.escape(w) for w in highlight_words(terms, text)]
     if not words:
         return escape(text)
     spans: list[list[int]] = []
@@ -155,12 +155,12 @@ def highlight(text: str, query: str) -> SafeString:
     return mark_safe("".join(out))  # every piece escaped above
 
 
-def excerpt(text: str, query: str, width: int = 120) -> str:
+def excerpt(text: str, terms: list[Term], width: int = 120) -> str:
     """The stretch of the body around the first match (or its beginning)."""
     flat = text.replace("\n", " ")
     lowered = flat.lower()
     first = min(
-        (i for w in highlight_words(query, flat) if (i := lowered.find(w.lower())) >= 0),
+        (i for w in highlight_words(terms, flat) if (i := lowered.find(w.lower())) >= 0),
         default=0,
     )
     start = max(0, first - width // 3)

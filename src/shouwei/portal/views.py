@@ -117,12 +117,13 @@ def search(request):
     results = []
     page = None
     if query:
-        page = Paginator(selectors.search(query), 20).get_page(request.GET.get("page"))
+        terms = selectors.search_terms(query)
+        page = Paginator(selectors.search(terms), 20).get_page(request.GET.get("page"))
         results = [
             {
                 "article": a,
-                "title": selectors.highlight(a.title, query),
-                "excerpt": selectors.highlight(selectors.excerpt(a.body_text, query), query),
+                "title": selectors.highlight(a.title, terms),
+                "excerpt": selectors.highlight(selectors.excerpt(a.body_text, terms), terms),
             }
             for a in page
         ]

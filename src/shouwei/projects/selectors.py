@@ -177,9 +177,14 @@ class ProjectSummary:
         return elapsed_share(self.month)
 
 
-def list_url(**params) -> str:
+def page_url(url_name: str, **params) -> str:
+    """A list page with its filters in the query string (empty ones left out)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse("projects:project_list") + (f"?{query}" if query else "")
+    return reverse(url_name) + (f"?{query}" if query else "")
+
+
+def list_url(**params) -> str:
+    return page_url("projects:project_list", **params)
 
 
 def project_summary(*, unit: Unit | None, year: int, month: int, user) -> ProjectSummary:
@@ -285,19 +290,11 @@ class DepartmentProblems:
 
     @property
     def url(self) -> str:
-        return (
-            reverse("projects:problem_list")
-            + "?"
-            + urlencode({"owner_unit": self.unit.pk, "status": ProblemStatus.OPEN})
-        )
+        return page_url("projects:problem_list", owner_unit=self.unit.pk, status=ProblemStatus.OPEN)
 
     @property
     def overdue_url(self) -> str:
-        return (
-            reverse("projects:problem_list")
-            + "?"
-            + urlencode({"owner_unit": self.unit.pk, "overdue": 1})
-        )
+        return page_url("projects:problem_list", owner_unit=self.unit.pk, overdue=1)
 
 
 def problem_board(user, *, today: date) -> dict:

@@ -114,3 +114,34 @@ def security_log(caplog):
     caplog.set_level(logging.INFO, logger="shouwei.security")
     yield caplog
     logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def jjhz_indicator(db):
+    """An indicator the 经济合作局 reports (the demo's catalogue gives it none: its figures are
+    derived from leads), so that its clerk has figures of its own to import."""
+    from shouwei.core.models import Unit
+    from tests.factories import IndicatorFactory
+
+    return IndicatorFactory(
+        code="jjhz-signed",
+        name="签约项目数",
+        measure="个",
+        category="investment",
+        owner_unit=Unit.objects.get(code="hy-gxq-jjhz"),
+    )
+
+
+@pytest.fixture
+def api_for(demo):
+    """``api_for("leader")`` → a test client that sends a fresh token of that demo account."""
+
+    from django.test import Client
+
+    from shouwei.core.models import ApiToken
+
+    def make(username: str):
+        _token, key = ApiToken.issue(user=demo[username], name="tests")
+        return Client(headers={"authorization": f"Bearer {key}"})
+
+    return make

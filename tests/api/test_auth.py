@@ -123,7 +123,7 @@ def test_a_session_write_with_csrf_token_passes_the_csrf_check(demo):
 
     response = client.post(
         "/api/observations",
-        {"unit": "hy-gxq-jjhz", "indicator": "gdp", "period": "2022-07", "value": "1.5"},
+        {"unit": "hy-gxq-jjhz", "indicator": "jjhz-signed", "period": "2022-07", "value": "1.5"},
         content_type="application/json",
         headers={"x-csrftoken": csrf},
     )

@@ -8,7 +8,7 @@ from shouwei.indicators.models import Observation
 
 GOOD = {
     "unit": "hy-gxq-jjhz",
-    "indicator": "gdp",
+    "indicator": "jjhz-signed",
     "period": "2022-07",
     "value": "12.5",
     "reporting_unit": "hy-gxq-jjhz",

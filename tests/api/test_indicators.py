@@ -94,7 +94,7 @@ def test_observations_filter_by_status(api_for, demo):
     staff = api_for("staff_jjhz")
     staff.post(
         "/api/observations",
-        {"unit": "hy-gxq-jjhz", "indicator": "gdp", "period": "2022-07", "value": "3"},
+        {"unit": "hy-gxq-jjhz", "indicator": "jjhz-signed", "period": "2022-07", "value": "3"},
         content_type="application/json",
     )
 

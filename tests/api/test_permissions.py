@@ -8,7 +8,7 @@ from shouwei.indicators.models import Observation
 
 DRAFT = {
     "unit": "hy-gxq-jjhz",
-    "indicator": "gdp",
+    "indicator": "jjhz-signed",
     "period": "2022-07",
     "value": "12.5",
     "reporting_unit": "hy-gxq-jjhz",
@@ -71,7 +71,7 @@ def test_the_zones_leader_sees_the_departments_draft(draft, api_for):
 def test_a_draft_stays_out_of_rankings(draft, api_for):
     body = (
         api_for("leader")
-        .get("/api/rankings?group=hy-5d2p&indicator=gdp&period=2022-07&basis=value")
+        .get("/api/rankings?group=hy-5d2p&indicator=jjhz-signed&period=2022-07&basis=value")
         .json()
     )
 
@@ -86,7 +86,9 @@ def test_department_user_cannot_file_for_another_department(api_for):
     )
 
     assert response.status_code == 403
-    assert response.json()["detail"] == "您无权填报该观测值"
+    assert (
+        response.json()["detail"] == "您无权以“经济合作局”的名义填报“经济合作局”的指标“签约项目数”"
+    )
     assert not Observation.objects.filter(period="2022-07").exists()
 
 

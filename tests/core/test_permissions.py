@@ -10,10 +10,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from shouwei.core.choices import Role
+from shouwei.core.choices import Role, UnitKind
 from shouwei.core.middleware import PUBLIC_PATHS, PUBLIC_PREFIXES
 from shouwei.core.models import Unit
-from shouwei.core.permissions import ScopeRule, UserScope, can_change, can_view, scope_for
+from shouwei.core.permissions import (
+    STAFF_READERS,
+    Assignment,
+    Contract,
+    UserScope,
+    can_change,
+    can_view,
+    scope_for,
+)
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Indicator, Observation, Target
 from tests.factories import ObservationFactory, TargetFactory, UnitFactory, user_with_role
@@ -202,7 +210,7 @@ def test_anonymous_users_see_nothing_through_the_permission_check(db):
     assert not Unit.objects.visible_to(AnonymousUser()).exists()
 
 
-# --- UserScope and ScopeRule, without pages -------------------------------------------------
+# --- UserScope and Contract, without pages -------------------------------------------------
 
 
 def _scope(*assignments, superuser=False):
@@ -210,7 +218,8 @@ def _scope(*assignments, superuser=False):
         is_superuser=superuser,
         authenticated=True,
         assignments=tuple(
-            (r, p, p.strip("/").split("/")[-1], i) for i, (r, p) in enumerate(assignments, 1)
+            Assignment(r, p, p.strip("/").split("/")[-1], i, "zone")
+            for i, (r, p) in enumerate(assignments, 1)
         ),
     )
 
@@ -221,13 +230,13 @@ def test_paths_collapse_to_the_shortest_prefixes():
         (Role.LEADER, "/hn/hy/hy-gxq/"),
         (Role.STAFF, "/hn/hy/hy-smjk/"),
     )
-    assert scope.paths() == ["/hn/hy/hy-gxq/", "/hn/hy/hy-smjk/"]
+    assert scope.paths(STAFF_READERS) == ["/hn/hy/hy-gxq/", "/hn/hy/hy-smjk/"]
 
 
 def test_a_path_is_not_the_prefix_of_a_sibling_with_a_longer_code():
     scope = _scope((Role.LEADER, "/hn/hy/"), (Role.LEADER, "/hn/hy-x/"))
-    assert scope.paths() == ["/hn/hy-x/", "/hn/hy/"]
-    assert not scope.covers("/hn/hyz/")
+    assert scope.paths(STAFF_READERS) == ["/hn/hy-x/", "/hn/hy/"]
+    assert not scope.covers("/hn/hyz/", STAFF_READERS)
 
 
 def test_paths_for_roles_keep_only_those_roles_and_admin():
@@ -243,13 +252,13 @@ def test_paths_for_roles_keep_only_those_roles_and_admin():
 
 def test_enterprise_contacts_hold_no_read_paths():
     scope = _scope((Role.ENTERPRISE, "/hn/hy/hy-gxq/"))
-    assert scope.paths() == []
-    assert not scope.covers("/hn/hy/hy-gxq/")
+    assert scope.paths(STAFF_READERS) == []
+    assert not scope.covers("/hn/hy/hy-gxq/", STAFF_READERS)
     assert scope.paths([Role.ENTERPRISE]) == ["/hn/hy/hy-gxq/"]
 
 
 def test_superuser_covers_everything():
-    assert _scope(superuser=True).covers("/anything/")
+    assert _scope(superuser=True).covers("/anything/", STAFF_READERS)
 
 
 def test_home_unit_is_the_highest_unit_held():
@@ -258,18 +267,18 @@ def test_home_unit_is_the_highest_unit_held():
     assert _scope().home_unit_pk is None
 
 
-def test_a_scope_rule_defaults_to_staff_editing_records_placed_at_their_unit():
-    rule = ScopeRule()
-    assert rule.unit_fields == ("unit",)
-    assert rule.edit_roles == (Role.STAFF,)
-    assert rule.public is False and rule.read_ancestors is False
+def test_a_contract_places_records_at_their_unit_and_grants_nothing_it_does_not_name():
+    contract = Contract(actions={})
+    assert contract.unit_fields == ("unit",)
+    assert contract.grant("change") is None and contract.roles("approve") == ()
+    assert contract.public is False and contract.read_ancestors is False
 
 
 @pytest.fixture
 def tree(db):
     hn = UnitFactory(code="t-hn")
     zone = UnitFactory(code="t-zone", parent=UnitFactory(code="t-city", parent=hn))
-    dept = UnitFactory(code="t-dept", parent=zone)
+    dept = UnitFactory(code="t-dept", parent=zone, kind=UnitKind.DEPARTMENT)
     other = UnitFactory(code="t-other", parent=zone)
     sibling = UnitFactory(code="t-sibling-zone", parent=zone.parent)
     targets = {

@@ -44,9 +44,10 @@ def test_a_saved_run_reruns_to_identical_results(demo):
     )
 
 
-def test_the_run_is_saved_at_the_users_cockpit_unit_with_history(demo):
+def test_a_departments_run_is_saved_at_the_department_not_its_zone_with_history(demo):
+    """Issue 10, finding 3: a department's run was saved at the zone, where it may not add."""
     run = _run(demo["staff_cyfz"], mc_draws=0)
-    assert run.unit.code == "hy-gxq" and run.created_by == demo["staff_cyfz"]
+    assert run.unit.code == "hy-gxq-cyfz" and run.created_by == demo["staff_cyfz"]
     assert run.history.count() == 1
     assert run.results["uncertainty"] is None and run.results["what_it_takes"] is not None
 

@@ -35,7 +35,12 @@ def test_dry_run_prints_counts_and_writes_nothing(demo, tmp_path):
 
 def test_it_commits_as_the_given_user(demo, tmp_path):
     path = tmp_path / "data.csv"
-    path.write_bytes(csv_bytes([row(unit="hy-gxq-cyfz", period="2023-03")], encoding="gb18030"))
+    path.write_bytes(
+        csv_bytes(
+            [row(unit="hy-gxq-cyfz", indicator="industrial_va", period="2023-03")],
+            encoding="gb18030",
+        )
+    )
     out, _err = _run("observations", str(path), "--user", "staff_cyfz")
     assert "已导入：新增 1 条，更新 0 条" in out
     obs = Observation.objects.get(period="2023-03")
@@ -79,7 +84,7 @@ def test_a_user_without_rights_for_the_units_is_refused(demo, tmp_path):
             stdout=io.StringIO(),
             stderr=err,
         )
-    assert "第2行 “单位代码”：您无权为单位" in err.getvalue()
+    assert "第2行 “单位代码”：您无权以" in err.getvalue()
 
 
 def test_a_user_who_may_not_import_at_all_is_refused(demo, tmp_path):

@@ -25,7 +25,9 @@ def test_it_imports_a_filled_template_then_rolls_it_back(client_for, demo):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book["数据"]
     sheet.append(["hy-gxq", "industrial_va", "2023-03", 123.45, "6.9%", None, None, None, "提交"])
-    sheet.append(["hy-gxq-cyfz", "gdp", "2023-03", "1,234.5", 7.1, 2, "hy-5d2p", "增速"])
+    sheet.append(
+        ["hy-gxq-cyfz", "service_revenue", "2023-03", "1,234.5", 7.1, 2, "hy-5d2p", "增速"]
+    )
     filled = io.BytesIO()
     book.save(filled)
 
@@ -145,7 +147,7 @@ def test_a_second_commit_click_is_refused_and_writes_nothing_twice(client_for, d
 def test_a_failed_write_rolls_everything_back_and_marks_the_batch_failed(
     client_for, demo, monkeypatch
 ):
-    from shouwei.imports.observations import ObservationImporter
+    from shouwei.indicators.importers import ObservationImporter
 
     client = client_for("statistician")
     upload(client, xlsx_bytes([row(period="2023-08"), row(period="2023-09")]))

@@ -14,9 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def jjhz_batch(client_for):
+def jjhz_batch(client_for, jjhz_indicator):
     """A validated batch uploaded by the 经济合作局's staff for their own unit."""
-    upload(client_for("staff_jjhz"), xlsx_bytes([row(unit="hy-gxq-jjhz", period="2023-05")]))
+    upload(
+        client_for("staff_jjhz"),
+        xlsx_bytes([row(unit="hy-gxq-jjhz", indicator="jjhz-signed", period="2023-05")]),
+    )
     batch = last_batch()
     assert batch.status == ImportStatus.VALID and batch.unit.code == "hy-gxq-jjhz"
     return batch
@@ -76,15 +79,20 @@ def test_department_user_cannot_import_rows_for_units_outside_its_scope(client_f
     batch = last_batch()
     assert batch.status == ImportStatus.INVALID
     assert messages_of(batch) == [
-        "第3行 “单位代码”：您无权为单位“经济合作局（hy-gxq-jjhz）”填报指标“GDP（gdp）”",
-        "第4行 “单位代码”：您无权为单位“衡阳高新区（hy-gxq）”填报指标“GDP（gdp）”",
+        "第3行 “单位代码”：您无权以“统计中心”的名义填报“经济合作局”的指标“GDP”",
+        "第4行 “单位代码”：您无权以“统计中心”的名义填报“衡阳高新区”的指标“GDP”",
     ]
     assert not Observation.objects.filter(period="2023-05").exists()
 
 
-def test_department_user_imports_for_its_own_unit_any_indicator(client_for):
+def test_a_department_imports_only_the_indicators_it_reports(client_for):
+    """GDP is the 统计中心's figure, even for 产业发展局's own unit; its own indicator it may."""
     client = client_for("staff_cyfz")
     upload(client, xlsx_bytes([row(unit="hy-gxq-cyfz", indicator="gdp", period="2023-05")]))
+    assert last_batch().status == ImportStatus.INVALID
+    upload(
+        client, xlsx_bytes([row(unit="hy-gxq-cyfz", indicator="industrial_va", period="2023-05")])
+    )
     batch = last_batch()
     assert batch.status == ImportStatus.VALID
     client.post(reverse("imports:batch_commit", args=[batch.pk]))

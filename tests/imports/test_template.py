@@ -76,10 +76,11 @@ def test_the_unit_list_holds_only_units_the_user_may_write_for(demo):
     client.force_login(user)
     codes = _template(client)["代码表"]
     units = [c.value for c in codes["A"][2:] if c.value]
-    assert units == ["hy-gxq-czj"]
+    # Its own unit, and the zone it serves; no other department, no peer district.
+    assert units == ["hy-gxq", "hy-gxq-czj"]
 
 
-def test_a_department_that_reports_indicators_may_pick_any_unit(client_for, demo):
+def test_a_department_reporting_indicators_picks_its_zone_and_itself_never_a_peer(client_for, demo):
     codes = _template(client_for("staff_cyfz"))["代码表"]
     units = {c.value for c in codes["A"][2:] if c.value}
-    assert {"hy-gxq", "hy-gxq-cyfz", "hy-smjk"} <= units
+    assert units == {"hy-gxq", "hy-gxq-cyfz"}

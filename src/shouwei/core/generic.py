@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
@@ -36,7 +37,17 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRows
 
 from .exports import export_response, table_rows
-from .permissions import ScopedQuerySet, can_create, scope_for
+from .permissions import (
+    ADD,
+    CHANGE,
+    ScopedQuerySet,
+    allows,
+    can_create,
+    reads_internally,
+    scope_for,
+    visible_users,
+    writable_units,
+)
 
 security_log = logging.getLogger("shouwei.security")
 
@@ -44,36 +55,29 @@ MAX_PER_PAGE = 200
 
 
 class ScopedModelForm(forms.ModelForm):
-    """A model form that only offers choices the user may see, and places records at units
-    the user may edit."""
+    """A model form that only offers choices the user may see: units the record may be placed
+    at (each of its contract's unit fields), records the user may read, people of the user's
+    own units. The whole record is checked against the contract again when it is saved."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        rule = getattr(self._meta.model, "scope", None)
-        unit_fields = set(rule.unit_fields) if rule else set()
+        if user is None:
+            return
+        model = self._meta.model
+        contract = getattr(model, "contract", None)
+        unit_fields = set(contract.unit_fields) if contract else set()
+        action = CHANGE if self.instance.pk else ADD
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             qs = field.queryset
-            if isinstance(qs, ScopedQuerySet) and user is not None:
+            if name in unit_fields:
+                field.queryset = writable_units(user, model, action, name).order_by("path")
+            elif isinstance(qs, ScopedQuerySet):
                 field.queryset = qs.visible_to(user)
-            # With one unit field, offer only units the user may write for. With several (an
-            # observation of the zone reported by a department), any one of them in scope is
-            # enough, so the check happens on the whole record after validation.
-            if (
-                name in unit_fields
-                and len(unit_fields) == 1
-                and user is not None
-                and not user.is_superuser
-            ):
-                from .models import Unit
-
-                paths = scope_for(user).paths(rule.edit_roles)
-                q = models.Q(pk__in=[])
-                for p in paths:
-                    q |= models.Q(path__startswith=p)
-                field.queryset = Unit.objects.filter(q)
+            elif qs.model is get_user_model():
+                field.queryset = qs.filter(pk__in=visible_users(user).values("pk"))
 
 
 class ObjectViewSet:
@@ -94,6 +98,9 @@ class ObjectViewSet:
     # The field-by-field change history on the detail page; a model that shows its own record
     # of changes (article versions) turns it off rather than load what no one sees.
     show_history: ClassVar[bool] = True
+    # Fields (who entered, approved, imported a record) shown only to the people of the
+    # record's own units, not to everyone who may read it as a published figure.
+    private_fields: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def check_access(cls, request: HttpRequest) -> None:
@@ -121,15 +128,6 @@ class ObjectViewSet:
         obj.delete()
 
     @classmethod
-    def record_units(cls, form: forms.ModelForm) -> list:
-        """The units a submitted record is placed at; the user must cover at least one."""
-        return [
-            form.cleaned_data[f]
-            for f in cls.model.scope.unit_fields
-            if f and form.cleaned_data.get(f) is not None
-        ]
-
-    @classmethod
     def detail_context(cls, obj, request: HttpRequest) -> dict:
         """Extra context for an app's own detail template (a chart, related lists)."""
         return {}
@@ -140,9 +138,9 @@ class ObjectViewSet:
         return {}
 
     @classmethod
-    def lineage(cls, obj) -> list[dict]:
+    def lineage(cls, obj, *, internal: bool) -> list[dict]:
         fn = getattr(obj, "lineage", None)
-        return fn() if callable(fn) else []
+        return fn(internal=internal) if callable(fn) else []
 
     # --- naming ----------------------------------------------------------------------------
     @classmethod
@@ -324,11 +322,13 @@ class ObjectListView(ViewSetView):
         return render(request, _template(vs, "list"), ctx)
 
 
-def _field_rows(viewset, obj) -> list[tuple[str, Any, str | None]]:
+def _field_rows(viewset, obj, *, internal: bool) -> list[tuple[str, Any, str | None]]:
     names = viewset.detail_fields
     fields = [f for f in obj._meta.get_fields() if getattr(f, "concrete", False)]
     if names is None:
         names = tuple(f.name for f in fields if f.editable and not f.primary_key)
+    if not internal:
+        names = tuple(n for n in names if n not in viewset.private_fields)
     rows = []
     for name in names:
         field = obj._meta.get_field(name)
@@ -344,7 +344,7 @@ def _field_rows(viewset, obj) -> list[tuple[str, Any, str | None]]:
     return rows
 
 
-def history_rows(obj, limit: int = 50) -> list[dict]:
+def history_rows(obj, limit: int = 50, *, user=None) -> list[dict]:
     """Change history with the fields each version changed (simple-history)."""
     history = getattr(obj, "history", None)
     if history is None:
@@ -357,7 +357,7 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
         prev = records[i + 1] if i + 1 < len(records) else None
         changed = rec.diff_against(prev).changes if prev and rec.history_type == "~" else []
         deltas.append((rec, [(obj._meta.get_field(c.field), c.old, c.new) for c in changed]))
-    shown = _history_values(deltas)
+    shown = _history_values(deltas, user=user)
     return [
         {
             "date": rec.history_date,
@@ -370,7 +370,7 @@ def history_rows(obj, limit: int = 50) -> list[dict]:
     ]
 
 
-def _history_values(deltas):
+def _history_values(deltas, *, user=None):
     """A function showing a stored value as a reader knows it: the related record's name
     (not its key), a choice's label, 是/否. Related records are fetched once per field for
     the whole history, not once per change."""
@@ -379,10 +379,7 @@ def _history_values(deltas):
         for f, old, new in changes:
             if isinstance(f, models.ForeignKey):
                 keys.setdefault(f, set()).update(v for v in (old, new) if v is not None)
-    names = {
-        f: {o.pk: str(o) for o in f.related_model._default_manager.filter(pk__in=pks)}
-        for f, pks in keys.items()
-    }
+    names = {f: _related_names(f.related_model, pks, user) for f, pks in keys.items()}
 
     def shown(f, value):
         if value is None:
@@ -399,6 +396,15 @@ def _history_values(deltas):
     return shown
 
 
+def _related_names(model, pks, user) -> dict:
+    """Names of related records a history mentions, looked up within what the user may read:
+    a record they may not see keeps its key (#12), not its name."""
+    qs = model._default_manager.filter(pk__in=pks)
+    if isinstance(qs, ScopedQuerySet):
+        qs = qs.visible_to(user)
+    return {o.pk: str(o) for o in qs}
+
+
 class ObjectDetailView(ViewSetView):
     viewset: type[ObjectViewSet] = None
 
@@ -410,11 +416,12 @@ class ObjectDetailView(ViewSetView):
             and vs.model.objects.editable_by(request.user).filter(pk=obj.pk).exists()
         )
         ctx = _base_context(vs, request)
+        internal = reads_internally(request.user, obj)
         ctx.update(
             object=obj,
-            field_rows=_field_rows(vs, obj),
-            history=history_rows(obj) if vs.show_history else [],
-            lineage=vs.lineage(obj),
+            field_rows=_field_rows(vs, obj, internal=internal),
+            history=history_rows(obj, user=request.user) if vs.show_history and internal else [],
+            lineage=vs.lineage(obj, internal=internal),
             can_change=editable,
             edit_url=reverse(vs.url_name("edit"), args=[obj.pk]) if editable else None,
             delete_url=(
@@ -459,20 +466,20 @@ class ObjectEditView(ViewSetView):
             raise PermissionDenied(_("您无权新增该类记录"))
         form = self._form(request, obj, request.POST, request.FILES)
         if form.is_valid():
-            units = vs.record_units(form)
-            if units and not any(can_create(request.user, vs.model, u) for u in units):
-                security_log.warning(
-                    "refused %s at units %s for %s", vs.model_name(), units, request.user
-                )
-                form.add_error(None, _("您无权为单位“%(unit)s”填报该记录") % {"unit": units[0]})
+            # The record as the form would save it: every unit it names must be one the user
+            # may write for (its contract), and the service checks the same again.
+            if not allows(request.user, ADD if obj is None else CHANGE, form.instance):
+                security_log.warning("refused %s for %s", vs.model_name(), request.user)
+                form.add_error(None, _("您无权在所选单位登记或修改该记录"))
             else:
-                from django.core.exceptions import ValidationError
-
                 try:
                     with transaction.atomic():
                         saved = vs.save(form, request)
                 except ValidationError as exc:
                     form.add_error(None, exc)
+                except PermissionDenied as exc:
+                    security_log.warning("refused %s for %s", vs.model_name(), request.user)
+                    form.add_error(None, str(exc))
                 else:
                     messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
                     return redirect(reverse(vs.url_name("detail"), args=[saved.pk]))

@@ -13,7 +13,15 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import NotificationLevel, Role, UnitKind
-from .permissions import ScopedQuerySet, ScopeRule
+from .permissions import (
+    ADMIN_ONLY,
+    VIEW,
+    Contract,
+    Grant,
+    ScopedQuerySet,
+    catalogue_contract,
+    manage,
+)
 
 code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{0,62}$", _("代码只能包含小写字母、数字和连字符，且以字母或数字开头")
@@ -55,7 +63,9 @@ class Unit(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("",), public=True, edit_roles=())
+    contract = Contract(
+        unit_fields=("",), public=True, actions={VIEW: Grant(ADMIN_ONLY), **manage(ADMIN_ONLY)}
+    )
 
     class Meta:
         ordering = ["path"]
@@ -112,7 +122,7 @@ class PeerGroup(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=(), public=True, edit_roles=())
+    contract = catalogue_contract()
 
     class Meta:
         ordering = ["code"]

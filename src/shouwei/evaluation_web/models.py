@@ -10,13 +10,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from shouwei.core.choices import Role
+from shouwei.core.choices import Role, UnitKind
 from shouwei.core.models import PeerGroup, Unit
 from shouwei.core.periods import Period
-from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+from shouwei.core.permissions import ADD, VIEW, Contract, Grant, ScopedQuerySet
 from shouwei.indicators.models import validate_period
 
 from .choices import Method, MissingPolicy, Normalisation
+
+
+def subject_of(unit: Unit) -> Unit:
+    if unit.kind == UnitKind.DEPARTMENT and unit.parent_id:
+        return unit.parent
+    return unit
+
+
+# Who runs and reads composite evaluations: leaders, supervision, statistics and departments.
+RUN_ROLES = (Role.STAFF, Role.STATISTICIAN, Role.LEADER, Role.SUPERVISOR)
 
 
 class EvaluationRun(models.Model):
@@ -87,16 +97,22 @@ class EvaluationRun(models.Model):
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     # A department works for its zone: it reads the zone's schemes (read_ancestors).
-    scope = ScopeRule(
+    contract = Contract(
         unit_fields=("unit",),
         read_ancestors=True,
-        edit_roles=(Role.STAFF, Role.STATISTICIAN, Role.LEADER, Role.SUPERVISOR),
+        actions={VIEW: Grant(RUN_ROLES), ADD: Grant(RUN_ROLES)},
     )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("综合评价方案")
         verbose_name_plural = pgettext_lazy("plural", "综合评价方案")
+
+    @property
+    def subject(self) -> Unit:
+        """The unit the run is about ("what it takes" is computed for it): the unit it is
+        saved at, or the zone a department's run is saved for."""
+        return subject_of(self.unit)
 
     def __str__(self) -> str:
         return self.name or f"{self.group} · {self.period}"

@@ -142,7 +142,7 @@ class RunView:
                 ResultRow(
                     code=unit["code"],
                     name=unit["name"],
-                    is_home=unit["code"] == self.run.unit.code,
+                    is_home=unit["code"] == self.run.subject.code,
                     score=r["scores"][i],
                     rank=r["ranks"][i],
                     median=median,

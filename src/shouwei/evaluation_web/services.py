@@ -13,23 +13,30 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shouwei.core.models import PeerGroup, Unit
+from shouwei.core.permissions import ADD, can_create, require, scope_for
 from shouwei.evaluation import Evaluation, EvaluationError, evaluate, what_it_takes
 from shouwei.indicators.models import Indicator, Observation
 
-from .models import EvaluationRun
+from .models import RUN_ROLES, EvaluationRun, subject_of
 from .selectors import (
     IndicatorChoice,
     MatrixInput,
     build_decision_matrix,
     decision_matrix,
-    home_unit,
 )
 
 MIN_INDICATORS = 2
 MAX_MC_DRAWS = 5000
 OBJECTIVE_WEIGHTS = ("equal", "entropy", "critic", "std")
+
+
+def own_unit(user) -> Unit | None:
+    """Where the user's runs are saved: the highest unit they hold a run role at."""
+    pk = scope_for(user).home_unit_pk_for(RUN_ROLES)
+    return Unit.objects.filter(pk=pk).first() if pk else None
 
 
 def run_evaluation(
@@ -50,11 +57,18 @@ def run_evaluation(
     rerun_of: EvaluationRun | None = None,
 ) -> EvaluationRun:
     """Evaluate ``group`` at ``period`` from the approved observations ``user`` can see and
-    save the run (at the user's cockpit unit unless ``unit`` is given). Raises
-    :class:`EvaluationError` with a Chinese message; nothing is saved then."""
-    unit = unit or home_unit(user)
+    save the run at ``unit`` (default: the user's own unit — a department's run is the
+    department's, not its zone's). Raises :class:`EvaluationError` with a Chinese message, or
+    PermissionDenied when the user may not save a run there; nothing is saved then."""
+    unit = unit or own_unit(user)
     if unit is None:
         raise EvaluationError("您没有可用于保存评价方案的单位（no unit）", code="no_unit")
+    require(
+        user,
+        ADD,
+        EvaluationRun(unit=unit),
+        _("您无权为“%(unit)s”保存评价方案") % {"unit": unit.display_name},
+    )
     _check_options(indicators=indicators, mc_draws=mc_draws)
     matrix = decision_matrix(user=user, group=group, period=period, choices=indicators)
     return _evaluate_and_save(
@@ -74,8 +88,10 @@ def run_evaluation(
 
 
 def rerun_evaluation(*, user, run: EvaluationRun) -> EvaluationRun:
-    """The same scheme, the same seed, today's approved data: a new run pointing at ``run``.
+    """The same scheme, the same seed, today's approved data: a new run pointing at ``run``,
+    saved where the original is when the user may save there, else at the user's own unit.
     With unchanged data its results equal the original's to the last bit."""
+    unit = run.unit if can_create(user, EvaluationRun, run.unit) else own_unit(user)
     return run_evaluation(
         user=user,
         group=run.group,
@@ -89,7 +105,7 @@ def rerun_evaluation(*, user, run: EvaluationRun) -> EvaluationRun:
         seed=run.seed,
         target_rank=run.target_rank,
         name=run.name,
-        unit=run.unit,
+        unit=unit,
         rerun_of=run,
     )
 
@@ -252,7 +268,7 @@ def _evaluate_and_save(
         seed=seed,
         target_rank=target_rank,
         unit=unit,
-        results=_results(matrix, evaluation, unit),
+        results=_results(matrix, evaluation, subject_of(unit)),
         synthetic=matrix.synthetic,
         rerun_of=rerun_of,
         created_by=created_by,

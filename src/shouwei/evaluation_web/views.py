@@ -13,12 +13,11 @@ from shouwei.core.permissions import scope_for
 from shouwei.evaluation import EvaluationError
 
 from .forms import EvaluationForm
-from .models import EvaluationRun
+from .models import RUN_ROLES, EvaluationRun
 from .presenters import RunView, export_rows
 from .selectors import home_unit, runs_for
 from .services import rerun_evaluation, run_evaluation
 
-RUN_ROLES = EvaluationRun.scope.edit_roles
 SAVED_RUNS_SHOWN = 20
 
 
@@ -47,7 +46,6 @@ def index(request):
                     seed=form.cleaned_data["seed"],
                     target_rank=form.cleaned_data["target_rank"],
                     name=form.cleaned_data["name"],
-                    unit=unit,
                 )
             except EvaluationError as exc:
                 form.add_error(None, str(exc))

@@ -10,9 +10,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import menu  # noqa: F401
-        from .observations import ObservationImporter
-        from .registry import register_importer
 
-        register_importer("observations", ObservationImporter)
-        # Every other app registers its importers in its own importers.py.
+        # Every app registers its importers in its own importers.py.
         autodiscover_modules("importers")

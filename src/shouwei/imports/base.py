@@ -32,7 +32,7 @@ from django.db import models
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from shouwei.core.permissions import can_create
+from shouwei.core.permissions import ADD, CHANGE, DELETE, may
 
 from . import parsers
 from .bulk import create_with_history, delete_with_history, record_history
@@ -123,7 +123,7 @@ class Importer(ABC):
     # --- declarations ------------------------------------------------------------------------
     def can_start(self, user) -> bool:
         """May the user import at all? Row-level checks happen in ``resolve``."""
-        return can_create(user, self.model)
+        return may(user, self.model, ADD)
 
     def code_lists(self, *, user) -> list[CodeList]:
         """Code lists for the template's drop-downs, limited to what this user may use."""
@@ -214,9 +214,17 @@ class Importer(ABC):
                 .select_related(*self.select_related)
                 .filter(pk__in=ids[start : start + WRITE_CHUNK])
             )
+        created_pks = [pk for pk, (_h, k) in first_marks.items() if k == "+" and pk in current]
+        may_undo = self._permitted(user, DELETE, created_pks) | self._permitted(
+            user, CHANGE, [pk for pk in current if pk not in set(created_pks)]
+        )
         blocked: list[tuple[Any, str]] = []
         for obj in current.values():
             why = self.locked_reason(obj)
+            if why is None and obj.pk not in may_undo:
+                # Undoing a record is changing or deleting it: the record's own contract says
+                # whether this user may, whoever wrote the batch.
+                why = _("您无权修改或删除这条记录")
             if why is None and getattr(obj, batch_attname) != batch.pk:
                 why = _("已被导入批次#%(pk)s修改，请先撤销该批次") % {
                     "pk": getattr(obj, batch_attname) or "—"
@@ -229,7 +237,11 @@ class Importer(ABC):
         missing = set(updated) - {obj.pk for obj in restored}
         blocked += [(current[pk], _("找不到导入前的版本")) for pk in missing]
         if blocked:
-            shown = "；".join(f"{self.describe(obj)}（{why}）" for obj, why in blocked[:20])
+            visible = self._permitted(user, "view", [obj.pk for obj, _w in blocked[:20]])
+            shown = "；".join(
+                f"{self.describe(obj) if obj.pk in visible else f'#{obj.pk}'}（{why}）"
+                for obj, why in blocked[:20]
+            )
             more = len(blocked) - 20
             raise ImportConflict(
                 _("不能撤销：%(n)s条记录在导入后已变化：%(list)s")
@@ -247,6 +259,17 @@ class Importer(ABC):
         except RestrictedError as exc:
             raise _referenced(exc.restricted_objects) from None
         return WriteResult(created=len(created), updated=len(restored))
+
+    def _permitted(self, user, action: str, pks: list) -> set:
+        """Which of these records the user may ``action`` (one query per thousand)."""
+        allowed: set = set()
+        for start in range(0, len(pks), WRITE_CHUNK):
+            allowed.update(
+                self.model._default_manager.restrict(user, action)
+                .filter(pk__in=pks[start : start + WRITE_CHUNK])
+                .values_list("pk", flat=True)
+            )
+        return allowed
 
     def _previous_versions(self, first_history: dict[Any, int]) -> list:
         """For each record, the version just before the batch's own history record."""

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from shouwei.core.choices import Role
 from shouwei.core.models import Unit
-from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+from shouwei.core.permissions import ADD, CHANGE, ROLLBACK, VIEW, Contract, Grant, ScopedQuerySet
 
 
 class ImportStatus(models.TextChoices):
@@ -20,6 +20,9 @@ class ImportStatus(models.TextChoices):
     COMMITTED = "committed", _("已导入")
     FAILED = "failed", _("导入失败")
     ROLLED_BACK = "rolled_back", _("已撤销")
+
+
+IMPORT_ROLES = (Role.STAFF, Role.STATISTICIAN, Role.SUPERVISOR)
 
 
 class ImportBatch(models.Model):
@@ -78,8 +81,18 @@ class ImportBatch(models.Model):
     rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(
-        unit_fields=("unit",), edit_roles=(Role.STAFF, Role.STATISTICIAN, Role.SUPERVISOR)
+    # Who imports: the departments' clerks, the statisticians and the supervision office.
+    # Rolling a batch back also needs, record by record, the right to undo what it wrote
+    # (Importer.rollback asks each record's own contract).
+    contract = Contract(
+        unit_fields=("unit",),
+        actions={
+            # Leaders follow a figure back to the batch it came in (lineage).
+            VIEW: Grant((*IMPORT_ROLES, Role.LEADER)),
+            ADD: Grant(IMPORT_ROLES),
+            CHANGE: Grant(IMPORT_ROLES),
+            ROLLBACK: Grant(IMPORT_ROLES),
+        },
     )
 
     class Meta:

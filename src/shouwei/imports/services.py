@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouwei.core.permissions import scope_for
+from shouwei.core.permissions import ADD, CHANGE, ROLLBACK, require, scope_for
 
 from . import engine
 from .base import ImportConflict, Importer
@@ -66,7 +66,7 @@ def batch_upload(
     digest = hashlib.sha256(content).hexdigest()
     batch = ImportBatch(
         importer=importer.key,
-        unit_id=scope_for(user).home_unit_pk,
+        unit_id=scope_for(user).home_unit_pk_for(ImportBatch.contract.roles(ADD)),
         original_name=name,
         sha256=digest,
         size=len(content),
@@ -112,7 +112,7 @@ def batch_validate(*, batch: ImportBatch, sheet: Sheet | None = None) -> ImportB
 def batch_commit(*, batch: ImportBatch, user, inline: bool | None = None) -> ImportBatch:
     """Claim a validated batch for writing (a second click finds it claimed), then write it
     here or in the worker."""
-    _require_editable(batch, user)
+    require(user, CHANGE, batch, _("您无权操作该导入批次"))
     if not importer_for(batch).can_start(user):
         raise PermissionDenied(_("您无权导入该类数据"))
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.VALID).update(
@@ -188,7 +188,7 @@ def run_commit(*, batch: ImportBatch) -> ImportBatch:
 def batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
     """Undo a committed batch: delete what it created, restore what it updated — all, or
     nothing when any record has been approved or re-imported since (ImportConflict)."""
-    _require_editable(batch, user)
+    require(user, ROLLBACK, batch, _("您无权撤销该导入批次"))
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportStatus.COMMITTED:
         raise ImportRefused(
@@ -209,11 +209,6 @@ def batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
 # --- helpers ----------------------------------------------------------------------------------
 def _runs_inline(rows: int, inline: bool | None) -> bool:
     return inline if inline is not None else rows <= inline_limit()
-
-
-def _require_editable(batch: ImportBatch, user) -> None:
-    if not ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists():
-        raise PermissionDenied(_("您无权操作该导入批次"))
 
 
 def _read(batch: ImportBatch, importer: Importer) -> Sheet:

@@ -15,7 +15,19 @@ from simple_history.models import HistoricalRecords
 from shouwei.core.choices import Role
 from shouwei.core.models import PeerGroup, Unit, code_validator
 from shouwei.core.periods import Period, PeriodError
-from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+from shouwei.core.permissions import (
+    APPROVE,
+    CORRECT,
+    REJECT,
+    STAFF_READERS,
+    SUBMIT,
+    VIEW,
+    Contract,
+    Grant,
+    ScopedQuerySet,
+    catalogue_contract,
+    manage,
+)
 
 from .choices import (
     Category,
@@ -90,7 +102,7 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=(), public=True, edit_roles=())
+    contract = catalogue_contract()
 
     class Meta:
         ordering = ["category", "sort_order", "code"]
@@ -110,6 +122,13 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:indicator_detail", args=[self.pk])
+
+
+# The importer's source line (导入：file name): the file's name is its uploader's business.
+IMPORT_SOURCE_PREFIX = "导入："
+
+# Who enters figures: the departments' clerks and the statisticians.
+ENTRY_ROLES = (Role.STAFF, Role.STATISTICIAN)
 
 
 class ObservationQuerySet(ScopedQuerySet):
@@ -225,12 +244,21 @@ class Observation(models.Model):
 
     history = HistoricalRecords()
     objects = ObservationQuerySet.as_manager()
-    scope = ScopeRule(
-        unit_fields=("unit", "reporting_unit"),
-        # Approved statistics are published figures; drafts stay within the units concerned.
+    # The reporting department places the record; the unit it describes is that department,
+    # a unit below it, or the zone it serves (产业发展局 reports the zone's own figures).
+    # Approved statistics are published figures; drafts stay within the units concerned.
+    contract = Contract(
+        unit_fields=("reporting_unit", "unit"),
+        served_fields=("unit",),
         public=Q(status=ObservationStatus.APPROVED),
-        edit_roles=(Role.STAFF, Role.STATISTICIAN),
-        editable=~Q(status=ObservationStatus.APPROVED),
+        actions={
+            VIEW: Grant((Role.LEADER, Role.SUPERVISOR, Role.STAFF, Role.STATISTICIAN)),
+            **manage(ENTRY_ROLES, when=~Q(status=ObservationStatus.APPROVED)),
+            SUBMIT: Grant(ENTRY_ROLES, when=Q(status=ObservationStatus.DRAFT)),
+            APPROVE: Grant((Role.STATISTICIAN,), when=Q(status=ObservationStatus.SUBMITTED)),
+            REJECT: Grant((Role.STATISTICIAN,), when=Q(status=ObservationStatus.SUBMITTED)),
+            CORRECT: Grant((Role.STATISTICIAN,), when=Q(status=ObservationStatus.APPROVED)),
+        },
     )
 
     class Meta:
@@ -273,20 +301,30 @@ class Observation(models.Model):
         self.period, self.period_kind, self.period_end = p.code, p.kind.value, p.end
         super().save(*args, **kwargs)
 
-    def lineage(self) -> list[dict]:
-        rows = [
-            {"label": _("来源"), "value": self.source or _("手工填报")},
-            {"label": _("填报人"), "value": self.entered_by or "—"},
-            {"label": _("审核人"), "value": self.approved_by or _("未审核")},
-        ]
-        if self.import_batch_id:
-            rows.append(
-                {
-                    "label": _("导入批次"),
-                    "value": self.import_batch,
-                    "url": self.import_batch.get_absolute_url(),
-                }
-            )
+    def lineage(self, *, internal: bool = True) -> list[dict]:
+        """Where the figure came from. Who entered and approved it and the import file it came
+        in are its units' own business (``internal``); everyone else reads the published
+        source."""
+        if not internal:
+            imported = self.import_batch_id or self.source.startswith(IMPORT_SOURCE_PREFIX)
+            source = _("导入数据") if imported else (self.source or _("手工填报"))
+            rows = [{"label": _("来源"), "value": source}]
+            if self.status == ObservationStatus.APPROVED:
+                rows.append({"label": _("审核"), "value": _("已审核")})
+        else:
+            rows = [
+                {"label": _("来源"), "value": self.source or _("手工填报")},
+                {"label": _("填报人"), "value": self.entered_by or "—"},
+                {"label": _("审核人"), "value": self.approved_by or _("未审核")},
+            ]
+            if self.import_batch_id:
+                rows.append(
+                    {
+                        "label": _("导入批次"),
+                        "value": self.import_batch,
+                        "url": self.import_batch.get_absolute_url(),
+                    }
+                )
         if self.synthetic:
             rows.append({"label": _("性质"), "value": _("模拟数据（非公布数据）")})
         return rows
@@ -369,7 +407,13 @@ class Target(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("unit",), read_ancestors=True, edit_roles=(Role.SUPERVISOR,))
+    # A department reads its zone's targets and those it is responsible for; the supervision
+    # office sets them, for units and departments within its own subtree.
+    contract = Contract(
+        unit_fields=("unit", "responsible_unit"),
+        read_ancestors=True,
+        actions={VIEW: Grant(STAFF_READERS), **manage((Role.SUPERVISOR,))},
+    )
 
     class Meta:
         ordering = ["-year", "unit__path", "name"]

@@ -33,6 +33,7 @@ class ObservationViews(ObjectViewSet):
     form = ObservationForm
     importer = "observations"
     templates = {"detail": "indicators/observation_detail.html"}
+    private_fields = ("source", "entered_by", "approved_by", "import_batch", "note")
 
     @classmethod
     def get_queryset(cls, request):

@@ -10,10 +10,23 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
-from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+from shouwei.core.permissions import (
+    PUBLISH,
+    SUBMIT,
+    VIEW,
+    WITHDRAW,
+    Contract,
+    Grant,
+    ScopedQuerySet,
+    manage,
+)
 
 from .choices import ArticleStatus, AttachmentKind
 from .sanitize import body_text, clean_body
+
+PORTAL_ROLES = (Role.EDITOR, Role.REVIEWER)
+EDITABLE_STATUSES = (ArticleStatus.DRAFT, ArticleStatus.WITHDRAWN)
+RETURN = "return"  # 退回修改: an article in review goes back to draft
 
 
 class Channel(models.Model):
@@ -124,11 +137,16 @@ class Article(models.Model):
     # The portal is the zone's one site, placed at no unit: its editors and reviewers, wherever
     # their role sits, manage every article (the public reads published ones without a scope).
     # Only drafts and withdrawn articles change; a published one is withdrawn first.
-    scope = ScopeRule(
+    contract = Contract(
         unit_fields=(),
-        read_roles=(Role.EDITOR, Role.REVIEWER),
-        edit_roles=(Role.EDITOR, Role.REVIEWER),
-        editable=models.Q(status__in=(ArticleStatus.DRAFT, ArticleStatus.WITHDRAWN)),
+        actions={
+            VIEW: Grant(PORTAL_ROLES),
+            **manage(PORTAL_ROLES, when=models.Q(status__in=EDITABLE_STATUSES)),
+            SUBMIT: Grant(PORTAL_ROLES, when=models.Q(status=ArticleStatus.DRAFT)),
+            RETURN: Grant(PORTAL_ROLES, when=models.Q(status=ArticleStatus.IN_REVIEW)),
+            PUBLISH: Grant((Role.REVIEWER,), when=models.Q(status=ArticleStatus.IN_REVIEW)),
+            WITHDRAW: Grant((Role.REVIEWER,), when=models.Q(status=ArticleStatus.PUBLISHED)),
+        },
     )
 
     class Meta:

@@ -13,23 +13,33 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shouwei.core import uploads
-from shouwei.core.choices import Role
-from shouwei.core.permissions import scope_for
+from shouwei.core import audit, uploads
+from shouwei.core.permissions import ADD, CHANGE, PUBLISH, SUBMIT, WITHDRAW, may, require
 
 from . import cache as page_cache
 from . import integrity
 from .choices import ArticleStatus, AttachmentKind
-from .models import Article, ArticleVersion, ArticleView, Attachment, Channel
+from .models import (
+    EDITABLE_STATUSES,
+    PORTAL_ROLES,
+    RETURN,
+    Article,
+    ArticleVersion,
+    ArticleView,
+    Attachment,
+    Channel,
+)
 from .sanitize import body_text, clean_body, has_markup
 
-EDIT_ROLES = (Role.EDITOR, Role.REVIEWER)
-EDITABLE_STATUSES = (ArticleStatus.DRAFT, ArticleStatus.WITHDRAWN)
+NO_RIGHT = "没有门户网站的编辑或审核权限"
+EDIT_ROLES = PORTAL_ROLES
+# What a reviewer approves by publishing: a change to any of these since the last publication,
+# or an attachment added or removed, is a change of the state being published.
+CONTENT_FIELDS = ("channel", "title", "subtitle", "body", "source_unit", "author", "tags")
 
 
-def _require_role(user, *roles: str) -> None:
-    if not scope_for(user).has_role(*roles):
-        raise PermissionDenied("没有门户网站的编辑或审核权限")
+def _require(user, action: str, article: Article) -> None:
+    require(user, action, article, NO_RIGHT)
 
 
 def _snapshot(article: Article, user) -> ArticleVersion:
@@ -66,7 +76,12 @@ def save_article(
     article: Article | None = None,
 ) -> Article:
     """Create or change a draft. The body is sanitised here; the page sanitises it again."""
-    _require_role(user, *EDIT_ROLES)
+    if article is None:
+        _require(user, ADD, Article())
+    elif article.status in EDITABLE_STATUSES:
+        _require(user, CHANGE, article)
+    elif not may(user, Article, CHANGE):
+        raise PermissionDenied(NO_RIGHT)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "标题不能为空"})
@@ -91,6 +106,7 @@ def save_article(
     article.tags, article.published_at = tags.strip(), published_at or article.published_at
     article.body, article.body_text = cleaned, body_text(cleaned)
     article.status = ArticleStatus.DRAFT
+    article._history_user = user
     article.save()
     _snapshot(article, user)
     return article
@@ -98,9 +114,9 @@ def save_article(
 
 @transaction.atomic
 def submit_for_review(*, user, article: Article) -> Article:
-    _require_role(user, *EDIT_ROLES)
     if article.status != ArticleStatus.DRAFT:
         raise ValidationError({"status": "只有草稿可以送审"})
+    _require(user, SUBMIT, article)
     article.status = ArticleStatus.IN_REVIEW
     article.save(update_fields=["status", "updated_at"])
     _snapshot(article, user)
@@ -119,16 +135,39 @@ def _seal_and_publish(article: Article, reviewer) -> Article:
 
 @transaction.atomic
 def publish(*, user, article: Article) -> Article:
-    """Two-person rule: a reviewer who is not the article's author publishes it."""
-    _require_role(user, Role.REVIEWER)
+    """Two-person rule: a reviewer who neither wrote the article nor changed what is about to
+    be published — its text, or its pictures and attachments — publishes it."""
     if article.status != ArticleStatus.IN_REVIEW:
         raise ValidationError({"status": "只有待审核的文章可以发布"})
-    if (
-        article.created_by_id == user.pk
-        or article.versions.filter(saved_by=user, status=ArticleStatus.DRAFT).exists()
-    ):
+    _require(user, PUBLISH, article)
+    if changed_what_is_published(article, user):
         raise PermissionDenied("不能审核发布自己撰写或修改过的文章（双人审核）")
     return _seal_and_publish(article, user)
+
+
+def changed_what_is_published(article: Article, user) -> bool:
+    """Did ``user`` write the article, or change its content or attachments since it was
+    last published? (What a page offers and what ``publish`` refuses are this one question.)"""
+    if user is None or not user.is_authenticated:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    if audit.changed_by(article, user=user, fields=CONTENT_FIELDS, since=_published):
+        return True
+    since = (
+        article.history.filter(status=ArticleStatus.PUBLISHED)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    touched = Attachment.history.filter(article_id=article.pk, history_user_id=user.pk)
+    if since is not None:
+        touched = touched.filter(history_date__gt=since)
+    return touched.exists()
+
+
+def _published(record) -> bool:
+    return record.status == ArticleStatus.PUBLISHED
 
 
 @transaction.atomic
@@ -140,9 +179,9 @@ def publish_demo(*, article: Article) -> Article:
 
 @transaction.atomic
 def withdraw(*, user, article: Article) -> Article:
-    _require_role(user, Role.REVIEWER)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError({"status": "只有已发布的文章可以撤回"})
+    _require(user, WITHDRAW, article)
     article.status = ArticleStatus.WITHDRAWN
     article.save(update_fields=["status", "updated_at"])
     _snapshot(article, user)
@@ -155,9 +194,9 @@ def return_to_draft(*, user, article: Article, reason: str = "") -> Article:
     author taking back a submission). Its content does not change, so no version is taken —
     and none may be: a version saved as draft by the reviewer would bar them from publishing
     the corrected text. The history keeps who returned it, when and why."""
-    _require_role(user, *EDIT_ROLES)
     if article.status != ArticleStatus.IN_REVIEW:
         raise ValidationError({"status": "只有待审核的文章可以退回修改"})
+    _require(user, RETURN, article)
     reason = (reason or "").strip()
     _check_text("reason", reason, "退回理由")
     if len(reason) > 100:
@@ -175,7 +214,6 @@ def return_to_draft(*, user, article: Article, reason: str = "") -> Article:
 def add_attachment(
     *, user, article: Article, name: str, data: bytes, image: bool, caption: str = ""
 ) -> Attachment:
-    _require_role(user, *EDIT_ROLES)
     if article.status not in EDITABLE_STATUSES:
         # A published page changes only through withdrawal, editing and a second review.
         raise ValidationError(
@@ -193,6 +231,7 @@ def add_attachment(
         checked.extension,
         checked.content_type,
     )
+    _require(user, CHANGE, article)
     att = Attachment(
         article=article,
         kind=kind,
@@ -203,6 +242,7 @@ def add_attachment(
         caption=caption.strip(),
     )
     att.file.save(f"{secrets.token_hex(12)}.{ext}", ContentFile(data), save=False)
+    att._history_user = user  # the two-person rule reads who added it (changed_what_is_published)
     att.save()
     return att
 
@@ -212,7 +252,6 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
     """From a draft or withdrawn article only, and never an image its body still shows. The
     stored file is kept (the row stays in the history), so nothing an older version showed
     is lost."""
-    _require_role(user, *EDIT_ROLES)
     article = attachment.article
     if article.status not in EDITABLE_STATUSES:
         raise ValidationError(
@@ -220,6 +259,8 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
         )
     if attachment.get_absolute_url() in article.body:
         raise ValidationError({"file": f"正文中仍在使用“{attachment}”，请先从正文中删除"})
+    _require(user, CHANGE, article)
+    attachment._history_user = user
     attachment.delete()
 
 

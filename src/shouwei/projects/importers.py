@@ -14,7 +14,7 @@ from typing import Any
 
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period
-from shouwei.core.permissions import can_create, scope_for
+from shouwei.core.permissions import ADD, can_create, writable_units
 from shouwei.imports import parsers
 from shouwei.imports.base import UPDATE, CodeList, Column, Importer, Row, RowError
 from shouwei.imports.registry import register_importer
@@ -72,6 +72,7 @@ class ProjectCodes:
 
     def __init__(self) -> None:
         self.projects: dict[str, Project | None] = {}
+        self.visible: set[int] = set()
         self.editable: set[int] = set()
 
     def load(self, codes: set[str], *, user) -> None:
@@ -84,14 +85,18 @@ class ProjectCodes:
         }
         for c in wanted:
             self.projects[c] = found.get(c)
+        self.visible |= set(
+            Project.objects.visible_to(user).filter(code__in=wanted).values_list("pk", flat=True)
+        )
         self.editable |= set(
             Project.objects.editable_by(user).filter(code__in=wanted).values_list("pk", flat=True)
         )
 
     def writable(self, code: str) -> Project:
         project = self.projects.get(code)
-        if project is None:
-            raise RowError(("project", f"项目代码“{code}”不存在"))
+        if project is None or project.pk not in self.visible:
+            # A project the user may not see is not named: its name is another unit's data.
+            raise RowError(("project", f"项目代码“{code}”不存在或您无权访问"))
         if project.pk not in self.editable:
             raise RowError(("project", f"您无权修改项目“{project.name}（{code}）”"))
         return project
@@ -163,12 +168,7 @@ class ProjectImporter(Importer):
         self._codes = ProjectCodes()
 
     def code_lists(self, *, user) -> list[CodeList]:
-        paths = scope_for(user).paths(Project.scope.edit_roles)
-        units = [
-            u
-            for u in Unit.objects.order_by("path")
-            if scope_for(user).is_superuser or any(u.path.startswith(p) for p in paths)
-        ]
+        units = writable_units(user, Project, ADD, "responsible_unit").order_by("path")
         return [
             CodeList("units", "单位", ("单位代码", "单位名称"), [(u.code, u.name) for u in units])
         ]

@@ -19,7 +19,16 @@ from simple_history.models import HistoricalRecords
 from shouwei.core.choices import Role
 from shouwei.core.models import Unit, code_validator
 from shouwei.core.periods import Period, PeriodError, PeriodKind
-from shouwei.core.permissions import ScopedQuerySet, ScopeRule
+from shouwei.core.permissions import (
+    CHANGE,
+    STAFF_READERS,
+    VIEW,
+    Contract,
+    Grant,
+    Placement,
+    ScopedQuerySet,
+    manage,
+)
 
 from .choices import ProblemStatus, ProjectLevel, Stage
 
@@ -64,6 +73,22 @@ def _by_field(verbose_name):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+
+# A problem is worked by the project's department (handing it to any unit of the zone) or by
+# the department it was handed to (for a project of the same zone).
+PROBLEM_WORKERS = (
+    Placement(own=("project__responsible_unit",), zone=("owner_unit",)),
+    Placement(own=("owner_unit",), zone=("project__responsible_unit",)),
+)
+
+
+def project_contract(unit_field: str) -> Contract:
+    """A project and what hangs on it: the responsible department keeps it; the zone's
+    leaders, supervision office, statisticians and liaison cadres read it."""
+    return Contract(
+        unit_fields=(unit_field,), actions={VIEW: Grant(STAFF_READERS), **manage((Role.STAFF,))}
     )
 
 
@@ -133,7 +158,7 @@ class Project(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("responsible_unit",), edit_roles=(Role.STAFF,))
+    contract = project_contract("responsible_unit")
 
     class Meta:
         ordering = ["level", "code"]
@@ -185,7 +210,7 @@ class AnnualPlan(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("project__responsible_unit",), edit_roles=(Role.STAFF,))
+    contract = project_contract("project__responsible_unit")
 
     class Meta:
         ordering = ["-year", "project__code"]
@@ -275,7 +300,7 @@ class ProgressReport(models.Model):
 
     history = HistoricalRecords(excluded_fields=["next_period"])
     objects = ProgressReportQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("project__responsible_unit",), edit_roles=(Role.STAFF,))
+    contract = project_contract("project__responsible_unit")
 
     class Meta:
         ordering = ["-period", "project__code"]
@@ -362,7 +387,7 @@ class ProgressPhoto(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope = ScopeRule(unit_fields=("report__project__responsible_unit",), edit_roles=(Role.STAFF,))
+    contract = project_contract("report__project__responsible_unit")
 
     class Meta:
         ordering = ["-report__period", "pk"]
@@ -412,8 +437,16 @@ class Problem(models.Model):
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     # The project's department and the department that owns the problem both see and work it.
-    scope = ScopeRule(
-        unit_fields=("project__responsible_unit", "owner_unit"), edit_roles=(Role.STAFF,)
+    # The project's department files and keeps its problems; the department a problem is
+    # handed to (any unit of the same zone) reads it.
+    contract = Contract(
+        unit_fields=("project__responsible_unit", "owner_unit"),
+        zone_fields=("owner_unit",),
+        actions={
+            VIEW: Grant(STAFF_READERS),
+            **manage((Role.STAFF,)),
+            CHANGE: Grant((Role.STAFF,), placements=PROBLEM_WORKERS),
+        },
     )
 
     class Meta:

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from shouwei.core import alerts, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
-from shouwei.core.permissions import can_create
+from shouwei.core.permissions import ADD, CHANGE, require
 
 from .choices import ProblemStatus, Stage
 from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
@@ -136,9 +136,7 @@ def check_progress(
 
 
 def _require_editable(project: Project, by) -> None:
-    if not Project.objects.editable_by(by).filter(pk=project.pk).exists():
-        security_log.warning("refused key-project change of %s by %s", project.code, by)
-        raise PermissionDenied(_("您无权修改项目“%(name)s”") % {"name": project.name})
+    require(by, CHANGE, project, _("您无权修改项目“%(name)s”") % {"name": project.name})
 
 
 @transaction.atomic
@@ -292,20 +290,21 @@ def photo_add(
 def project_save(*, by, project: Project) -> Project:
     """Save a new or changed project; the caller's form has validated its fields (duplicate
     codes, GB/T 4754, non-negative investment) and ``full_clean`` repeats it for other paths."""
-    if project.pk is not None:
-        _require_editable(Project.objects.get(pk=project.pk), by)
     project.full_clean()
     unit = project.responsible_unit
-    if not can_create(by, Project, unit):
-        security_log.warning("refused key project at %s by %s", unit.code, by)
-        raise PermissionDenied(_("您无权为“%(unit)s”登记项目") % {"unit": unit.name})
+    require(
+        by,
+        ADD if project.pk is None else CHANGE,
+        project,
+        _("您无权为“%(unit)s”登记或修改项目") % {"unit": unit.name},
+    )
     project.save()
     return project
 
 
 @transaction.atomic
 def plan_save(*, by, plan: AnnualPlan) -> AnnualPlan:
-    _require_editable(plan.project, by)
+    require(by, ADD if plan.pk is None else CHANGE, plan, _("您无权修改该项目的年度计划"))
     plan.full_clean()
     plan.save()
     return plan
@@ -313,12 +312,8 @@ def plan_save(*, by, plan: AnnualPlan) -> AnnualPlan:
 
 @transaction.atomic
 def problem_save(*, by, problem: Problem) -> Problem:
-    if problem.pk is None:
-        _require_editable(problem.project, by)
-    elif not Problem.objects.editable_by(by).filter(pk=problem.pk).exists():
-        security_log.warning("refused problem change #%s by %s", problem.pk, by)
-        raise PermissionDenied(_("您无权修改该问题"))
     problem.full_clean()
+    require(by, ADD if problem.pk is None else CHANGE, problem, _("您无权登记或修改该问题"))
     problem.save()
     return problem
 

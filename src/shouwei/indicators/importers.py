@@ -1,9 +1,10 @@
-"""The first importer: observations (unit × indicator × period → value, growth, rank).
+"""The observation importer (unit × indicator × period → value, growth, rank).
 
-Who may write a row follows the observation's ScopeRule and ``indicators.services``: a user
-with a staff or statistician role covering the row's unit, or covering its reporting unit
-(the indicator's owning department, which reports that figure for the zone and its peers).
-An approved figure is never overwritten by an import: it needs the statistician's 更正.
+Who may write a row is the observation's contract, asked through the same
+``services.placement_problems`` the form and the API use: the reporting unit is the
+indicator's owning department, and the user must be able to write for it and for the unit the
+figure describes. An approved figure is never overwritten by an import: it needs the
+statistician's 更正.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
+from shouwei.core import permissions
 from shouwei.core.models import PeerGroup, Unit
 from shouwei.core.periods import Period
-from shouwei.core.permissions import can_create, scope_for
-from shouwei.indicators.choices import ObservationStatus, RankBasis
-from shouwei.indicators.models import Indicator, Observation
+from shouwei.imports import parsers
+from shouwei.imports.base import UPDATE, CodeList, Column, ImportConflict, Importer, Row, RowError
+from shouwei.imports.registry import register_importer
 
-from . import parsers
-from .base import UPDATE, CodeList, Column, ImportConflict, Importer, Row, RowError
+from .choices import ObservationStatus, RankBasis
+from .models import IMPORT_SOURCE_PREFIX, Indicator, Observation
+from .services import placement_problems, reporting_unit_for
 
 STATUS_WORDS = {"草稿": ObservationStatus.DRAFT, "提交": ObservationStatus.SUBMITTED}
 STATUS_ALIASES = {
@@ -158,7 +160,7 @@ class ObservationImporter(Importer):
         self._indicators: dict[str, Indicator | None] = {}
         self._groups: dict[str, PeerGroup | None] = {}
         self._existing: dict[tuple[int, int, str], Observation] = {}
-        self._writable_unit: dict[int, bool] = {}
+        self._placement: dict[tuple[str, int, int, int | None], list] = {}
 
     # --- template ----------------------------------------------------------------------------
     def code_lists(self, *, user) -> list[CodeList]:
@@ -221,12 +223,14 @@ class ObservationImporter(Importer):
             ):
                 self._existing[(obs.unit_id, obs.indicator_id, obs.period)] = obs
 
-    def _writable(self, user, unit: Unit | None) -> bool:
-        if unit is None:
-            return False
-        if unit.pk not in self._writable_unit:
-            self._writable_unit[unit.pk] = can_create(user, Observation, unit)
-        return self._writable_unit[unit.pk]
+    def _placement_problems(self, user, action: str, unit: Unit, indicator: Indicator, reporting):
+        # The same rule as the form and the API, asked once per unit × indicator of a file.
+        key = (action, unit.pk, indicator.pk, reporting.pk if reporting else None)
+        if key not in self._placement:
+            self._placement[key] = placement_problems(
+                by=user, unit=unit, indicator=indicator, reporting_unit=reporting, action=action
+            )
+        return self._placement[key]
 
     def resolve(self, row: Row, *, user) -> None:
         v = row.values
@@ -257,14 +261,9 @@ class ObservationImporter(Importer):
             row.action = UPDATE
 
     def _new(self, v: dict, unit: Unit, indicator: Indicator, group, *, user) -> dict:
-        if not (self._writable(user, unit) or self._writable(user, indicator.owner_unit)):
-            raise RowError(
-                (
-                    "unit",
-                    f"您无权为单位“{unit.display_name}（{unit.code}）”填报指标"
-                    f"“{indicator.display_name}（{indicator.code}）”",
-                )
-            )
+        problems = self._placement_problems(user, permissions.ADD, unit, indicator, None)
+        if problems:
+            raise RowError(*problems)
         kind, end = _period_kind_end(v["period"])
         return {
             "unit_id": unit.pk,
@@ -272,7 +271,7 @@ class ObservationImporter(Importer):
             "period": v["period"],
             "period_kind": kind,
             "period_end": end,
-            "reporting_unit_id": indicator.owner_unit_id,
+            "reporting_unit_id": reporting_unit_for(indicator=indicator, unit=unit, given=None).pk,
             "value": v["value"],
             "growth": v["growth"],
             "published_rank": v["published_rank"],
@@ -292,7 +291,13 @@ class ObservationImporter(Importer):
                     "数据，导入不能覆盖；如需修改，请由统计员在该数据页面办理更正",
                 )
             )
-        if not (self._writable(user, unit) or self._writable(user, existing.reporting_unit)):
+        if self._placement_problems(
+            user,
+            permissions.CHANGE,
+            unit,
+            self._indicators[v["indicator"]],
+            existing.reporting_unit,
+        ):
             raise RowError(
                 ("unit", f"您无权修改单位“{unit.display_name}（{unit.code}）”的这项已有数据")
             )
@@ -312,7 +317,7 @@ class ObservationImporter(Importer):
         return {
             **super().stamp(batch=batch, user=user),
             "entered_by": user,
-            "source": f"导入：{batch.original_name}"[:300],
+            "source": f"{IMPORT_SOURCE_PREFIX}{batch.original_name}"[:300],
         }
 
     def check_before_write(self, rows: list[Row], *, user) -> None:
@@ -367,16 +372,8 @@ def _load(cache: dict, codes: set, queryset) -> None:
 
 
 def writable_units(user):
-    """Units the template offers: those within the user's staff/statistician scope, and —
-    when their department owns indicators, which it reports for any unit — every unit."""
-    scope = scope_for(user)
-    units = Unit.objects.visible_to(user).order_by("path")
-    if scope.is_superuser:
-        return units
-    q = Q(pk__in=[])
-    for path in scope.paths(Observation.scope.edit_roles):
-        q |= Q(path__startswith=path)
-    own = units.filter(q)
-    if Indicator.objects.filter(owner_unit__in=own).exists():
-        return units
-    return own
+    """Units the template offers: those the user may file figures for."""
+    return permissions.writable_units(user, Observation, permissions.ADD, "unit").order_by("path")
+
+
+register_importer("observations", ObservationImporter)

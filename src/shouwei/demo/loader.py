@@ -8,10 +8,12 @@ twice creates nothing twice.
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
+from shouwei.core import clock
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, period_range
 from shouwei.indicators.choices import ObservationStatus
@@ -20,6 +22,10 @@ from shouwei.indicators.models import Indicator, Observation, Target
 from .registry import DemoContext, LoadReport, decimal_or_none, demo_loaders, read_toml, upsert
 
 SYNTHETIC_SOURCE = "模拟数据（演示用，非公布数据）"
+# The demo runs "as of" the half-year meeting its data were gathered for (FACTS.md: 7月29日
+# 上半年经济形势分析暨下半年经济工作部署会), so that overdue days, time progress and escalation
+# read as they did that day (docs/decisions/0007-demo-clock.md).
+AS_OF = date(2022, 7, 29)
 
 
 @transaction.atomic
@@ -38,6 +44,14 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
     for loader in demo_loaders():
         loader.func(ctx)
     return ctx.report
+
+
+def set_demo_clock(*, real_date: bool = False) -> date | None:
+    """What the demo commands do after loading: business "today" becomes ``AS_OF`` (or the
+    real date again with ``real_date``). Returns the demo date set, None for real dates."""
+    day = None if real_date else AS_OF
+    clock.set_demo_date(day)
+    return day
 
 
 def _load_units(data: dict, report: LoadReport) -> dict[str, Unit]:

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shouwei.core.context_processors.navigation",
                 "shouwei.core.context_processors.notifications",
+                "shouwei.core.context_processors.demo_clock",
             ],
             "builtins": ["shouwei.core.templatetags.shouwei"],
         },

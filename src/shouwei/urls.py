@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from shouwei.core import views as core_views
+from shouwei.portal import views as portal_views
 from shouwei.portal.urls import root_patterns as portal_patterns
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # Anonymous visitors at / get the public portal; the platform starts at the cockpit.
+    path("", core_views.site_root(anonymous=portal_views.home), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,3 +1,4 @@
+from . import clock
 from .navigation import menu_for
 
 
@@ -17,3 +18,9 @@ def notifications(request):
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
     return {"unread_notifications": unread}
+
+
+def demo_clock(request):
+    """The header's 演示日期 badge: the date business "today" is set to, when a demo set one
+    (a callable, so that a page without the header does not ask)."""
+    return {"demo_date": clock.demo_date}

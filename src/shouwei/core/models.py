@@ -275,3 +275,21 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DemoClock(models.Model):
+    """The date a demo runs "as of" (``shouwei.core.clock``). At most one row, written only by
+    ``shouwei demo`` / ``shouwei loaddemo``; without it business "today" is the real date. In the
+    database, not in a process or a data directory, so that the server, the worker and every
+    app server behind a load balancer agree on it (docs/decisions/0007-demo-clock.md)."""
+
+    as_of = models.DateField(_("演示日期"))
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="core_democlock_one")]
+        verbose_name = _("演示日期")
+        verbose_name_plural = pgettext_lazy("plural", "演示日期")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d}"

@@ -8,63 +8,57 @@ twice creates nothing twice.
 from __future__ import annotations
 
 import random
-import tomllib
-from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 
+from shouwei.core import clock
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, period_range
-from shouwei.evaluation_web.demo import save_demo_evaluation
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Indicator, Observation, Target
-from shouwei.portal.demo import load_portal_demo
 
-DATA_DIR = Path(__file__).parent / "data"
+from .registry import DemoContext, LoadReport, decimal_or_none, demo_loaders, read_toml, upsert
+
 SYNTHETIC_SOURCE = "模拟数据（演示用，非公布数据）"
-
-
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-
-    def add(self, what: str, created: bool) -> None:
-        self.created[what] = self.created.get(what, 0) + int(created)
-
-
-def read_data(name: str = "hengyang") -> dict:
-    with open(DATA_DIR / f"{name}.toml", "rb") as fh:
-        return tomllib.load(fh)
-
-
-def _upsert(model, defaults: dict, **lookup):
-    """update_or_create that saves only when something changed, so that loading the demo again
-    adds no empty versions to the audit history."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **defaults), True
-    changed = [k for k, v in defaults.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, defaults[k])
-        obj.save()
-    return obj, False
-
-
-def _dec(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+# The demo runs "as of" the half-year meeting its data were gathered for (FACTS.md: 7月29日
+# 上半年经济形势分析暨下半年经济工作部署会), so that overdue days, time progress and escalation
+# read as they did that day (docs/decisions/0007-demo-clock.md).
+AS_OF = date(2022, 7, 29)
 
 
 @transaction.atomic
 def load_hengyang(*, synthetic: bool = True) -> LoadReport:
-    data = read_data()
-    report = LoadReport()
+    """The foundation's data (units, peer groups, indicators, observations, targets, the
+    synthetic peers), then every app's registered demo loader (``shouwei.demo.registry``)."""
+    data = read_toml("hengyang")
+    ctx = DemoContext(report=LoadReport(), synthetic=synthetic)
+    units = _load_units(data, ctx.report)
+    groups = _load_groups(data, units, ctx.report)
+    indicators = _load_indicators(data, units, ctx.report)
+    _load_observations(data, units, groups, indicators, ctx.report)
+    _load_targets(data, units, groups, indicators, ctx.report)
+    if synthetic:
+        load_synthetic_peers(groups["hy-5d2p"], indicators, ctx.report)
+    for loader in demo_loaders():
+        loader.func(ctx)
+    return ctx.report
+
+
+def set_demo_clock(*, real_date: bool = False) -> date | None:
+    """What the demo commands do after loading: business "today" becomes ``AS_OF`` (or the
+    real date again with ``real_date``). Returns the demo date set, None for real dates."""
+    day = None if real_date else AS_OF
+    clock.set_demo_date(day)
+    return day
+
+
+def _load_units(data: dict, report: LoadReport) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for row in data["units"]:
         parent = units.get(row.get("parent")) if row.get("parent") else None
-        unit, created = _upsert(
+        unit, created = upsert(
             Unit,
             code=row["code"],
             defaults={
@@ -77,10 +71,13 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
         )
         units[unit.code] = unit
         report.add("units", created)
+    return units
 
+
+def _load_groups(data: dict, units: dict[str, Unit], report: LoadReport) -> dict[str, PeerGroup]:
     groups: dict[str, PeerGroup] = {}
     for row in data["groups"]:
-        group, created = _upsert(
+        group, created = upsert(
             PeerGroup,
             code=row["code"],
             defaults={"name": row["name"], "description": row.get("description", "")},
@@ -93,10 +90,15 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
                     group=group, unit=units[code], year=int(year)
                 )
                 report.add("memberships", created)
+    return groups
 
+
+def _load_indicators(
+    data: dict, units: dict[str, Unit], report: LoadReport
+) -> dict[str, Indicator]:
     indicators: dict[str, Indicator] = {}
     for row in data["indicators"]:
-        ind, created = _upsert(
+        ind, created = upsert(
             Indicator,
             code=row["code"],
             defaults={
@@ -114,19 +116,20 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
         )
         indicators[ind.code] = ind
         report.add("indicators", created)
+    return indicators
 
-    zone = units["hy-gxq"]
+
+def _load_observations(data, units, groups, indicators, report: LoadReport) -> None:
     for row in data["observations"]:
         ind = indicators[row["indicator"]]
-        unit = units[row.get("unit", "hy-gxq")]
-        _o, created = _upsert(
+        _o, created = upsert(
             Observation,
-            unit=unit,
+            unit=units[row.get("unit", "hy-gxq")],
             indicator=ind,
             period=Period.parse(row["period"]).code,
             defaults={
-                "value": _dec(row.get("value")),
-                "growth": _dec(row.get("growth")),
+                "value": decimal_or_none(row.get("value")),
+                "growth": decimal_or_none(row.get("growth")),
                 "published_rank": row.get("published_rank"),
                 "rank_group": groups.get(row.get("rank_group")),
                 "rank_basis": row.get("rank_basis", ""),
@@ -139,19 +142,20 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
         )
         report.add("observations", created)
 
+
+def _load_targets(data, units, groups, indicators, report: LoadReport) -> None:
     for row in data["targets"]:
-        unit = units[row.get("unit", zone.code)]
-        _t, created = _upsert(
+        _t, created = upsert(
             Target,
-            unit=unit,
+            unit=units[row.get("unit", "hy-gxq")],
             year=row.get("year", 2022),
             name=row["name"],
             defaults={
                 "label": row.get("label", ""),
                 "indicator": indicators.get(row.get("indicator")),
                 "kind": row["kind"],
-                "target_value": _dec(row.get("target_value")),
-                "floor_value": _dec(row.get("floor_value")),
+                "target_value": decimal_or_none(row.get("target_value")),
+                "floor_value": decimal_or_none(row.get("floor_value")),
                 "floor_rank": row.get("floor_rank"),
                 "stretch_rank": row.get("stretch_rank"),
                 "rank_group": groups.get(row.get("rank_group")),
@@ -162,15 +166,6 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
             },
         )
         report.add("targets", created)
-
-    if synthetic:
-        load_synthetic_peers(groups["hy-5d2p"], indicators, report)
-    save_demo_evaluation(synthetic=synthetic)
-    report.created.update({f"portal {k}": v for k, v in load_portal_demo().items()})
-    from shouwei.projects.demo import load_projects
-
-    load_projects(report)
-    return report
 
 
 SYNTHETIC_INDICATORS = ("gdp", "industrial_va", "service_revenue", "retail_sales")
@@ -246,4 +241,4 @@ def load_synthetic_peers(
                     )
                 )
     Observation.objects.bulk_create(rows, batch_size=500)
-    report.created["synthetic observations"] = len(rows)
+    report.add_count("synthetic observations", len(rows))

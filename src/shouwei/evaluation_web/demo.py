@@ -5,6 +5,7 @@ is flagged synthetic and the page says so."""
 from __future__ import annotations
 
 from shouwei.core.models import PeerGroup, Unit
+from shouwei.demo.registry import DemoContext, register_demo_loader
 
 from .models import EvaluationRun
 from .selectors import IndicatorChoice
@@ -15,10 +16,11 @@ DEMO_INDICATORS = ("gdp", "industrial_va", "service_revenue", "retail_sales")
 DEMO_SEED = 20220630
 
 
-def save_demo_evaluation(*, synthetic: bool) -> EvaluationRun | None:
+@register_demo_loader("evaluation")
+def save_demo_evaluation(ctx: DemoContext) -> EvaluationRun | None:
     """Save the demo scheme once (idempotent, like the rest of the loader). Without the
     synthetic peers only the zone has figures, and there is nothing to compare."""
-    if not synthetic:
+    if not ctx.synthetic:
         return None
     existing = EvaluationRun.objects.filter(name=DEMO_NAME, created_by=None).first()
     if existing is not None:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+
+from shouwei.demo.registry import DemoContext, data_file, register_demo_loader
 
 from .choices import ArticleStatus
 from .models import Article, ArticleVersion, Channel
 from .sanitize import body_text, clean_body, text_to_paragraphs
 from .services import publish_demo
 
-SEED_FILE = Path(__file__).resolve().parent.parent / "demo" / "data" / "seed_article.txt"
+SEED_FILE = data_file("seed_article.txt")
 TZ = ZoneInfo("Asia/Shanghai")
 
 CHANNELS = [
@@ -167,3 +168,9 @@ def load_portal_demo() -> dict[str, int]:
             source="衡阳高新区",
         )
     return {"channels": new_channels, "articles": created}
+
+
+@register_demo_loader("portal")
+def load(ctx: DemoContext) -> None:
+    for what, n in load_portal_demo().items():
+        ctx.report.add_count(f"portal {what}", n)

@@ -1,4 +1,4 @@
-"""The demo's key projects (``demo/data/projects.toml``), loaded by ``load_hengyang``.
+"""The demo's key projects (``demo/data/projects.toml``), registered with the demo loader.
 
 Idempotent: projects are keyed on code, plans on project × year, reports on project × month,
 problems on project × description; loading again creates nothing twice.
@@ -9,20 +9,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from shouwei.core.models import Unit
-from shouwei.demo.loader import LoadReport, _upsert, read_data
+from shouwei.demo.registry import DemoContext, read_toml, register_demo_loader, upsert
 
 from .models import AnnualPlan, Problem, ProgressReport, Project
 
 DEMO_YEAR = 2022
 
 
-def load_projects(report: LoadReport) -> None:
-    data = read_data("projects")
+@register_demo_loader("projects")
+def load_projects(ctx: DemoContext) -> None:
+    report = ctx.report
+    data = read_toml("projects")
     units = {u.code: u for u in Unit.objects.filter(code__startswith="hy-gxq")}
     projects: dict[str, Project] = {}
     for row in data["projects"]:
         stages = row["stages"]
-        project, created = _upsert(
+        project, created = upsert(
             Project,
             code=row["code"],
             defaults={
@@ -42,7 +44,7 @@ def load_projects(report: LoadReport) -> None:
         )
         projects[project.code] = project
         report.add("key projects", created)
-        _, created = _upsert(
+        _, created = upsert(
             AnnualPlan,
             project=project,
             year=DEMO_YEAR,
@@ -54,7 +56,7 @@ def load_projects(report: LoadReport) -> None:
             month = row["first_month"] + i
             ytd = Decimal(ytd)
             entered = row.get("entered_statistics_on")
-            _, created = _upsert(
+            _, created = upsert(
                 ProgressReport,
                 project=project,
                 period=f"{DEMO_YEAR}-{month:02d}",
@@ -70,7 +72,7 @@ def load_projects(report: LoadReport) -> None:
             previous = ytd
             report.add("progress reports", created)
     for row in data["problems"]:
-        _, created = _upsert(
+        _, created = upsert(
             Problem,
             project=projects[row["project"]],
             description=row["description"],

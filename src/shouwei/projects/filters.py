@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouwei.core import clock
 from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
@@ -55,7 +55,7 @@ class ProjectFilterSet(SearchFilterSet):
         if not value:
             return queryset
         # The list view sets the month it annotates; elsewhere, this year's end.
-        default = (timezone.localdate().year, 12)
+        default = (clock.today().year, 12)
         year, month = getattr(self.request, "project_month", default)
         return queryset.filter(pk__in=selectors.behind_plan(year=year, month=month))
 
@@ -99,4 +99,4 @@ class ProblemFilterSet(SearchFilterSet):
     def overdue_now(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status=ProblemStatus.OPEN, deadline__lt=timezone.localdate())
+        return queryset.filter(status=ProblemStatus.OPEN, deadline__lt=clock.today())

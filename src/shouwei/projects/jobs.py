@@ -2,8 +2,7 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
-
+from shouwei.core import clock
 from shouwei.core.schedule import periodic
 
 from . import services
@@ -12,4 +11,4 @@ from . import services
 @periodic("projects.escalate_overdue", every=timedelta(hours=1))
 def escalate_overdue() -> int:
     """Overdue problems go to the leaders and the owning department, once each."""
-    return services.escalate_overdue(today=timezone.localdate())
+    return services.escalate_overdue(today=clock.today())

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import xlsxwriter
-from django.utils import timezone
 
+from shouwei.core import clock
 from shouwei.core.models import Unit
 
 from . import selectors
@@ -60,8 +60,21 @@ def parse_week(text: str) -> tuple[date, date]:
 
 
 def current_week() -> str:
-    year, week, _day = timezone.localdate().isocalendar()
+    year, week, _day = clock.today().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def default_week(*, user, unit: Unit | None) -> str:
+    """This week (by the business clock: the demo runs in the week of 2022-07-29); when nothing
+    of this week's year is reported yet, the week in which the newest reported month ends."""
+    week = current_week()
+    try:
+        _data_month(user, unit, parse_week(week)[1])
+    except ReportError:
+        latest = selectors.latest_month(user, unit)
+        if latest:
+            return week_of(month_end(*latest))
+    return week
 
 
 def month_end(year: int, month: int) -> date:

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from shouwei.core import clock
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 from shouwei.core.permissions import can_create, scope_for
@@ -51,7 +51,7 @@ def month_of(request) -> tuple[int, int]:
     latest = selectors.latest_month(request.user)
     if latest:
         return latest
-    today = timezone.localdate()
+    today = clock.today()
     return today.year, today.month
 
 
@@ -170,7 +170,7 @@ class ProblemViews(ProjectChildViews):
 
 
 def problem_board(request):
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "projects/problem_board.html",
@@ -255,9 +255,7 @@ def weekly_sheet(request):
     unit = selectors.home_unit(request.user, scope)
     week = request.GET.get("week")
     if not week:
-        # The week in which the newest reported month ends: the latest figures there are.
-        latest = selectors.latest_month(request.user, unit)
-        week = reports.week_of(reports.month_end(*latest)) if latest else reports.current_week()
+        week = reports.default_week(user=request.user, unit=unit)
     try:
         content, filename = reports.weekly_projects(user=request.user, unit=unit, week=week)
     except reports.ReportError as exc:

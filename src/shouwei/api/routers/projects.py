@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from shouwei.core import clock
 from shouwei.projects import selectors, services
 from shouwei.projects.choices import ProblemStatus, ProjectLevel, Stage
 from shouwei.projects.models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
@@ -58,7 +59,7 @@ class ProjectFilters(Schema):
 def _month(user, period: str | None) -> tuple[int, int]:
     if period and len(period) == 7:
         return int(period[:4]), int(period[5:7])
-    return selectors.latest_month(user) or (date.today().year, date.today().month)
+    return selectors.latest_month(user) or (clock.today().year, clock.today().month)
 
 
 @router.get("/projects", response={200: list[ProjectOut], **ERRORS}, summary="重点项目列表")

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from shouwei.demo.loader import load_hengyang
+from shouwei.demo.loader import load_hengyang, set_demo_clock
+
+from .demo import clock_message
 
 
 class Command(BaseCommand):
@@ -16,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-synthetic", action="store_true", help="不加载五区两园的模拟对比数据"
         )
+        parser.add_argument(
+            "--real-date",
+            action="store_true",
+            help="按真实日期运行（默认以演示数据的日期 2022-07-29 为“今天”）",
+        )
 
-    def handle(self, *args, scale, no_synthetic, **options):
+    def handle(self, *args, scale, no_synthetic, real_date, **options):
         report = load_hengyang(synthetic=not no_synthetic)
         for what, n in report.created.items():
             self.stdout.write(f"  {what}: +{n}")
@@ -26,4 +33,5 @@ class Command(BaseCommand):
 
             stats = generate(scale=scale, progress=self.stdout.write)
             self.stdout.write(f"  synthetic {scale}: {stats}")
+        self.stdout.write(clock_message(set_demo_clock(real_date=real_date)))
         self.stdout.write(self.style.SUCCESS("演示数据已就绪"))

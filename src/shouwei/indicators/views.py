@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouwei.core.generic import ObjectViewSet
+from shouwei.core.panels import panels_for
 from shouwei.core.periods import Period, PeriodError
 from shouwei.core.permissions import scope_for
-from shouwei.projects.selectors import project_summary
 
 from . import charts, selectors, services
 from .filters import IndicatorFilterSet, ObservationFilterSet, TargetFilterSet
@@ -119,9 +119,8 @@ def cockpit(request):
                 if history.ranks
                 else None
             ),
-            "project_summary": project_summary(
-                unit=unit, year=period.year, month=period.end_month, user=request.user
-            ),
+            # Each domain app's panel (key projects, …), registered in its own panels.py.
+            "panels": panels_for(user=request.user, unit=unit, period=period),
         },
     )
 

@@ -7,6 +7,7 @@ with the number of indicators or units (tests pin them).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -118,34 +119,71 @@ def pick_observation(candidates: list[Observation], period: Period) -> Observati
     return fallback[0] if fallback else (candidates[0] if candidates else None)
 
 
-def _rankable(figures: list[Decimal | None]) -> bool:
-    """A rank is computed once at least two peers have a figure."""
-    return sum(f is not None for f in figures) >= 2
+@dataclass(frozen=True)
+class PeerCell:
+    """The ranking step, written once: one indicator's figure for each member of a peer group
+    at one period end (``chosen``: the observation picked per unit pk, or None), ranked on
+    ``basis`` (总量 or 增速). A rank is computed once at least two members have a figure;
+    otherwise only the published ranks (公布排名) stand.
 
+    ``entries`` ranks every member (rankings, the cockpit's cards and peer charts);
+    ``rank_of`` gives one member's rank alone, the same number (rank histories ask it for one
+    unit in thousands of cells, where ranking every peer each time was most of the CPU)."""
 
-def rank_entries(
-    units: list[Unit], observations: dict[int, Observation | None], indicator: Indicator, basis: str
-) -> list[RankEntry]:
-    """Rank from peers' figures when at least two peers have one; otherwise fall back to the
-    published ranks (公布排名)."""
-    figures = [_figure(observations.get(u.pk), basis) for u in units]
-    ranks = (
-        competition_ranks(figures, lower_is_better=indicator.lower_is_better)
-        if _rankable(figures)
-        else [None] * len(units)
-    )
-    return [
-        RankEntry(
-            unit=u,
-            figure=f,
-            computed_rank=r,
-            published_rank=(
-                observations.get(u.pk).published_rank if observations.get(u.pk) else None
-            ),
-            observation=observations.get(u.pk),
+    members: Sequence[Unit]
+    chosen: Mapping[int, Observation | RankRow | None]
+    indicator: Indicator
+    basis: str
+
+    def _figures(self) -> list[Decimal | None]:
+        return [_figure(self.chosen.get(u.pk), self.basis) for u in self.members]
+
+    @staticmethod
+    def _rankable(figures: list[Decimal | None]) -> bool:
+        return sum(f is not None for f in figures) >= 2
+
+    def entries(self) -> list[RankEntry]:
+        figures = self._figures()
+        ranks = (
+            competition_ranks(figures, lower_is_better=self.indicator.lower_is_better)
+            if self._rankable(figures)
+            else [None] * len(figures)
         )
-        for u, f, r in zip(units, figures, ranks, strict=True)
-    ]
+        entries = []
+        for u, f, r in zip(self.members, figures, ranks, strict=True):
+            obs = self.chosen.get(u.pk)
+            entries.append(
+                RankEntry(
+                    unit=u,
+                    figure=f,
+                    computed_rank=r,
+                    published_rank=obs.published_rank if obs is not None else None,
+                    observation=obs,
+                )
+            )
+        return entries
+
+    def rank_of(self, unit: Unit) -> int | None:
+        """``unit``'s computed rank (None when it is no member or too few have a figure)."""
+        if not any(u.pk == unit.pk for u in self.members):
+            return None
+        figures = self._figures()
+        if not self._rankable(figures):
+            return None
+        return competition_rank_of(
+            _figure(self.chosen.get(unit.pk), self.basis),
+            figures,
+            lower_is_better=self.indicator.lower_is_better,
+        )
+
+    def peers_synthetic(self, unit: Unit) -> bool:
+        """Whether another member's figure is simulated (模拟数据): a rank computed here
+        then rests on demo data."""
+        return any(
+            (o := self.chosen.get(u.pk)) is not None and o.synthetic
+            for u in self.members
+            if u.pk != unit.pk
+        )
 
 
 def ranking_for(
@@ -176,7 +214,7 @@ def ranking_for(
         indicator=indicator,
         period=p,
         basis=basis,
-        entries=rank_entries(units, chosen, indicator, basis),
+        entries=PeerCell(members=units, chosen=chosen, indicator=indicator, basis=basis).entries(),
     )
 
 
@@ -338,18 +376,13 @@ def rank_histories(
         month = _month_ending(end)
         chosen = {pk: pick_observation(obs, month) for pk, obs in by_unit.items()}
         mine = chosen[unit.pk]
-        members = members_by_year.get(end.year, [])
-        computed = None
-        if any(u.pk == unit.pk for u in members):
-            # rank_entries' rule, for the one unit whose history this is.
-            basis = rank_basis_for(mine)
-            figures = [_figure(chosen.get(u.pk), basis) for u in members]
-            if _rankable(figures):
-                computed = competition_rank_of(
-                    _figure(mine, basis),
-                    figures,
-                    lower_is_better=ind_by_pk[ind_pk].lower_is_better,
-                )
+        cell = PeerCell(
+            members=members_by_year.get(end.year, []),
+            chosen=chosen,
+            indicator=ind_by_pk[ind_pk],
+            basis=rank_basis_for(mine),
+        )
+        computed = cell.rank_of(unit)
         published = mine.published_rank if mine.rank_group_id in (None, group.pk) else None
         if computed is None and published is None:
             continue
@@ -359,10 +392,9 @@ def rank_histories(
                 period_end=end,
                 computed_rank=computed,
                 published_rank=published,
-                group_size=len(members),
+                group_size=len(cell.members),
                 observation=mine,
-                peers_synthetic=computed is not None
-                and any(o.synthetic for pk, o in chosen.items() if pk != unit.pk),
+                peers_synthetic=computed is not None and cell.peers_synthetic(unit),
             )
         )
     return result
@@ -448,130 +480,173 @@ def seasonal_share(history: dict[int, dict[int, Decimal]], month: int) -> Decima
     return sum(shares, Decimal(0)) / len(shares)
 
 
-def _peer_figures(
-    members: list[Unit], chosen: dict[tuple[int, int], Observation], ind: Indicator, unit: Unit
-) -> dict[int, Observation | None]:
-    # Peers' figures count only when approved; the unit's own draft shows (and ranks) as a draft.
-    return {
-        u.pk: (
-            o
-            if (o := chosen.get((u.pk, ind.pk)))
-            and (o.status == ObservationStatus.APPROVED or u.pk == unit.pk)
-            else None
-        )
-        for u in members
-    }
+@dataclass
+class _Peers:
+    """The unit's peer groups in one year, each with its members in display order; the first
+    group the unit belongs to is its default group (the cockpit's comparisons)."""
+
+    default_group: PeerGroup | None
+    members: dict[int, list[Unit]]
+
+    @property
+    def unit_pks(self) -> set[int]:
+        return {u.pk for us in self.members.values() for u in us}
 
 
-def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
-    """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
-    (pinned by tests/indicators/test_cockpit_queries.py)."""
-    p = Period.parse(period)
-    indicators = list(Indicator.objects.select_related("owner_unit"))
-    ind_by_pk = {i.pk: i for i in indicators}
-
+def _peers_of(unit: Unit, year: int) -> _Peers:
     memberships = list(
-        PeerGroupMembership.objects.filter(unit=unit, year=p.year).select_related("group")
+        PeerGroupMembership.objects.filter(unit=unit, year=year).select_related("group")
     )
-    default_group = memberships[0].group if memberships else None
-    group_pks = [m.group_id for m in memberships]
     members: dict[int, list[Unit]] = defaultdict(list)
     for m in (
-        PeerGroupMembership.objects.filter(group_id__in=group_pks, year=p.year)
+        PeerGroupMembership.objects.filter(
+            group_id__in=[m.group_id for m in memberships], year=year
+        )
         .select_related("unit", "group")
         .order_by("unit__sort_order", "unit__code")
     ):
         members[m.group_id].append(m.unit)
-    peer_pks = {u.pk for us in members.values() for u in us} | {unit.pk}
+    return _Peers(default_group=memberships[0].group if memberships else None, members=members)
 
-    # The unit's own figures as model instances (its cards show who entered and approved
-    # them); the peers' only as the columns ranking reads: at 150 peers × 60 indicators,
-    # building their instances with three joined rows each was a third of the page's CPU.
-    visible = Observation.objects.visible_to(user).filter(period_end=p.end)
-    by_unit_ind: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
+
+def _figures_at(
+    *, unit: Unit, peer_pks: set[int], period: Period, indicators: dict[int, Indicator], user
+) -> dict[int, dict[int, Observation | RankRow]]:
+    """Indicator pk → unit pk → the figure picked for ``period``, for the unit and its peers.
+    Peers' figures count only when approved; the unit's own draft shows (and ranks) as a draft.
+
+    The unit's own as model instances (its cards show who entered and approved them); the
+    peers' only as the columns ranking reads: at 150 peers × 60 indicators, building their
+    instances with three joined rows each was a third of the page's CPU."""
+    visible = Observation.objects.visible_to(user).filter(period_end=period.end)
+    found: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
     for o in visible.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
-        o.indicator = ind_by_pk[o.indicator_id]
-        by_unit_ind[(o.unit_id, o.indicator_id)].append(o)
+        o.indicator = indicators[o.indicator_id]
+        found[(o.indicator_id, o.unit_id)].append(o)
     for values in visible.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
         row = RankRow(*values)
-        row.indicator = ind_by_pk[row.indicator_id]
-        by_unit_ind[(row.unit_id, row.indicator_id)].append(row)
-    chosen = {key: pick_observation(obs, p) for key, obs in by_unit_ind.items()}
+        row.indicator = indicators[row.indicator_id]
+        found[(row.indicator_id, row.unit_id)].append(row)
+    figures: dict[int, dict[int, Observation | RankRow]] = defaultdict(dict)
+    for (ind_pk, unit_pk), candidates in found.items():
+        o = pick_observation(candidates, period)
+        if o.status == ObservationStatus.APPROVED or unit_pk == unit.pk:
+            figures[ind_pk][unit_pk] = o
+    return figures
 
+
+def _past_years(*, unit: Unit, year: int, user) -> dict[int, dict[int, dict[int, Decimal]]]:
+    """Indicator pk → year → month → the unit's approved monthly value before ``year``: the
+    seasonal curve its targets' pace follows."""
     history: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for ind_id, end, value in (
         Observation.objects.visible_to(user)
         .approved()
         .filter(
             unit=unit,
-            period_end__year__lt=p.year,
+            period_end__year__lt=year,
             period_kind=PeriodKind.MONTH,
             value__isnull=False,
         )
         .values_list("indicator_id", "period_end", "value")
     ):
         history[ind_id][end.year][end.month] = value
+    return history
 
-    targets = list(
+
+def _targets_by_indicator(*, unit: Unit, year: int, user) -> dict[int | None, list[Target]]:
+    targets: dict[int | None, list[Target]] = defaultdict(list)
+    for t in (
         Target.objects.visible_to(user)
-        .filter(unit=unit, year=p.year)
+        .filter(unit=unit, year=year)
         .select_related("indicator", "rank_group")
+    ):
+        targets[t.indicator_id].append(t)
+    return targets
+
+
+def _card(
+    *,
+    unit: Unit,
+    indicator: Indicator,
+    figures: dict[int, Observation | RankRow],
+    peers: _Peers,
+) -> tuple[KpiCard, PeerSeries | None]:
+    """One indicator's card — the unit's figure and its rank in the group the rank was
+    published for, else the default group — and, for a headline indicator, its figures across
+    the default group (ranked once when both are the same group)."""
+    obs = figures.get(unit.pk)
+    group = obs.rank_group if obs and obs.rank_group_id else peers.default_group
+    basis = rank_basis_for(obs)
+    ranked: dict[int, tuple[PeerCell, list[RankEntry]]] = {}
+
+    def rank_in(g: PeerGroup) -> tuple[PeerCell, list[RankEntry]]:
+        if g.pk not in ranked:
+            cell = PeerCell(
+                members=peers.members[g.pk], chosen=figures, indicator=indicator, basis=basis
+            )
+            ranked[g.pk] = (cell, cell.entries())
+        return ranked[g.pk]
+
+    rank = None
+    rank_synthetic = False
+    if group is not None and group.pk in peers.members:
+        cell, entries = rank_in(group)
+        rank = next((e for e in entries if e.unit.pk == unit.pk), None)
+        rank_synthetic = bool(rank and rank.computed_rank is not None) and cell.peers_synthetic(
+            unit
+        )
+    elif obs is not None and obs.published_rank is not None:
+        rank = RankEntry(
+            unit=unit,
+            figure=_figure(obs, basis),
+            computed_rank=None,
+            published_rank=obs.published_rank,
+            observation=obs,
+        )
+    card = KpiCard(
+        indicator=indicator,
+        observation=obs,
+        rank=rank,
+        group=group,
+        group_size=len(peers.members.get(group.pk, [])) if group else None,
+        rank_synthetic=rank_synthetic,
     )
-    targets_by_ind: dict[int | None, list[Target]] = defaultdict(list)
-    for t in targets:
-        targets_by_ind[t.indicator_id].append(t)
+    series = None
+    if obs is not None and indicator.category == HEADLINE_CATEGORY and peers.default_group:
+        series = PeerSeries(
+            indicator=indicator,
+            group=peers.default_group,
+            basis=basis,
+            entries=rank_in(peers.default_group)[1],
+        )
+    return card, series
+
+
+def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
+    """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
+    (pinned by tests/indicators/test_cockpit_queries.py)."""
+    p = Period.parse(period)
+    indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
+    peers = _peers_of(unit, p.year)
+    figures = _figures_at(
+        unit=unit, peer_pks=peers.unit_pks, period=p, indicators=indicators, user=user
+    )
+    history = _past_years(unit=unit, year=p.year, user=user)
+    targets_by_ind = _targets_by_indicator(unit=unit, year=p.year, user=user)
 
     cards_by_cat: dict[str, list[KpiCard]] = defaultdict(list)
     target_lights: list[tuple[Target, Light]] = []
     peer_comparison: list[PeerSeries] = []
-    has_synthetic = False
-    for ind in indicators:
-        obs = chosen.get((unit.pk, ind.pk))
-        if obs is None and not targets_by_ind.get(ind.pk):
+    for ind in indicators.values():
+        ind_figures = figures.get(ind.pk, {})
+        if unit.pk not in ind_figures and not targets_by_ind.get(ind.pk):
             continue
-        group = obs.rank_group if obs and obs.rank_group_id else default_group
-        basis = rank_basis_for(obs)
-        rank = None
-        rank_synthetic = False
-        if group is not None and group.pk in members:
-            peer_obs = _peer_figures(members[group.pk], chosen, ind, unit)
-            entries = rank_entries(members[group.pk], peer_obs, ind, basis)
-            rank = next((e for e in entries if e.unit.pk == unit.pk), None)
-            rank_synthetic = bool(rank and rank.computed_rank is not None) and any(
-                o.synthetic for pk, o in peer_obs.items() if o is not None and pk != unit.pk
-            )
-        elif obs is not None and obs.published_rank is not None:
-            rank = RankEntry(
-                unit=unit,
-                figure=_figure(obs, basis),
-                computed_rank=None,
-                published_rank=obs.published_rank,
-                observation=obs,
-            )
-        if obs is not None and ind.category == HEADLINE_CATEGORY and default_group is not None:
-            peer_comparison.append(
-                PeerSeries(
-                    indicator=ind,
-                    group=default_group,
-                    basis=basis,
-                    entries=rank_entries(
-                        members[default_group.pk],
-                        _peer_figures(members[default_group.pk], chosen, ind, unit),
-                        ind,
-                        basis,
-                    ),
-                )
-            )
-        has_synthetic |= bool(obs and obs.synthetic) or rank_synthetic
-        card = KpiCard(
-            indicator=ind,
-            observation=obs,
-            rank=rank,
-            group=group,
-            group_size=len(members.get(group.pk, [])) if group else None,
-            rank_synthetic=rank_synthetic,
-        )
+        card, series = _card(unit=unit, indicator=ind, figures=ind_figures, peers=peers)
+        if series is not None:
+            peer_comparison.append(series)
         expected = seasonal_share(history.get(ind.pk, {}), p.end_month) or Decimal(p.end_month) / 12
+        obs, rank = card.observation, card.rank
         for t in targets_by_ind.get(ind.pk, []):
             light = target_light(
                 t,
@@ -583,27 +658,28 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
             card.targets.append((t, light))
             target_lights.append((t, light))
         cards_by_cat[ind.category].append(card)
-    for t in targets_by_ind.get(None, []):
-        target_lights.append((t, GREY))
+    target_lights += [(t, GREY) for t in targets_by_ind.get(None, [])]
 
-    categories = [
-        (c.value, c.label, cards_by_cat[c.value]) for c in Category if cards_by_cat.get(c.value)
-    ]
-    periods = list(
-        Observation.objects.visible_to(user)
-        .filter(unit=unit)
-        .order_by("-period_end")
-        .values_list("period", flat=True)
-        .distinct()[:36]
-    )
     return Cockpit(
         unit=unit,
         period=p,
-        categories=categories,
+        categories=[
+            (c.value, c.label, cards_by_cat[c.value]) for c in Category if cards_by_cat.get(c.value)
+        ],
         targets=target_lights,
-        periods_available=periods,
-        has_synthetic=has_synthetic,
-        default_group=default_group,
+        periods_available=list(
+            Observation.objects.visible_to(user)
+            .filter(unit=unit)
+            .order_by("-period_end")
+            .values_list("period", flat=True)
+            .distinct()[:36]
+        ),
+        has_synthetic=any(
+            (c.observation is not None and c.observation.synthetic) or c.rank_synthetic
+            for cards in cards_by_cat.values()
+            for c in cards
+        ),
+        default_group=peers.default_group,
         peer_comparison=peer_comparison,
     )
 
@@ -694,15 +770,6 @@ def indicator_series(
     for o in series:
         o.indicator = indicator
     return series
-
-
-def rank_history(*, unit: Unit, indicator: Indicator, user) -> list[tuple[str, int | None]]:
-    """Published (or stored) ranks of the unit over periods."""
-    return [
-        (o.period, o.published_rank)
-        for o in indicator_series(unit=unit, indicator=indicator, user=user)
-        if o.published_rank is not None
-    ]
 
 
 def groups_of(*, unit: Unit, year: int) -> list[PeerGroup]:

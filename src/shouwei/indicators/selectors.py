@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
+from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, PeriodKind
+from shouwei.core.permissions import scope_for
 
 from .choices import Category, ObservationStatus, RankBasis
 from .lights import GREY, Light, target_light
@@ -336,10 +338,9 @@ def rank_histories(
     oldest first, keyed by indicator pk. Two queries, whatever the number of indicators,
     peers or periods.
 
-    A period's rank is computed among that year's members (membership is set per year); the
-    peers' figures count only when approved, the unit's own as soon as the user can see it —
-    the same rule as the cockpit's cards. A published rank is kept only when it was published
-    for this group.
+    A period's rank is computed among that year's members (membership is set per year), from
+    approved figures only — the unit's own as well as its peers': the same rule as the
+    cockpit's cards. A published rank is kept only when it was published for this group.
     """
     p = Period.parse(period)
     first_year = p.year - years + 1
@@ -355,7 +356,7 @@ def rank_histories(
     cells: dict[tuple[int, date], dict[int, list[RankRow]]] = defaultdict(lambda: defaultdict(list))
     for o in (
         Observation.objects.visible_to(user)
-        .filter(Q(unit=unit) | Q(status=ObservationStatus.APPROVED))
+        .approved()
         .filter(
             unit_id__in=unit_pks,
             indicator_id__in=list(ind_by_pk),
@@ -509,29 +510,25 @@ def _peers_of(unit: Unit, year: int) -> _Peers:
     return _Peers(default_group=memberships[0].group if memberships else None, members=members)
 
 
-def _figures_at(
+def _approved_figures(
     *, unit: Unit, peer_pks: set[int], period: Period, indicators: dict[int, Indicator], user
 ) -> dict[int, dict[int, Observation | RankRow]]:
-    """Indicator pk → unit pk → the figure picked for ``period``, for the unit and its peers.
-    Peers' figures count only when approved; the unit's own draft shows (and ranks) as a draft.
-
-    The unit's own as model instances (its cards show who entered and approved them); the
-    peers' only as the columns ranking reads: at 150 peers × 60 indicators, building their
+    """Indicator pk → unit pk → the approved figure picked for ``period``, for the unit and its
+    peers. The unit's own as model instances (its cards show who entered and approved them);
+    the peers' only as the columns ranking reads: at 150 peers × 60 indicators, building their
     instances with three joined rows each was a third of the page's CPU."""
-    visible = Observation.objects.visible_to(user).filter(period_end=period.end)
+    approved = Observation.objects.visible_to(user).approved().filter(period_end=period.end)
     found: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
-    for o in visible.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
+    for o in approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
         o.indicator = indicators[o.indicator_id]
         found[(o.indicator_id, o.unit_id)].append(o)
-    for values in visible.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
+    for values in approved.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
         row = RankRow(*values)
         row.indicator = indicators[row.indicator_id]
         found[(row.indicator_id, row.unit_id)].append(row)
     figures: dict[int, dict[int, Observation | RankRow]] = defaultdict(dict)
     for (ind_pk, unit_pk), candidates in found.items():
-        o = pick_observation(candidates, period)
-        if o.status == ObservationStatus.APPROVED or unit_pk == unit.pk:
-            figures[ind_pk][unit_pk] = o
+        figures[ind_pk][unit_pk] = pick_observation(candidates, period)
     return figures
 
 
@@ -625,11 +622,16 @@ def _card(
 
 def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
     """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
-    (pinned by tests/indicators/test_cockpit_queries.py)."""
+    (pinned by tests/indicators/test_cockpit_queries.py).
+
+    The cockpit is the leaders' headline page: it shows approved figures only — the unit's own
+    as well as its peers' — so that a draft or a figure awaiting review never stands on it as
+    if it were the zone's result. Whoever entered a figure follows it in the observation list
+    (marked 草稿/已提交) until it is approved."""
     p = Period.parse(period)
     indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
     peers = _peers_of(unit, p.year)
-    figures = _figures_at(
+    figures = _approved_figures(
         unit=unit, peer_pks=peers.unit_pks, period=p, indicators=indicators, user=user
     )
     history = _past_years(unit=unit, year=p.year, user=user)
@@ -669,6 +671,7 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
         targets=target_lights,
         periods_available=list(
             Observation.objects.visible_to(user)
+            .approved()
             .filter(unit=unit)
             .order_by("-period_end")
             .values_list("period", flat=True)
@@ -732,8 +735,9 @@ def series_for(
     user,
     years: int = HISTORY_YEARS,
 ) -> dict[int, list[Observation]]:
-    """The unit's observations of several indicators over the ``years`` up to ``period``,
-    oldest first, keyed by indicator pk: one query for all the cockpit's trend charts."""
+    """The unit's approved observations of several indicators over the ``years`` up to
+    ``period``, oldest first, keyed by indicator pk: one query for all the cockpit's trend
+    charts (the cockpit shows approved figures only, see ``cockpit_for``)."""
     p = Period.parse(period)
     ind_by_pk = {i.pk: i for i in indicators}
     out: dict[int, list[Observation]] = {pk: [] for pk in ind_by_pk}
@@ -741,6 +745,7 @@ def series_for(
         return out
     for o in (
         Observation.objects.visible_to(user)
+        .approved()
         .filter(
             unit=unit,
             indicator_id__in=list(ind_by_pk),
@@ -897,19 +902,110 @@ def observation_list(user):
     )
 
 
+# Units without a cockpit of their own: a department's or a street's figures are its zone's.
+NO_COCKPIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.STREET)
+
+
 def units_for_cockpit(user):
     """Units a user can open a cockpit for: those they hold a role at, and peers."""
-    return Unit.objects.visible_to(user).exclude(kind__in=["department", "street"])
+    return Unit.objects.visible_to(user).exclude(kind__in=NO_COCKPIT_KINDS)
 
 
-def latest_period(*, unit: Unit | None, user) -> str | None:
-    """The newest period with the unit's own (non-synthetic) figures; the cockpit opens there."""
-    if unit is None:
-        return None
-    return (
-        Observation.objects.visible_to(user)
-        .filter(unit=unit, synthetic=False)
-        .order_by("-period_end", "-period_kind")
-        .values_list("period", flat=True)
-        .first()
+def cockpit_home(user) -> Unit | None:
+    """The unit the user's roles place them at: the highest unit they hold a role at, and for a
+    department or a street the nearest unit above it with a cockpit (a clerk's zone). None for
+    a user who holds no role."""
+    pk = scope_for(user).home_unit_pk
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first() if pk else None
+    while unit is not None and unit.kind in NO_COCKPIT_KINDS:
+        unit = unit.parent
+    return unit
+
+
+# Which figures make a period the cockpit's default, most wanted first: the headline (经济运行)
+# indicators as published, any published figure, then the demo's simulated ones (a synthetic
+# province has nothing else). The first tier with any approved figure decides.
+_DEFAULT_TIERS = (
+    Q(synthetic=False, indicator__category=HEADLINE_CATEGORY),
+    Q(synthetic=False),
+    Q(indicator__category=HEADLINE_CATEGORY),
+    Q(),
+)
+# The default period is sought within a year of the newest figure of its tier.
+_DEFAULT_WINDOW = timedelta(days=366)
+
+
+def headline_period_ends(observations) -> dict[int, date]:
+    """Unit pk → the end of the unit's headline period: the latest period end at which the
+    unit's approved figures cover more than half of the indicators it had at its best-covered
+    period end of that year-long window — counting the headline (经济运行) indicators, which
+    are what a leader reads first and what the zones are ranked on (see ``_DEFAULT_TIERS`` for
+    when there are none).
+
+    Why "more than half" and not "all": monthly releases leave out the quarterly ones (GDP is
+    published by quarter), so "all" would hold the cockpit on the last quarter all the next
+    two months; while one approved value for a new month (the first of a release) does not
+    move a leader's page onto a month of empty cards. Two queries, however many units."""
+    approved = observations.filter(status=ObservationStatus.APPROVED).order_by()
+    newest = approved.aggregate(
+        **{f"t{i}": Max("period_end", filter=q) for i, q in enumerate(_DEFAULT_TIERS)}
     )
+    tier = next((i for i in range(len(_DEFAULT_TIERS)) if newest[f"t{i}"]), None)
+    if tier is None:
+        return {}
+    counts: dict[int, dict[date, int]] = defaultdict(dict)
+    for unit_id, end, n in (
+        approved.filter(_DEFAULT_TIERS[tier], period_end__gt=newest[f"t{tier}"] - _DEFAULT_WINDOW)
+        .values("unit_id", "period_end")
+        .annotate(n=Count("indicator_id", distinct=True))
+        .values_list("unit_id", "period_end", "n")
+    ):
+        counts[unit_id][end] = n
+    ends = {}
+    for unit_id, by_end in counts.items():
+        best = max(by_end.values())
+        ends[unit_id] = max(end for end, n in by_end.items() if 2 * n > best)
+    return ends
+
+
+@dataclass(frozen=True)
+class CockpitStart:
+    """Where a cockpit opens when the address names no unit or no period."""
+
+    unit: Unit | None
+    period: Period | None
+
+
+def cockpit_start(*, user, unit: Unit | None = None) -> CockpitStart:
+    """The unit and period a cockpit opens on.
+
+    The unit is the one asked for, else the user's home unit (``cockpit_home``) when it has
+    approved figures, else — an administrator placed at the province, a superuser holding no
+    role — the unit with the latest headline period among the units the user's home covers
+    (the highest of them on a tie): never an empty page as the first thing anyone sees.
+
+    The period is the unit's headline period (``headline_period_ends``), given as its
+    year-to-date month: ``2022-06`` is 2022年1—6月 (a cumulative figure for 2022-06 means
+    January–June), the period the page's title names. Figures filed as ``2022H1`` or
+    ``2022Q2`` answer for it, as they end the same day (``pick_observation``)."""
+    visible = Observation.objects.visible_to(user)
+    if unit is not None:
+        end = headline_period_ends(visible.filter(unit=unit)).get(unit.pk)
+        return CockpitStart(unit=unit, period=_month_ending(end) if end else None)
+    home = cockpit_home(user)
+    if home is not None:
+        end = headline_period_ends(visible.filter(unit=home)).get(home.pk)
+        if end is not None:
+            return CockpitStart(unit=home, period=_month_ending(end))
+    candidates = units_for_cockpit(user)
+    if home is not None:
+        candidates = candidates.filter(path__startswith=home.path)
+    ends = headline_period_ends(visible.filter(unit__in=candidates))
+    if not ends:
+        return CockpitStart(unit=home or units_for_cockpit(user).first(), period=None)
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=list(ends))}
+    best = min(
+        found.values(),
+        key=lambda u: (-ends[u.pk].toordinal(), u.path.count("/"), u.sort_order, u.code),
+    )
+    return CockpitStart(unit=best, period=_month_ending(ends[best.pk]))

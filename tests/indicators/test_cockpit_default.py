@@ -200,3 +200,16 @@ def test_finding_the_first_page_runs_the_same_queries_for_more_units_with_figure
     assert_queries_constant(fetch, grow)
     with assert_query_count("indicators:cockpit:default:admin", BASELINE):
         fetch()
+
+
+def test_the_evaluation_page_opens_where_the_cockpit_does(demo):
+    from shouwei.evaluation_web.selectors import home_unit
+
+    assert home_unit(demo["staff_cyfz"]).code == "hy-gxq"
+    # A superuser holding no role: the unit with the latest approved figures, whatever its code.
+    zone = UnitFactory(code="newer-zone", kind=UnitKind.ZONE)
+    for _ in range(2):
+        ObservationFactory(
+            unit=zone, indicator=IndicatorFactory(category=Category.ECONOMY), period="2022-09"
+        )
+    assert home_unit(UserFactory(is_superuser=True)) == zone

@@ -6,6 +6,7 @@ SHOUWEI_SECRET_KEY     generated into the data dir when absent
 SHOUWEI_DEBUG          1/true to enable debug pages (never in production)
 SHOUWEI_ALLOWED_HOSTS  comma-separated host names
 SHOUWEI_SESSION_IDLE_MINUTES  idle session timeout, default 30
+SHOUWEI_PORTAL_UNIT    code of the unit whose figures the portal's open data publish
 """
 
 import os
@@ -265,6 +266,9 @@ SHOUWEI_IMPORT_MAX_BYTES = int(os.environ.get("SHOUWEI_IMPORT_MAX_BYTES", str(50
 SHOUWEI_IMPORT_MAX_ROWS = int(os.environ.get("SHOUWEI_IMPORT_MAX_ROWS", "200000"))
 # Files with more data rows than this are validated and committed by the task worker.
 SHOUWEI_IMPORT_INLINE_ROWS = int(os.environ.get("SHOUWEI_IMPORT_INLINE_ROWS", "2000"))
+# The unit whose website the portal is (a unit code): its open data are that unit's approved
+# figures. Unset, the portal takes the highest unit with published figures (portal.selectors).
+SHOUWEI_PORTAL_UNIT = os.environ.get("SHOUWEI_PORTAL_UNIT", "").strip()
 # Portal attachments (images, PDF, Word, Excel) larger than this are refused.
 SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = int(
     os.environ.get("SHOUWEI_PORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))

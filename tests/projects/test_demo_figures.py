@@ -73,7 +73,8 @@ def test_the_cockpit_shows_the_key_projects_panel_linked_to_the_list(demo, clien
     assert "重点项目" in body
     for figure in ("499.65亿元", "124.26亿元", "84.3%", "75.1%"):
         assert figure in body
-    assert response.context["project_summary"].overall.url in body.replace("&amp;", "&")
+    [panel] = [p for p in response.context["panels"] if p.key == "projects"]
+    assert panel.data["summary"].overall.url in body.replace("&amp;", "&")
 
 
 def test_every_project_page_renders_for_the_leader(demo, client_for):

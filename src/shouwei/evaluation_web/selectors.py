@@ -10,11 +10,10 @@ import numpy as np
 
 from shouwei.core.models import PeerGroup, Unit
 from shouwei.core.periods import Period
-from shouwei.core.permissions import scope_for
 from shouwei.evaluation import DecisionMatrix, EvaluationError
 from shouwei.indicators.choices import IndicatorKind, RankBasis
 from shouwei.indicators.models import Indicator, Observation
-from shouwei.indicators.selectors import pick_observation, units_for_cockpit
+from shouwei.indicators.selectors import cockpit_home, cockpit_start, pick_observation
 
 from .models import EvaluationRun
 
@@ -183,16 +182,10 @@ def build_decision_matrix(
 
 
 def home_unit(user) -> Unit | None:
-    """The unit whose cockpit the user opens (as the cockpit decides): the highest unit they
-    hold a role at, a department's or street's zone in its place, else the demo zone."""
-    units = units_for_cockpit(user)
-    pk = scope_for(user).home_unit_pk
-    unit = Unit.objects.filter(pk=pk).select_related("parent").first() if pk else None
-    if unit is not None and unit.kind in ("department", "street"):
-        unit = unit.parent
-    if unit is not None and units.filter(pk=unit.pk).exists():
-        return unit
-    return units.filter(code="hy-gxq").first() or units.first()
+    """The unit the user's roles place them at (``cockpit_home``: the highest unit they hold a
+    role at, a department's or street's zone in its place); for a user holding no role, the
+    unit the cockpit opens on (the one with the latest approved headline figures)."""
+    return cockpit_home(user) or cockpit_start(user=user).unit
 
 
 def runs_for(user):

@@ -7,14 +7,17 @@ with the number of indicators or units (tests pin them).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
+from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, PeriodKind
+from shouwei.core.permissions import scope_for
 
 from .choices import Category, ObservationStatus, RankBasis
 from .lights import GREY, Light, target_light
@@ -118,34 +121,71 @@ def pick_observation(candidates: list[Observation], period: Period) -> Observati
     return fallback[0] if fallback else (candidates[0] if candidates else None)
 
 
-def _rankable(figures: list[Decimal | None]) -> bool:
-    """A rank is computed once at least two peers have a figure."""
-    return sum(f is not None for f in figures) >= 2
+@dataclass(frozen=True)
+class PeerCell:
+    """The ranking step, written once: one indicator's figure for each member of a peer group
+    at one period end (``chosen``: the observation picked per unit pk, or None), ranked on
+    ``basis`` (总量 or 增速). A rank is computed once at least two members have a figure;
+    otherwise only the published ranks (公布排名) stand.
 
+    ``entries`` ranks every member (rankings, the cockpit's cards and peer charts);
+    ``rank_of`` gives one member's rank alone, the same number (rank histories ask it for one
+    unit in thousands of cells, where ranking every peer each time was most of the CPU)."""
 
-def rank_entries(
-    units: list[Unit], observations: dict[int, Observation | None], indicator: Indicator, basis: str
-) -> list[RankEntry]:
-    """Rank from peers' figures when at least two peers have one; otherwise fall back to the
-    published ranks (公布排名)."""
-    figures = [_figure(observations.get(u.pk), basis) for u in units]
-    ranks = (
-        competition_ranks(figures, lower_is_better=indicator.lower_is_better)
-        if _rankable(figures)
-        else [None] * len(units)
-    )
-    return [
-        RankEntry(
-            unit=u,
-            figure=f,
-            computed_rank=r,
-            published_rank=(
-                observations.get(u.pk).published_rank if observations.get(u.pk) else None
-            ),
-            observation=observations.get(u.pk),
+    members: Sequence[Unit]
+    chosen: Mapping[int, Observation | RankRow | None]
+    indicator: Indicator
+    basis: str
+
+    def _figures(self) -> list[Decimal | None]:
+        return [_figure(self.chosen.get(u.pk), self.basis) for u in self.members]
+
+    @staticmethod
+    def _rankable(figures: list[Decimal | None]) -> bool:
+        return sum(f is not None for f in figures) >= 2
+
+    def entries(self) -> list[RankEntry]:
+        figures = self._figures()
+        ranks = (
+            competition_ranks(figures, lower_is_better=self.indicator.lower_is_better)
+            if self._rankable(figures)
+            else [None] * len(figures)
         )
-        for u, f, r in zip(units, figures, ranks, strict=True)
-    ]
+        entries = []
+        for u, f, r in zip(self.members, figures, ranks, strict=True):
+            obs = self.chosen.get(u.pk)
+            entries.append(
+                RankEntry(
+                    unit=u,
+                    figure=f,
+                    computed_rank=r,
+                    published_rank=obs.published_rank if obs is not None else None,
+                    observation=obs,
+                )
+            )
+        return entries
+
+    def rank_of(self, unit: Unit) -> int | None:
+        """``unit``'s computed rank (None when it is no member or too few have a figure)."""
+        if not any(u.pk == unit.pk for u in self.members):
+            return None
+        figures = self._figures()
+        if not self._rankable(figures):
+            return None
+        return competition_rank_of(
+            _figure(self.chosen.get(unit.pk), self.basis),
+            figures,
+            lower_is_better=self.indicator.lower_is_better,
+        )
+
+    def peers_synthetic(self, unit: Unit) -> bool:
+        """Whether another member's figure is simulated (模拟数据): a rank computed here
+        then rests on demo data."""
+        return any(
+            (o := self.chosen.get(u.pk)) is not None and o.synthetic
+            for u in self.members
+            if u.pk != unit.pk
+        )
 
 
 def ranking_for(
@@ -176,7 +216,7 @@ def ranking_for(
         indicator=indicator,
         period=p,
         basis=basis,
-        entries=rank_entries(units, chosen, indicator, basis),
+        entries=PeerCell(members=units, chosen=chosen, indicator=indicator, basis=basis).entries(),
     )
 
 
@@ -298,10 +338,9 @@ def rank_histories(
     oldest first, keyed by indicator pk. Two queries, whatever the number of indicators,
     peers or periods.
 
-    A period's rank is computed among that year's members (membership is set per year); the
-    peers' figures count only when approved, the unit's own as soon as the user can see it —
-    the same rule as the cockpit's cards. A published rank is kept only when it was published
-    for this group.
+    A period's rank is computed among that year's members (membership is set per year), from
+    approved figures only — the unit's own as well as its peers': the same rule as the
+    cockpit's cards. A published rank is kept only when it was published for this group.
     """
     p = Period.parse(period)
     first_year = p.year - years + 1
@@ -317,7 +356,7 @@ def rank_histories(
     cells: dict[tuple[int, date], dict[int, list[RankRow]]] = defaultdict(lambda: defaultdict(list))
     for o in (
         Observation.objects.visible_to(user)
-        .filter(Q(unit=unit) | Q(status=ObservationStatus.APPROVED))
+        .approved()
         .filter(
             unit_id__in=unit_pks,
             indicator_id__in=list(ind_by_pk),
@@ -338,18 +377,13 @@ def rank_histories(
         month = _month_ending(end)
         chosen = {pk: pick_observation(obs, month) for pk, obs in by_unit.items()}
         mine = chosen[unit.pk]
-        members = members_by_year.get(end.year, [])
-        computed = None
-        if any(u.pk == unit.pk for u in members):
-            # rank_entries' rule, for the one unit whose history this is.
-            basis = rank_basis_for(mine)
-            figures = [_figure(chosen.get(u.pk), basis) for u in members]
-            if _rankable(figures):
-                computed = competition_rank_of(
-                    _figure(mine, basis),
-                    figures,
-                    lower_is_better=ind_by_pk[ind_pk].lower_is_better,
-                )
+        cell = PeerCell(
+            members=members_by_year.get(end.year, []),
+            chosen=chosen,
+            indicator=ind_by_pk[ind_pk],
+            basis=rank_basis_for(mine),
+        )
+        computed = cell.rank_of(unit)
         published = mine.published_rank if mine.rank_group_id in (None, group.pk) else None
         if computed is None and published is None:
             continue
@@ -359,10 +393,9 @@ def rank_histories(
                 period_end=end,
                 computed_rank=computed,
                 published_rank=published,
-                group_size=len(members),
+                group_size=len(cell.members),
                 observation=mine,
-                peers_synthetic=computed is not None
-                and any(o.synthetic for pk, o in chosen.items() if pk != unit.pk),
+                peers_synthetic=computed is not None and cell.peers_synthetic(unit),
             )
         )
     return result
@@ -448,130 +481,174 @@ def seasonal_share(history: dict[int, dict[int, Decimal]], month: int) -> Decima
     return sum(shares, Decimal(0)) / len(shares)
 
 
-def _peer_figures(
-    members: list[Unit], chosen: dict[tuple[int, int], Observation], ind: Indicator, unit: Unit
-) -> dict[int, Observation | None]:
-    # Peers' figures count only when approved; the unit's own draft shows (and ranks) as a draft.
-    return {
-        u.pk: (
-            o
-            if (o := chosen.get((u.pk, ind.pk)))
-            and (o.status == ObservationStatus.APPROVED or u.pk == unit.pk)
-            else None
-        )
-        for u in members
-    }
+@dataclass
+class _Peers:
+    """The unit's peer groups in one year, each with its members in display order; the first
+    group the unit belongs to is its default group (the cockpit's comparisons)."""
+
+    default_group: PeerGroup | None
+    members: dict[int, list[Unit]]
+
+    @property
+    def unit_pks(self) -> set[int]:
+        return {u.pk for us in self.members.values() for u in us}
 
 
-def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
-    """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
-    (pinned by tests/indicators/test_cockpit_queries.py)."""
-    p = Period.parse(period)
-    indicators = list(Indicator.objects.select_related("owner_unit"))
-    ind_by_pk = {i.pk: i for i in indicators}
-
+def _peers_of(unit: Unit, year: int) -> _Peers:
     memberships = list(
-        PeerGroupMembership.objects.filter(unit=unit, year=p.year).select_related("group")
+        PeerGroupMembership.objects.filter(unit=unit, year=year).select_related("group")
     )
-    default_group = memberships[0].group if memberships else None
-    group_pks = [m.group_id for m in memberships]
     members: dict[int, list[Unit]] = defaultdict(list)
     for m in (
-        PeerGroupMembership.objects.filter(group_id__in=group_pks, year=p.year)
+        PeerGroupMembership.objects.filter(
+            group_id__in=[m.group_id for m in memberships], year=year
+        )
         .select_related("unit", "group")
         .order_by("unit__sort_order", "unit__code")
     ):
         members[m.group_id].append(m.unit)
-    peer_pks = {u.pk for us in members.values() for u in us} | {unit.pk}
+    return _Peers(default_group=memberships[0].group if memberships else None, members=members)
 
-    # The unit's own figures as model instances (its cards show who entered and approved
-    # them); the peers' only as the columns ranking reads: at 150 peers × 60 indicators,
-    # building their instances with three joined rows each was a third of the page's CPU.
-    visible = Observation.objects.visible_to(user).filter(period_end=p.end)
-    by_unit_ind: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
-    for o in visible.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
-        o.indicator = ind_by_pk[o.indicator_id]
-        by_unit_ind[(o.unit_id, o.indicator_id)].append(o)
-    for values in visible.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
+
+def _approved_figures(
+    *, unit: Unit, peer_pks: set[int], period: Period, indicators: dict[int, Indicator], user
+) -> dict[int, dict[int, Observation | RankRow]]:
+    """Indicator pk → unit pk → the approved figure picked for ``period``, for the unit and its
+    peers. The unit's own as model instances (its cards show who entered and approved them);
+    the peers' only as the columns ranking reads: at 150 peers × 60 indicators, building their
+    instances with three joined rows each was a third of the page's CPU."""
+    approved = Observation.objects.visible_to(user).approved().filter(period_end=period.end)
+    found: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
+    for o in approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
+        o.indicator = indicators[o.indicator_id]
+        found[(o.indicator_id, o.unit_id)].append(o)
+    for values in approved.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
         row = RankRow(*values)
-        row.indicator = ind_by_pk[row.indicator_id]
-        by_unit_ind[(row.unit_id, row.indicator_id)].append(row)
-    chosen = {key: pick_observation(obs, p) for key, obs in by_unit_ind.items()}
+        row.indicator = indicators[row.indicator_id]
+        found[(row.indicator_id, row.unit_id)].append(row)
+    figures: dict[int, dict[int, Observation | RankRow]] = defaultdict(dict)
+    for (ind_pk, unit_pk), candidates in found.items():
+        figures[ind_pk][unit_pk] = pick_observation(candidates, period)
+    return figures
 
+
+def _past_years(*, unit: Unit, year: int, user) -> dict[int, dict[int, dict[int, Decimal]]]:
+    """Indicator pk → year → month → the unit's approved monthly value before ``year``: the
+    seasonal curve its targets' pace follows."""
     history: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for ind_id, end, value in (
         Observation.objects.visible_to(user)
         .approved()
         .filter(
             unit=unit,
-            period_end__year__lt=p.year,
+            period_end__year__lt=year,
             period_kind=PeriodKind.MONTH,
             value__isnull=False,
         )
         .values_list("indicator_id", "period_end", "value")
     ):
         history[ind_id][end.year][end.month] = value
+    return history
 
-    targets = list(
+
+def _targets_by_indicator(*, unit: Unit, year: int, user) -> dict[int | None, list[Target]]:
+    targets: dict[int | None, list[Target]] = defaultdict(list)
+    for t in (
         Target.objects.visible_to(user)
-        .filter(unit=unit, year=p.year)
+        .filter(unit=unit, year=year)
         .select_related("indicator", "rank_group")
+    ):
+        targets[t.indicator_id].append(t)
+    return targets
+
+
+def _card(
+    *,
+    unit: Unit,
+    indicator: Indicator,
+    figures: dict[int, Observation | RankRow],
+    peers: _Peers,
+) -> tuple[KpiCard, PeerSeries | None]:
+    """One indicator's card — the unit's figure and its rank in the group the rank was
+    published for, else the default group — and, for a headline indicator, its figures across
+    the default group (ranked once when both are the same group)."""
+    obs = figures.get(unit.pk)
+    group = obs.rank_group if obs and obs.rank_group_id else peers.default_group
+    basis = rank_basis_for(obs)
+    ranked: dict[int, tuple[PeerCell, list[RankEntry]]] = {}
+
+    def rank_in(g: PeerGroup) -> tuple[PeerCell, list[RankEntry]]:
+        if g.pk not in ranked:
+            cell = PeerCell(
+                members=peers.members[g.pk], chosen=figures, indicator=indicator, basis=basis
+            )
+            ranked[g.pk] = (cell, cell.entries())
+        return ranked[g.pk]
+
+    rank = None
+    rank_synthetic = False
+    if group is not None and group.pk in peers.members:
+        cell, entries = rank_in(group)
+        rank = next((e for e in entries if e.unit.pk == unit.pk), None)
+        rank_synthetic = bool(rank and rank.computed_rank is not None) and cell.peers_synthetic(
+            unit
+        )
+    elif obs is not None and obs.published_rank is not None:
+        rank = RankEntry(
+            unit=unit,
+            figure=_figure(obs, basis),
+            computed_rank=None,
+            published_rank=obs.published_rank,
+            observation=obs,
+        )
+    card = KpiCard(
+        indicator=indicator,
+        observation=obs,
+        rank=rank,
+        group=group,
+        group_size=len(peers.members.get(group.pk, [])) if group else None,
+        rank_synthetic=rank_synthetic,
     )
-    targets_by_ind: dict[int | None, list[Target]] = defaultdict(list)
-    for t in targets:
-        targets_by_ind[t.indicator_id].append(t)
+    series = None
+    if obs is not None and indicator.category == HEADLINE_CATEGORY and peers.default_group:
+        series = PeerSeries(
+            indicator=indicator,
+            group=peers.default_group,
+            basis=basis,
+            entries=rank_in(peers.default_group)[1],
+        )
+    return card, series
+
+
+def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
+    """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
+    (pinned by tests/indicators/test_cockpit_queries.py).
+
+    The cockpit is the leaders' headline page: it shows approved figures only — the unit's own
+    as well as its peers' — so that a draft or a figure awaiting review never stands on it as
+    if it were the zone's result. Whoever entered a figure follows it in the observation list
+    (marked 草稿/已提交) until it is approved."""
+    p = Period.parse(period)
+    indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
+    peers = _peers_of(unit, p.year)
+    figures = _approved_figures(
+        unit=unit, peer_pks=peers.unit_pks, period=p, indicators=indicators, user=user
+    )
+    history = _past_years(unit=unit, year=p.year, user=user)
+    targets_by_ind = _targets_by_indicator(unit=unit, year=p.year, user=user)
 
     cards_by_cat: dict[str, list[KpiCard]] = defaultdict(list)
     target_lights: list[tuple[Target, Light]] = []
     peer_comparison: list[PeerSeries] = []
-    has_synthetic = False
-    for ind in indicators:
-        obs = chosen.get((unit.pk, ind.pk))
-        if obs is None and not targets_by_ind.get(ind.pk):
+    for ind in indicators.values():
+        ind_figures = figures.get(ind.pk, {})
+        if unit.pk not in ind_figures and not targets_by_ind.get(ind.pk):
             continue
-        group = obs.rank_group if obs and obs.rank_group_id else default_group
-        basis = rank_basis_for(obs)
-        rank = None
-        rank_synthetic = False
-        if group is not None and group.pk in members:
-            peer_obs = _peer_figures(members[group.pk], chosen, ind, unit)
-            entries = rank_entries(members[group.pk], peer_obs, ind, basis)
-            rank = next((e for e in entries if e.unit.pk == unit.pk), None)
-            rank_synthetic = bool(rank and rank.computed_rank is not None) and any(
-                o.synthetic for pk, o in peer_obs.items() if o is not None and pk != unit.pk
-            )
-        elif obs is not None and obs.published_rank is not None:
-            rank = RankEntry(
-                unit=unit,
-                figure=_figure(obs, basis),
-                computed_rank=None,
-                published_rank=obs.published_rank,
-                observation=obs,
-            )
-        if obs is not None and ind.category == HEADLINE_CATEGORY and default_group is not None:
-            peer_comparison.append(
-                PeerSeries(
-                    indicator=ind,
-                    group=default_group,
-                    basis=basis,
-                    entries=rank_entries(
-                        members[default_group.pk],
-                        _peer_figures(members[default_group.pk], chosen, ind, unit),
-                        ind,
-                        basis,
-                    ),
-                )
-            )
-        has_synthetic |= bool(obs and obs.synthetic) or rank_synthetic
-        card = KpiCard(
-            indicator=ind,
-            observation=obs,
-            rank=rank,
-            group=group,
-            group_size=len(members.get(group.pk, [])) if group else None,
-            rank_synthetic=rank_synthetic,
-        )
+        card, series = _card(unit=unit, indicator=ind, figures=ind_figures, peers=peers)
+        if series is not None:
+            peer_comparison.append(series)
         expected = seasonal_share(history.get(ind.pk, {}), p.end_month) or Decimal(p.end_month) / 12
+        obs, rank = card.observation, card.rank
         for t in targets_by_ind.get(ind.pk, []):
             light = target_light(
                 t,
@@ -583,27 +660,29 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
             card.targets.append((t, light))
             target_lights.append((t, light))
         cards_by_cat[ind.category].append(card)
-    for t in targets_by_ind.get(None, []):
-        target_lights.append((t, GREY))
+    target_lights += [(t, GREY) for t in targets_by_ind.get(None, [])]
 
-    categories = [
-        (c.value, c.label, cards_by_cat[c.value]) for c in Category if cards_by_cat.get(c.value)
-    ]
-    periods = list(
-        Observation.objects.visible_to(user)
-        .filter(unit=unit)
-        .order_by("-period_end")
-        .values_list("period", flat=True)
-        .distinct()[:36]
-    )
     return Cockpit(
         unit=unit,
         period=p,
-        categories=categories,
+        categories=[
+            (c.value, c.label, cards_by_cat[c.value]) for c in Category if cards_by_cat.get(c.value)
+        ],
         targets=target_lights,
-        periods_available=periods,
-        has_synthetic=has_synthetic,
-        default_group=default_group,
+        periods_available=list(
+            Observation.objects.visible_to(user)
+            .approved()
+            .filter(unit=unit)
+            .order_by("-period_end")
+            .values_list("period", flat=True)
+            .distinct()[:36]
+        ),
+        has_synthetic=any(
+            (c.observation is not None and c.observation.synthetic) or c.rank_synthetic
+            for cards in cards_by_cat.values()
+            for c in cards
+        ),
+        default_group=peers.default_group,
         peer_comparison=peer_comparison,
     )
 
@@ -656,8 +735,9 @@ def series_for(
     user,
     years: int = HISTORY_YEARS,
 ) -> dict[int, list[Observation]]:
-    """The unit's observations of several indicators over the ``years`` up to ``period``,
-    oldest first, keyed by indicator pk: one query for all the cockpit's trend charts."""
+    """The unit's approved observations of several indicators over the ``years`` up to
+    ``period``, oldest first, keyed by indicator pk: one query for all the cockpit's trend
+    charts (the cockpit shows approved figures only, see ``cockpit_for``)."""
     p = Period.parse(period)
     ind_by_pk = {i.pk: i for i in indicators}
     out: dict[int, list[Observation]] = {pk: [] for pk in ind_by_pk}
@@ -665,6 +745,7 @@ def series_for(
         return out
     for o in (
         Observation.objects.visible_to(user)
+        .approved()
         .filter(
             unit=unit,
             indicator_id__in=list(ind_by_pk),
@@ -694,15 +775,6 @@ def indicator_series(
     for o in series:
         o.indicator = indicator
     return series
-
-
-def rank_history(*, unit: Unit, indicator: Indicator, user) -> list[tuple[str, int | None]]:
-    """Published (or stored) ranks of the unit over periods."""
-    return [
-        (o.period, o.published_rank)
-        for o in indicator_series(unit=unit, indicator=indicator, user=user)
-        if o.published_rank is not None
-    ]
 
 
 def groups_of(*, unit: Unit, year: int) -> list[PeerGroup]:
@@ -830,19 +902,110 @@ def observation_list(user):
     )
 
 
+# Units without a cockpit of their own: a department's or a street's figures are its zone's.
+NO_COCKPIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.STREET)
+
+
 def units_for_cockpit(user):
     """Units a user can open a cockpit for: those they hold a role at, and peers."""
-    return Unit.objects.visible_to(user).exclude(kind__in=["department", "street"])
+    return Unit.objects.visible_to(user).exclude(kind__in=NO_COCKPIT_KINDS)
 
 
-def latest_period(*, unit: Unit | None, user) -> str | None:
-    """The newest period with the unit's own (non-synthetic) figures; the cockpit opens there."""
-    if unit is None:
-        return None
-    return (
-        Observation.objects.visible_to(user)
-        .filter(unit=unit, synthetic=False)
-        .order_by("-period_end", "-period_kind")
-        .values_list("period", flat=True)
-        .first()
+def cockpit_home(user) -> Unit | None:
+    """The unit the user's roles place them at: the highest unit they hold a role at, and for a
+    department or a street the nearest unit above it with a cockpit (a clerk's zone). None for
+    a user who holds no role."""
+    pk = scope_for(user).home_unit_pk
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first() if pk else None
+    while unit is not None and unit.kind in NO_COCKPIT_KINDS:
+        unit = unit.parent
+    return unit
+
+
+# Which figures make a period the cockpit's default, most wanted first: the headline (经济运行)
+# indicators as published, any published figure, then the demo's simulated ones (a synthetic
+# province has nothing else). The first tier with any approved figure decides.
+_DEFAULT_TIERS = (
+    Q(synthetic=False, indicator__category=HEADLINE_CATEGORY),
+    Q(synthetic=False),
+    Q(indicator__category=HEADLINE_CATEGORY),
+    Q(),
+)
+# The default period is sought within a year of the newest figure of its tier.
+_DEFAULT_WINDOW = timedelta(days=366)
+
+
+def headline_period_ends(observations) -> dict[int, date]:
+    """Unit pk → the end of the unit's headline period: the latest period end at which the
+    unit's approved figures cover more than half of the indicators it had at its best-covered
+    period end of that year-long window — counting the headline (经济运行) indicators, which
+    are what a leader reads first and what the zones are ranked on (see ``_DEFAULT_TIERS`` for
+    when there are none).
+
+    Why "more than half" and not "all": monthly releases leave out the quarterly ones (GDP is
+    published by quarter), so "all" would hold the cockpit on the last quarter all the next
+    two months; while one approved value for a new month (the first of a release) does not
+    move a leader's page onto a month of empty cards. Two queries, however many units."""
+    approved = observations.filter(status=ObservationStatus.APPROVED).order_by()
+    newest = approved.aggregate(
+        **{f"t{i}": Max("period_end", filter=q) for i, q in enumerate(_DEFAULT_TIERS)}
     )
+    tier = next((i for i in range(len(_DEFAULT_TIERS)) if newest[f"t{i}"]), None)
+    if tier is None:
+        return {}
+    counts: dict[int, dict[date, int]] = defaultdict(dict)
+    for unit_id, end, n in (
+        approved.filter(_DEFAULT_TIERS[tier], period_end__gt=newest[f"t{tier}"] - _DEFAULT_WINDOW)
+        .values("unit_id", "period_end")
+        .annotate(n=Count("indicator_id", distinct=True))
+        .values_list("unit_id", "period_end", "n")
+    ):
+        counts[unit_id][end] = n
+    ends = {}
+    for unit_id, by_end in counts.items():
+        best = max(by_end.values())
+        ends[unit_id] = max(end for end, n in by_end.items() if 2 * n > best)
+    return ends
+
+
+@dataclass(frozen=True)
+class CockpitStart:
+    """Where a cockpit opens when the address names no unit or no period."""
+
+    unit: Unit | None
+    period: Period | None
+
+
+def cockpit_start(*, user, unit: Unit | None = None) -> CockpitStart:
+    """The unit and period a cockpit opens on.
+
+    The unit is the one asked for, else the user's home unit (``cockpit_home``) when it has
+    approved figures, else — an administrator placed at the province, a superuser holding no
+    role — the unit with the latest headline period among the units the user's home covers
+    (the highest of them on a tie): never an empty page as the first thing anyone sees.
+
+    The period is the unit's headline period (``headline_period_ends``), given as its
+    year-to-date month: ``2022-06`` is 2022年1—6月 (a cumulative figure for 2022-06 means
+    January–June), the period the page's title names. Figures filed as ``2022H1`` or
+    ``2022Q2`` answer for it, as they end the same day (``pick_observation``)."""
+    visible = Observation.objects.visible_to(user)
+    if unit is not None:
+        end = headline_period_ends(visible.filter(unit=unit)).get(unit.pk)
+        return CockpitStart(unit=unit, period=_month_ending(end) if end else None)
+    home = cockpit_home(user)
+    if home is not None:
+        end = headline_period_ends(visible.filter(unit=home)).get(home.pk)
+        if end is not None:
+            return CockpitStart(unit=home, period=_month_ending(end))
+    candidates = units_for_cockpit(user)
+    if home is not None:
+        candidates = candidates.filter(path__startswith=home.path)
+    ends = headline_period_ends(visible.filter(unit__in=candidates))
+    if not ends:
+        return CockpitStart(unit=home or units_for_cockpit(user).first(), period=None)
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=list(ends))}
+    best = min(
+        found.values(),
+        key=lambda u: (-ends[u.pk].toordinal(), u.path.count("/"), u.sort_order, u.code),
+    )
+    return CockpitStart(unit=best, period=_month_ending(ends[best.pk]))

@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouwei.core.generic import ObjectViewSet
-from shouwei.core.periods import Period, PeriodError
-from shouwei.core.permissions import scope_for
-from shouwei.projects.selectors import project_summary
+from shouwei.core.panels import panels_for
+from shouwei.core.periods import Period, PeriodError, PeriodKind
 
 from . import charts, selectors, services
 from .filters import IndicatorFilterSet, ObservationFilterSet, TargetFilterSet
@@ -69,30 +68,27 @@ class TargetViews(ObjectViewSet):
 
 
 def _unit_and_period(request):
-    scope = scope_for(request.user)
-    code = request.GET.get("unit")
+    """The unit and period the address names; what is left out comes from
+    ``selectors.cockpit_start`` (the user's home unit, the latest approved headline period)."""
     units = selectors.units_for_cockpit(request.user)
+    code = request.GET.get("unit")
+    unit = None
     if code:
         unit = units.filter(code=code).first()
         if unit is None:
             raise Http404(_("没有单位“%(code)s”或您无权查看") % {"code": code})
-    else:
-        home = scope.home_unit_pk
-        unit = units.filter(pk=home).first() if home else None
-        if unit is not None and unit.kind in ("department", "street"):
-            unit = unit.parent
-        unit = unit or units.filter(code="hy-gxq").first() or units.first()
-    try:
-        period = Period.parse(request.GET.get("period") or _latest_period(request.user, unit))
-    except PeriodError as exc:
-        messages.error(request, str(exc))
-        period = Period.parse(_latest_period(request.user, unit))
+    period = None
+    if raw := request.GET.get("period"):
+        try:
+            period = Period.parse(raw)
+        except PeriodError as exc:
+            messages.error(request, str(exc))
+    if unit is None or period is None:
+        start = selectors.cockpit_start(user=request.user, unit=unit)
+        unit = unit or start.unit
+        # Nothing approved yet anywhere the user looks: the current year, empty but honest.
+        period = period or start.period or Period(timezone.localdate().year, PeriodKind.YEAR)
     return unit, period, units
-
-
-def _latest_period(user, unit) -> str:
-    """The newest period the unit has published (non-synthetic) figures for."""
-    return selectors.latest_period(unit=unit, user=user) or str(timezone.localdate().year)
 
 
 def cockpit(request):
@@ -120,9 +116,8 @@ def cockpit(request):
                 if history.ranks
                 else None
             ),
-            "project_summary": project_summary(
-                unit=unit, year=period.year, month=period.end_month, user=request.user
-            ),
+            # Each domain app's panel (key projects, …), registered in its own panels.py.
+            "panels": panels_for(user=request.user, unit=unit, period=period),
         },
     )
 

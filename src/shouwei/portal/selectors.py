@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 
 import rjieba
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,8 +19,6 @@ from shouwei.indicators.models import Observation
 
 from .choices import ArticleStatus
 from .models import Article, Attachment, Channel
-
-ZONE_CODE = "hy-gxq"
 
 
 def published() -> QuerySet[Article]:
@@ -169,7 +169,25 @@ def excerpt(text: str, terms: list[Term], width: int = 120) -> str:
 
 
 def zone() -> Unit | None:
-    return Unit.objects.filter(code=ZONE_CODE).first()
+    """The unit whose website this is: the open-data pages publish its figures.
+
+    A portal is one organisation's site, and the visitors are anonymous, so no user's role can
+    say which unit that is: a deployment names it in ``SHOUWEI_PORTAL_UNIT``. Unset (a fresh
+    install, the demo), it is the root of the published data: the highest unit in the tree
+    with approved, really published (non-synthetic) figures, the one with the most of them
+    when two stand level (a zone that also keeps its peers' published figures for ranking
+    has more of its own). One query either way."""
+    if settings.SHOUWEI_PORTAL_UNIT:
+        return Unit.objects.filter(code=settings.SHOUWEI_PORTAL_UNIT).first()
+    depth = Length("path") - Length(Replace("path", Value("/"), Value("")))
+    return (
+        Unit.objects.filter(
+            observations__status=ObservationStatus.APPROVED, observations__synthetic=False
+        )
+        .annotate(depth=depth, published=Count("observations"))
+        .order_by("depth", "-published", "code")
+        .first()
+    )
 
 
 def open_observations(unit: Unit) -> QuerySet[Observation]:

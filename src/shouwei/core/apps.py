@@ -1,3 +1,5 @@
+import axes.apps
+import django_tasks_db.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,14 @@ class CoreConfig(AppConfig):
     name = "shouwei.core"
     label = "core"
     verbose_name = _("基础")
+
+
+# Third-party apps under a Chinese name in the admin (English in the English UI): their own
+# AppConfig gives none (django-axes: "Axes") or an English one (django-tasks-db). Listed in
+# INSTALLED_APPS in their place; name and label stay theirs, so migrations and tables do not change.
+class AxesConfig(axes.apps.AppConfig):
+    verbose_name = _("登录防护")
+
+
+class TasksDatabaseConfig(django_tasks_db.apps.TasksAppConfig):
+    verbose_name = _("后台任务")

@@ -66,11 +66,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "axes",
+    "shouwei.core.apps.AxesConfig",  # axes, named in Chinese in the admin
     "django_filters",
     "django_tables2",
     "django_tasks",
-    "django_tasks_db",
+    "shouwei.core.apps.TasksDatabaseConfig",  # django_tasks_db, likewise
     # Its templates and static files let /api/docs serve Swagger UI locally, not from a CDN.
     "ninja",
     "shouwei.core",

@@ -250,3 +250,12 @@ def test_the_portal_only_site_has_its_language_switch_too(demo):
     response = _submit_switch(client, "/portal/open-data/", "en")
     assert response.redirect_chain[-1][0] == "/portal/open-data/"
     assert "Open data" in response.content.decode()
+
+
+def test_the_period_in_the_cockpit_title_reads_in_english(client_for):
+    client = client_for("leader")
+    assert "2022年1—6月" in client.get(COCKPIT).content.decode()
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+    english = client.get(COCKPIT).content.decode()
+    assert "Jan–Jun 2022" in english
+    assert "2022年1—6月" not in english

@@ -46,3 +46,29 @@ def test_range_and_ordering():
     assert [p.code for p in months] == ["2021-11", "2021-12", "2022-01", "2022-02"]
     assert Period.parse("2022-06") < Period.parse("2022H1") < Period.parse("2022-07")
     assert Period.parse("2022H1").contains(Period.parse("2022Q2"))
+
+
+LABELS = [
+    # code, label (cumulative, Chinese), span_label (Chinese), label (English), span (English)
+    ("2022-06", "2022年1—6月", "2022年6月", "Jan–Jun 2022", "Jun 2022"),
+    ("2022-01", "2022年1月", "2022年1月", "Jan 2022", "Jan 2022"),
+    ("2022-12", "2022年1—12月", "2022年12月", "Jan–Dec 2022", "Dec 2022"),
+    ("2022Q2", "2022年1—6月", "2022年二季度", "Jan–Jun 2022", "Q2 2022"),
+    ("2022Q1", "2022年1—3月", "2022年一季度", "Jan–Mar 2022", "Q1 2022"),
+    ("2022H1", "2022年1—6月", "2022年上半年", "Jan–Jun 2022", "H1 2022"),
+    ("2022H2", "2022年1—12月", "2022年下半年", "Jan–Dec 2022", "H2 2022"),
+    ("2022", "2022年", "2022年", "2022", "2022"),
+]
+
+
+@pytest.mark.parametrize(("code", "label", "span", "label_en", "span_en"), LABELS)
+def test_period_labels_read_chinese_by_default_and_english_in_the_english_ui(
+    code, label, span, label_en, span_en
+):
+    from django.utils import translation
+
+    period = Period.parse(code)
+    with translation.override("zh-hans"):
+        assert (period.label, period.span_label) == (label, span)
+    with translation.override("en"):
+        assert (period.label, period.span_label) == (label_en, span_en)

@@ -56,20 +56,20 @@ def test_csv_output_has_score_rank_and_monte_carlo_columns(tmp_path, data_csv):
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
-        "unit",
-        "score",
-        "rank",
-        "median_rank",
-        "rank_p05",
-        "rank_p95",
-        "p_first",
-        "p_within_k",
+        "单位",
+        "得分",
+        "排名",
+        "名次中位数",
+        "名次5%分位",
+        "名次95%分位",
+        "第1名概率",
+        "前2名概率",
     ]
-    assert [int(r["rank"]) for r in rows] == [1, 2, 3, 4]
-    assert {r["unit"] for r in rows} == {"衡阳高新区", "松木经开区", "白沙园区", "综保区"}
+    assert [int(r["排名"]) for r in rows] == [1, 2, 3, 4]
+    assert {r["单位"] for r in rows} == {"衡阳高新区", "松木经开区", "白沙园区", "综保区"}
     for r in rows:
-        assert int(r["rank_p05"]) <= int(r["median_rank"]) <= int(r["rank_p95"])
-        assert 0.0 <= float(r["p_first"]) <= float(r["p_within_k"]) <= 1.0
+        assert int(r["名次5%分位"]) <= int(r["名次中位数"]) <= int(r["名次95%分位"])
+        assert 0.0 <= float(r["第1名概率"]) <= float(r["前2名概率"]) <= 1.0
     again = tmp_path / "again.csv"
     run(
         str(data_csv),
@@ -135,10 +135,84 @@ def test_xlsx_output_has_results_indicators_and_parameters_sheets(tmp_path, data
     )
     assert done.returncode == 0, done.stderr
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames[:3] == ["results", "indicators", "parameters"]
-    rows = list(book["results"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("unit", "score", "rank")
+    assert book.sheetnames[:3] == ["结果", "指标", "参数"]
+    rows = list(book["结果"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("单位", "得分", "排名")
     assert [r[2] for r in rows[1:]] == sorted(r[2] for r in rows[1:])
+
+
+def _sheet_rows(path, name):
+    rows = list(load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_directions_read_forward_and_reverse_in_chinese(tmp_path, data_csv):
+    out = tmp_path / "ranks.xlsx"
+    done = run(
+        str(data_csv),
+        "--directions",
+        "城镇调查失业率:-",
+        "--what-it-takes",
+        "松木经开区",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    directions = {r["指标"]: r["方向"] for r in _sheet_rows(out, "指标")}
+    assert directions == {
+        "规模工业增加值增速": "正向",
+        "实际使用外资": "正向",
+        "城镇调查失业率": "逆向",
+    }
+    changes = _sheet_rows(out, "前进一名")
+    assert {r["方向"] for r in changes} == {"正向", "逆向"}
+    assert {r["求解方式"] for r in changes} <= {
+        "解析求解",
+        "二分搜索",
+        "权重为零",
+        "单项调整无法前进",
+    }
+
+
+def test_lang_en_writes_the_english_names(tmp_path, data_csv):
+    csv_out, xlsx_out = tmp_path / "ranks.csv", tmp_path / "ranks.xlsx"
+    for out in (csv_out, xlsx_out):
+        args = ["--directions", "城镇调查失业率:-", "--mc", "100", "--seed", "3", "--lang", "en"]
+        done = run(str(data_csv), *args, "-o", str(out), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    with csv_out.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == [
+        "unit",
+        "score",
+        "rank",
+        "median_rank",
+        "rank_p05",
+        "rank_p95",
+        "p_first",
+        "p_within_k",
+    ]
+    assert load_workbook(xlsx_out, read_only=True).sheetnames == [
+        "results",
+        "indicators",
+        "parameters",
+    ]
+    directions = {r["indicator"]: r["direction"] for r in _sheet_rows(xlsx_out, "indicators")}
+    assert directions["城镇调查失业率"] == "lower is better"
+    assert directions["实际使用外资"] == "higher is better"
+
+
+def test_json_keeps_its_keys_and_numeric_directions_in_either_language(tmp_path, data_csv):
+    documents = []
+    for lang in ("zh", "en"):
+        args = ["--directions", "城镇调查失业率:-", "--format", "json", "--lang", lang]
+        done = run(str(data_csv), *args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        documents.append(json.loads(done.stdout))
+    assert documents[0] == documents[1]
+    assert [i["direction"] for i in documents[0]["indicators"]] == [1, 1, -1]
+    assert list(documents[0]["results"][0])[:3] == ["unit", "score", "rank"]
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def test_hand_worked_weighted_sum_answers_analytically_and_by_bisection():
 def test_the_leader_has_nothing_to_gain():
     result = what_it_takes(evaluate(HAND), "甲")
     assert result.changes == () and result.cheapest is None
-    assert "已是第 1 名" in result.message
+    assert "已居第 1 名" in result.message
 
 
 def test_an_unknown_unit_is_refused():

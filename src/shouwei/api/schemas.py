@@ -8,11 +8,13 @@ Input accepts the same strings (a JSON number is accepted too, and read as its d
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from shouwei.core.periods import Period
 
@@ -32,6 +34,35 @@ DecimalStr = Annotated[
             "pattern": r"^-?\d+(\.\d+)?$",
             "examples": ["6.9"],
             "description": "十进制数，以字符串传递以免精度损失",
+        }
+    ),
+]
+
+
+# A money amount in 亿元 as the models store it (max_digits=12, decimal_places=2): up to ten
+# digits before the point and two after, never negative. [0-9], not \d: \d also matches other
+# scripts' digits, which a generator following the schema would then send.
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+
+
+def _amount_text(value: object) -> object:
+    # pydantic's own Decimal parsing also takes "", " 5", "1e3" and "12.345" — the first is
+    # refused later, the rest are not what the schema documents. A string must be the pattern
+    # the schema states, so that every string the schema admits is one this API takes.
+    if isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value):
+        raise ValueError(_('应为不小于 0 的数字，最多两位小数，如 "12.5"'))
+    return value
+
+
+AmountIn = Annotated[
+    Decimal,
+    BeforeValidator(_amount_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "examples": ["12.5"],
+            "description": "金额（亿元），十进制数字符串，不为负，最多两位小数",
         }
     ),
 ]

@@ -1,3 +1,5 @@
+import axes.apps
+import django_tasks_db.apps
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -11,3 +13,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its cockpit panel in its own panels.py (see core/panels.py).
         autodiscover_modules("panels")
+
+
+# Third-party apps under a Chinese name in the admin (English in the English UI): their own
+# AppConfig gives none (django-axes: "Axes") or an English one (django-tasks-db). Listed in
+# INSTALLED_APPS in their place; name and label stay theirs, so migrations and tables do not change.
+class AxesConfig(axes.apps.AppConfig):
+    verbose_name = _("登录防护")
+
+
+class TasksDatabaseConfig(django_tasks_db.apps.TasksAppConfig):
+    verbose_name = _("后台任务")

@@ -14,6 +14,26 @@ from datetime import date
 from enum import StrEnum
 from functools import total_ordering
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+# Month names as the labels write them: 6月 in Chinese, Jun in English. One literal per month,
+# so that makemessages finds them; the "month" context keeps them apart from other 6月 strings.
+_MONTH_NAMES = (
+    pgettext_lazy("month", "1月"),
+    pgettext_lazy("month", "2月"),
+    pgettext_lazy("month", "3月"),
+    pgettext_lazy("month", "4月"),
+    pgettext_lazy("month", "5月"),
+    pgettext_lazy("month", "6月"),
+    pgettext_lazy("month", "7月"),
+    pgettext_lazy("month", "8月"),
+    pgettext_lazy("month", "9月"),
+    pgettext_lazy("month", "10月"),
+    pgettext_lazy("month", "11月"),
+    pgettext_lazy("month", "12月"),
+)
+
 
 class PeriodKind(StrEnum):
     MONTH = "month"
@@ -97,24 +117,35 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The Chinese label for cumulative figures: 1—6月, 1—12月 (全年)."""
+        """The label for cumulative figures, in the active language: 2022年1—6月 (Jan–Jun 2022),
+        2022年1月, 2022年 for a year."""
         if self.kind == PeriodKind.YEAR:
-            return f"{self.year}年"
-        if self.kind == PeriodKind.MONTH and self.index == 1:
-            return f"{self.year}年1月"
-        return f"{self.year}年1—{self.end_month}月"
+            return _("%(year)s年") % {"year": self.year}
+        if self.end_month == 1:
+            return self._month_label(1)
+        return _("%(year)s年1—%(month)s") % {
+            "year": self.year,
+            "month": _MONTH_NAMES[self.end_month - 1],
+        }
 
     @property
     def span_label(self) -> str:
-        """The period's own span: 2022年二季度, 2022年上半年, 2022年6月."""
+        """The period's own span, in the active language: 2022年二季度 (Q2 2022), 2022年上半年
+        (H1 2022), 2022年6月 (Jun 2022)."""
         match self.kind:
             case PeriodKind.MONTH:
-                return f"{self.year}年{self.index}月"
+                return self._month_label(self.index)
             case PeriodKind.QUARTER:
-                return f"{self.year}年{'一二三四'[self.index - 1]}季度"
+                quarters = (_("%(year)s年一季度"), _("%(year)s年二季度"))
+                quarters += (_("%(year)s年三季度"), _("%(year)s年四季度"))
+                return quarters[self.index - 1] % {"year": self.year}
             case PeriodKind.HALF:
-                return f"{self.year}年{'上下'[self.index - 1]}半年"
-        return f"{self.year}年"
+                halves = (_("%(year)s年上半年"), _("%(year)s年下半年"))
+                return halves[self.index - 1] % {"year": self.year}
+        return _("%(year)s年") % {"year": self.year}
+
+    def _month_label(self, month: int) -> str:
+        return _("%(year)s年%(month)s") % {"year": self.year, "month": _MONTH_NAMES[month - 1]}
 
     def ytd_month(self) -> Period:
         """The month whose cumulative (1—N月) figure equals this period's year-to-date."""

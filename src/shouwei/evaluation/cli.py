@@ -5,9 +5,13 @@ Example::
     shouwei evaluate peers.csv --method topsis --weights entropy \\
         --directions "城镇调查失业率:-" --mc 1000 --seed 42 -o ranks.xlsx
 
-Output columns: unit, score, rank, and with ``--mc`` median_rank, rank_p05, rank_p95,
-p_first, p_within_k (k from ``--k``). Rows are in rank order. Warnings go to stderr; an input
-error prints a Chinese message naming the row/indicator and exits with status 2.
+Output columns: 单位, 得分, 排名, and with ``--mc`` 名次中位数, 名次5%分位, 名次95%分位,
+第1名概率, 前k名概率 (k from ``--k``); directions read 正向/逆向. Rows are in rank order.
+``--lang en`` writes the English names instead (unit, score, rank, median_rank, rank_p05,
+rank_p95, p_first, p_within_k; sheets results, indicators…; directions "higher is better" /
+"lower is better"). JSON is for programs: its keys and codes are the English ones whatever
+``--lang`` says, and a direction is 1 or -1 there. Warnings go to stderr; an input error prints
+a message naming the row/indicator and exits with status 2.
 """
 
 from __future__ import annotations
@@ -37,7 +41,54 @@ from shouwei.evaluation.pipeline import OBJECTIVE_WEIGHTS, Evaluation, WeightSpe
 from shouwei.evaluation.whatittakes import WhatItTakes, what_it_takes
 
 FORMATS = ("csv", "json", "xlsx")
+LANGUAGES = ("zh", "en")
 EXIT_INPUT_ERROR = 2
+
+# Column names of the CSV and .xlsx output in Chinese, the default. English (--lang en) keeps the
+# names the output had before there was a choice, so scripts that read them keep working.
+ZH_COLUMNS = {
+    "unit": "单位",
+    "score": "得分",
+    "rank": "排名",
+    "median_rank": "名次中位数",
+    "rank_p05": "名次5%分位",
+    "rank_p95": "名次95%分位",
+    "p_first": "第1名概率",
+    "indicator": "指标",
+    "direction": "方向",
+    "weight": "权重",
+    "parameter": "参数",
+    "value": "取值",
+    "message": "提示",
+    "current": "当前值",
+    "required": "需达到",
+    "change": "变动",
+    "relative_change": "相对变动",
+    "new_rank": "变动后名次",
+    "how": "求解方式",
+}
+ZH_SHEETS = {
+    "results": "结果",
+    "indicators": "指标",
+    "parameters": "参数",
+    "warnings": "提示",
+    "what_it_takes": "前进一名",
+}
+DIRECTION_WORDS = {
+    "zh": {1: "正向", -1: "逆向"},
+    "en": {1: "higher is better", -1: "lower is better"},
+}
+ZH_HOW = {
+    "analytic": "解析求解",
+    "bisection": "二分搜索",
+    "zero_weight": "权重为零",
+    "unreachable": "单项调整无法前进",
+}
+# What stderr lines start with.
+PREFIXES = {
+    "zh": {"error": "错误：", "note": "提示："},
+    "en": {"error": "error: ", "note": "note: "},
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=FORMATS, default=None, help="输出格式（默认按输出文件扩展名，否则 csv）"
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="zh",
+        help="CSV/xlsx 的表头、工作表名和方向用语：zh 中文（默认）、en 英文；JSON 不受影响",
+    )
     return parser
 
 
@@ -156,16 +213,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         explanation = what_it_takes(result, args.what_it_takes) if args.what_it_takes else None
     except EvaluationError as error:
-        sys.stderr.write(f"错误：{error}\n")
+        sys.stderr.write(f"{PREFIXES[args.lang]['error']}{error}\n")
         return EXIT_INPUT_ERROR
+    note = PREFIXES[args.lang]["note"]
     for warning in result.warnings:
-        sys.stderr.write(f"提示：{warning}\n")
+        sys.stderr.write(f"{note}{warning}\n")
     if result.uncertainty is not None and args.seed is None:
+        seed = result.uncertainty.seed
         sys.stderr.write(
-            f"提示：蒙特卡洛随机种子为 {result.uncertainty.seed}，加 --seed "
-            f"{result.uncertainty.seed} 可复现本次结果\n"
+            f"{note}the Monte Carlo seed was {seed}: add --seed {seed} to reproduce this result\n"
+            if args.lang == "en"
+            else f"{note}蒙特卡洛随机种子为 {seed}，加 --seed {seed} 可复现本次结果\n"
         )
-    _write(result, explanation, output_format, args.output)
+    _write(result, explanation, output_format, args.output, lang=args.lang)
     return 0
 
 
@@ -272,6 +332,21 @@ def _document(result: Evaluation, explanation: WhatItTakes | None) -> dict[str, 
     return document
 
 
+def _for_people(rows: list[dict[str, Any]], lang: str, *, k: int) -> list[dict[str, Any]]:
+    """The rows as a person reads them in ``lang``: column names, directions, how a change was
+    found. The machine rows (JSON) keep their English keys and codes."""
+    columns = {**ZH_COLUMNS, "p_within_k": f"前{k}名概率"} if lang == "zh" else {}
+    out = []
+    for row in rows:
+        shown = dict(row)
+        if "direction" in shown:
+            shown["direction"] = DIRECTION_WORDS[lang][shown["direction"]]
+        if "how" in shown and lang == "zh":
+            shown["how"] = ZH_HOW[shown["how"]]
+        out.append({columns.get(key, key): value for key, value in shown.items()})
+    return out
+
+
 def _csv_text(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
@@ -281,16 +356,21 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
 
 
 def _write(
-    result: Evaluation, explanation: WhatItTakes | None, output_format: str, path: Path | None
+    result: Evaluation,
+    explanation: WhatItTakes | None,
+    output_format: str,
+    path: Path | None,
+    *,
+    lang: str,
 ) -> None:
     if output_format == "xlsx" and path is not None:
-        _write_xlsx(result, explanation, path)
+        _write_xlsx(result, explanation, path, lang=lang)
         return
     if output_format == "json":
         text = json.dumps(_document(result, explanation), ensure_ascii=False, indent=2) + "\n"
         encoding = "utf-8"
     else:
-        text = _csv_text(result_rows(result))
+        text = _csv_text(_for_people(result_rows(result), lang, k=_k(result)))
         # Excel opens a UTF-8 CSV correctly (Chinese unit names) only with a byte-order mark.
         encoding = "utf-8-sig"
     if path is None:
@@ -299,20 +379,33 @@ def _write(
         path.write_text(text, encoding=encoding)
 
 
-def _write_xlsx(result: Evaluation, explanation: WhatItTakes | None, path: Path) -> None:
+def _k(result: Evaluation) -> int:
+    return result.uncertainty.k if result.uncertainty is not None else 2
+
+
+def _write_xlsx(
+    result: Evaluation, explanation: WhatItTakes | None, path: Path, *, lang: str
+) -> None:
+    sheets: list[tuple[str, list[dict[str, Any]]]] = [
+        ("results", result_rows(result)),
+        ("indicators", _indicator_rows(result)),
+        (
+            "parameters",
+            [
+                {"parameter": key, "value": json.dumps(value, ensure_ascii=False)}
+                for key, value in result.parameters.items()
+            ],
+        ),
+    ]
+    if result.warnings:
+        sheets.append(("warnings", [{"message": w.message} for w in result.warnings]))
+    if explanation is not None:
+        sheets.append(("what_it_takes", _what_it_takes_rows(explanation)))
     workbook = xlsxwriter.Workbook(str(path))
     try:
-        _sheet(workbook, "results", result_rows(result))
-        _sheet(workbook, "indicators", _indicator_rows(result))
-        parameters = [
-            {"parameter": key, "value": json.dumps(value, ensure_ascii=False)}
-            for key, value in result.parameters.items()
-        ]
-        _sheet(workbook, "parameters", parameters)
-        if result.warnings:
-            _sheet(workbook, "warnings", [{"message": w.message} for w in result.warnings])
-        if explanation is not None:
-            _sheet(workbook, "what_it_takes", _what_it_takes_rows(explanation))
+        for name, rows in sheets:
+            title = ZH_SHEETS[name] if lang == "zh" else name
+            _sheet(workbook, title, _for_people(rows, lang, k=_k(result)))
     finally:
         workbook.close()
 

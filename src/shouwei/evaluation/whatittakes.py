@@ -131,7 +131,7 @@ def what_it_takes_matrix(
     rank = int(ranks[u])
     name = units[u]
     if rank == 1:
-        return WhatItTakes(name, 1, (), None, f"「{name}」已是第 1 名（already first）")
+        return WhatItTakes(name, 1, (), None, f"「{name}」已居第 1 名（is already first）")
 
     def scores_with(j: int, value: float) -> FloatArray:
         column = m[:, j].copy()

@@ -5,7 +5,6 @@ Every list starts from ``visible_to(request.auth_user)``; progress is written th
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -18,7 +17,7 @@ from shouwei.projects.models import AnnualPlan, Problem, ProgressPhoto, Progress
 
 from ..lookups import get_visible, unit_by_code
 from ..pagination import Pagination
-from ..schemas import BODY_ERRORS, ERRORS, DecimalStr, MonthCode, PeriodCode, UnitRef
+from ..schemas import BODY_ERRORS, ERRORS, AmountIn, DecimalStr, MonthCode, PeriodCode, UnitRef
 
 router = Router(tags=["重点项目"])
 
@@ -149,8 +148,8 @@ class ProgressOut(Schema):
 class ProgressIn(Schema):
     project: str = Field(description="项目代码")
     period: MonthCode = Field(description="月份，如 2022-06")
-    invested_this_month: Decimal = Field(description="当月完成投资（亿元），不能为负")
-    invested_ytd: Decimal = Field(description="年初至今完成投资（亿元），不能低于上月")
+    invested_this_month: AmountIn = Field(description="当月完成投资（亿元），不能为负")
+    invested_ytd: AmountIn = Field(description="年初至今完成投资（亿元），不能低于上月")
     stage: Stage
     entered_statistics_on: date | None = None
     narrative: str = ""

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from shouwei.demo.loader import load_hengyang, set_demo_clock
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, no_synthetic, real_date, **options):
+        # A new data directory has an empty database: migrate first, as `shouwei demo` does
+        # (a no-op on one that is up to date).
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("数据库已迁移")
         report = load_hengyang(synthetic=not no_synthetic)
         for what, n in report.created.items():
             self.stdout.write(f"  {what}: +{n}")

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from shouwei.core.generic import ObjectViewSet
+from shouwei.core.navigation import open_to
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 from shouwei.core.permissions import can_create, scope_for
 
@@ -185,10 +187,13 @@ def problem_board(request):
     )
 
 
+def may_report_progress(user) -> bool:
+    return can_create(user, ProgressReport)
+
+
+@open_to(may_report_progress, gettext_lazy("您无权填报项目进度"))
 def progress_entry(request):
     """One screen for a department's month: a row per project it may change."""
-    if not can_create(request.user, ProgressReport):
-        raise PermissionDenied(_("您无权填报项目进度"))
     year, month = month_of(request)
     period_form = EntryPeriodForm(request.GET or {"period": selectors.month_code(year, month)})
     period = (

@@ -323,3 +323,13 @@ def home_unit(user, scope) -> Unit | None:
     clerk's department); a superuser without a role sees every project."""
     pk = scope.home_unit_pk
     return Unit.objects.filter(pk=pk).first() if pk else None
+
+
+def reports_before(projects, period: str) -> dict[int, ProgressReport]:
+    """Each project's latest report before ``period`` (where a new month's entry starts
+    from): the one whose next report, if any, is not before the month. One index range
+    (``next_period``), however many projects."""
+    reports = ProgressReport.objects.filter(project__in=projects, period__lt=period).filter(
+        Q(next_period__isnull=True) | Q(next_period__gte=period)
+    )
+    return {r.project_id: r for r in reports}

@@ -206,16 +206,8 @@ def progress_entry(request):
         .select_related("responsible_unit")
         .order_by("responsible_unit__path", "code")
     )
-    existing = {
-        r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=period)
-    }
     data = request.POST if request.method == "POST" else None
-    rows = []
-    for project in projects:
-        report = existing.get(project.pk)
-        initial = {f: getattr(report, f) for f in ProgressFields.base_fields} if report else {}
-        form = ProgressFields(data, prefix=f"p{project.pk}", initial=initial)
-        rows.append((project, form))
+    rows = _entry_rows(projects, period, data)
     if data is not None:
         filled = [(p, f) for p, f in rows if _filled(f)]
         for project, form in filled:
@@ -238,6 +230,9 @@ def progress_entry(request):
                 return redirect(f"{reverse('projects:progress_entry')}?period={period}")
         else:
             messages.error(request, _("有填报内容不符合要求，请按提示修改；未保存任何数据"))
+        # Rows nobody typed an amount into are not saved, so they are not checked either: shown
+        # again as they were sent, without errors.
+        rows = [(p, f if _filled(f) else f.as_sent()) for p, f in rows]
     status = 400 if data is not None else 200
     return render(
         request,
@@ -245,6 +240,27 @@ def progress_entry(request):
         {"rows": rows, "period": period, "period_form": period_form},
         status=status,
     )
+
+
+def _entry_rows(projects, period: str, data) -> list[tuple[Project, ProgressFields]]:
+    """A form per project: the month's report when there is one; else a new month that starts
+    where the last report ended (its stage and 入库 date: a project rarely changes either from
+    one month to the next, and a stage left at 储备 would read as a regression)."""
+    existing = {
+        r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=period)
+    }
+    before = selectors.reports_before([p for p in projects if p.pk not in existing], period)
+    rows = []
+    for project in projects:
+        report = existing.get(project.pk)
+        if report is not None:
+            initial = {f: getattr(report, f) for f in ProgressFields.base_fields}
+        elif (last := before.get(project.pk)) is not None:
+            initial = {"stage": last.stage, "entered_statistics_on": last.entered_statistics_on}
+        else:
+            initial = {"stage": project.stage}
+        rows.append((project, ProgressFields(data, prefix=f"p{project.pk}", initial=initial)))
+    return rows
 
 
 def _filled(form: ProgressFields) -> bool:

@@ -5,7 +5,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from shouwei.core.exports import file_response
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.navigation import open_to
 from shouwei.core.periods import Period, PeriodError, PeriodKind
@@ -284,12 +285,7 @@ def weekly_sheet(request):
     except reports.ReportError as exc:
         messages.error(request, str(exc))
         return redirect("projects:project_list")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return file_response(content, filename=filename)
 
 
 def photo_add(request, pk: int):

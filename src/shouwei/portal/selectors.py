@@ -202,3 +202,12 @@ def review_log(article: Article) -> list[dict]:
             )
             before = rec.status
     return log
+
+
+def changed_by(user, article: Article) -> bool:
+    """Did ``user`` write or change this article's text? (its author, or a draft version they
+    saved) — who the two-person rule of ``services.publish`` keeps from publishing it."""
+    return (
+        article.created_by_id == user.pk
+        or article.versions.filter(saved_by=user, status=ArticleStatus.DRAFT).exists()
+    )

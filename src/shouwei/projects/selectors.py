@@ -32,9 +32,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouwei.core.models import Unit
+from shouwei.core.periods import Period, PeriodError, PeriodKind
 
 from .choices import ProblemStatus, ProjectLevel
 from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
@@ -140,6 +142,23 @@ def latest_month(user, unit: Unit | None = None) -> tuple[int, int] | None:
         .first()
     )
     return (int(period[:4]), int(period[5:7])) if period else None
+
+
+def month_for(user, raw: str | None) -> tuple[int, int]:
+    """The month a page's figures are for: ``raw`` when it is a month (``2022-06``), else the
+    newest month the user's projects reported, else this month."""
+    if raw:
+        try:
+            p = Period.parse(raw)
+        except PeriodError:
+            p = None
+        if p is not None and p.kind == PeriodKind.MONTH:
+            return p.year, p.index
+    latest = latest_month(user)
+    if latest:
+        return latest
+    today = timezone.localdate()
+    return today.year, today.month
 
 
 @dataclass

@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import IntegerField, Value
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_safe
 from shouwei.core.exports import file_response
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.navigation import open_to
-from shouwei.core.periods import Period, PeriodError, PeriodKind
+from shouwei.core.periods import Period
 from shouwei.core.permissions import can_create, scope_for
 
 from . import charts, reports, selectors, services
@@ -43,19 +44,7 @@ security_log = logging.getLogger("shouwei.security")
 
 def month_of(request) -> tuple[int, int]:
     """The month the figures are for: ``?period=2022-06``, else the newest month reported."""
-    raw = request.GET.get("period")
-    if raw:
-        try:
-            p = Period.parse(raw)
-        except PeriodError:
-            p = None
-        if p is not None and p.kind == PeriodKind.MONTH:
-            return p.year, p.index
-    latest = selectors.latest_month(request.user)
-    if latest:
-        return latest
-    today = timezone.localdate()
-    return today.year, today.month
+    return selectors.month_for(request.user, request.GET.get("period"))
 
 
 class ProjectViews(ObjectViewSet):
@@ -69,8 +58,12 @@ class ProjectViews(ObjectViewSet):
     @classmethod
     def get_queryset(cls, request):
         year, month = month_of(request)
-        request.project_month = (year, month)
-        return selectors.with_progress(super().get_queryset(request), year=year, month=month)
+        qs = selectors.with_progress(super().get_queryset(request), year=year, month=month)
+        # The month the figures are for travels with each row, for the detail page to name.
+        return qs.annotate(
+            standing_year=Value(year, output_field=IntegerField()),
+            standing_month=Value(month, output_field=IntegerField()),
+        )
 
     @classmethod
     def save(cls, form, request):
@@ -78,7 +71,7 @@ class ProjectViews(ObjectViewSet):
 
     @classmethod
     def detail_context(cls, obj, request):
-        year, month = request.project_month
+        year, month = obj.standing_year, obj.standing_month
         editable = Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
         # get_queryset annotated the year's plan and completion up to the month.
         planned, completed = getattr(obj, "planned", None), getattr(obj, "completed", None)

@@ -36,3 +36,12 @@ def test_ranks_and_shares():
     assert formatting.format_percent(Decimal("0.843")) == "84.3%"
     assert formatting.wan_to_yi(324) == Decimal("0.0324")
     assert formatting.yuan_to_yi(Decimal("150000000")) == Decimal("1.5")
+
+
+def test_a_plain_figure_is_what_a_person_types():
+    from shouwei.core.formatting import format_plain
+
+    assert format_plain(Decimal("11.800")) == "11.8"
+    assert format_plain(Decimal("100.000")) == "100"
+    assert format_plain(Decimal("-0.050")) == "-0.05"
+    assert format_plain(None) == ""

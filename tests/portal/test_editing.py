@@ -632,3 +632,54 @@ def test_the_preview_renders_the_same_article_as_the_public_page(people, bmdt):
     public = Client(HTTP_USER_AGENT="Mozilla/5.0 test").get(article.get_absolute_url())
     preview = login(people["editor"]).get(url("article_preview", article.pk))
     assert article_element(preview.content.decode()) == article_element(public.content.decode())
+
+
+def test_a_reviewer_is_not_offered_publish_on_their_own_article(people, bmdt):
+    article = draft(people["reviewer"], bmdt)
+    services.submit_for_review(user=people["reviewer"], article=article)
+    page = login(people["reviewer"]).get(url("article_detail", article.pk)).content.decode()
+    assert url("article_publish", article.pk) not in page
+    assert "须由另一位审核人发布" in page
+    other = login(people["reviewer2"]).get(url("article_detail", article.pk)).content.decode()
+    assert url("article_publish", article.pk) in other
+
+
+def test_a_reviewer_who_changed_the_text_is_not_offered_publish(people, bmdt):
+    article = draft(people["editor"], bmdt)
+    services.save_article(
+        user=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", article=article
+    )
+    services.submit_for_review(user=people["editor"], article=article)
+    page = login(people["reviewer"]).get(url("article_detail", article.pk)).content.decode()
+    assert url("article_publish", article.pk) not in page
+
+
+def test_publish_is_offered_exactly_to_those_the_service_lets_publish(people, bmdt):
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    own = draft(people["reviewer"], bmdt, title="审核人自己写的")
+    services.submit_for_review(user=people["reviewer"], article=own)
+    changed = draft(people["editor"], bmdt, title="审核人改过的")
+    services.save_article(
+        user=people["reviewer"],
+        channel=bmdt,
+        title="审核人改过的",
+        body="<p>改</p>",
+        article=changed,
+    )
+    services.submit_for_review(user=people["editor"], article=changed)
+    plain = in_review(people, bmdt, title="编辑写的")
+    for article in (own, changed, plain):
+        for who in ("editor", "editor2", "reviewer", "reviewer2"):
+            user = people[who]
+            page = login(user).get(url("article_detail", article.pk)).content.decode()
+            offered = url("article_publish", article.pk) in page
+            try:
+                with transaction.atomic():
+                    services.publish(user=user, article=Article.objects.get(pk=article.pk))
+                    transaction.set_rollback(True)
+                allowed = True
+            except PermissionDenied:
+                allowed = False
+            assert offered == allowed, (article.title, who)

@@ -67,3 +67,41 @@ def test_a_bad_week_is_a_clear_message(demo, tmp_path):
             "-o",
             str(tmp_path / "x"),
         )
+
+
+def _sheet(client, week="2022-W30"):
+    response = client.get(reverse("projects:weekly_sheet"), {"week": week})
+    assert response.status_code == 200
+    return list(load_workbook(io.BytesIO(response.content))["周调度"].iter_rows(values_only=True))
+
+
+def test_the_sheet_says_which_month_each_projects_figures_are_from(client_for, demo):
+    from shouwei.projects import services
+    from shouwei.projects.models import ProgressReport, Project
+
+    # Two departments' projects reported July; the other 47 still carry June.
+    for project in Project.objects.order_by("code")[:2]:
+        june = ProgressReport.objects.get(project=project, period="2022-06")
+        services.progress_save(
+            by=demo["admin"],
+            project=project,
+            period="2022-07",
+            invested_this_month=Decimal("0.10"),
+            invested_ytd=june.invested_ytd + Decimal("0.10"),
+            stage=june.stage,
+        )
+    rows = _sheet(client_for("leader"))
+    note = rows[1][0]
+    assert "截至2022年7月；" not in note  # not one month for all
+    assert "2个项目截至2022年7月" in note and "47个项目截至2022年6月" in note
+    header = rows[3]
+    months = [dict(zip(header, r, strict=True))["数据月份"] for r in rows[4:-1]]
+    assert sorted(set(months)) == ["2022年6月", "2022年7月"] and months.count("2022年7月") == 2
+
+
+def test_when_every_project_is_at_one_month_the_sheet_names_it(client_for, demo):
+    rows = _sheet(client_for("leader"))
+    assert rows[1][0].startswith("投资数据截至2022年6月；")
+    header = rows[3]
+    behind = {dict(zip(header, r, strict=True))["滞后于计划"] for r in rows[4:-1]}
+    assert behind <= {"是", "否"}

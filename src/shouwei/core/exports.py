@@ -1,24 +1,112 @@
-"""The one export: a table of exactly what the user sees (same queryset, same filters)."""
+"""The one export and the one .xlsx writer.
+
+A list exports exactly what the user sees (same queryset, same filters), as it reads on the
+page: numbers stay numbers, with the Excel number format the page's formatter uses (``0.00``
+for 亿元, ``0.0%`` for a rate), yes/no reads 是/否, and text that Excel would take for a formula
+is neutralised. Every sheet the product writes — list exports, the 周调度 sheet, an evaluation
+run — goes through ``xlsx_bytes``, so header style, number formats and column widths are one
+thing.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from urllib.parse import quote
 
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from django_tables2 import BooleanColumn
+
+from . import formatting
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RATE = "0.0%"  # a share in [0, 1], shown as on the page: 84.3%
+GENERAL = "General"
+MAX_WIDTH = 48  # characters; longer text wraps (sheets that wrap) or runs on (list exports)
 
 
-def _clean(value):
-    if value is None:
-        return ""
-    text = str(value)
+def decimals_format(decimals: int) -> str:
+    """The Excel number format showing ``decimals`` places: 2 → ``0.00``."""
+    return "0." + "0" * decimals if decimals > 0 else "0"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A figure and the Excel number format it reads in (``0.00``, ``0.0%``)."""
+
+    value: float | int
+    num_format: str = GENERAL
+
+    @classmethod
+    def of(cls, value, num_format: str = GENERAL) -> Number | None:
+        """None (no figure) for an empty or non-finite value."""
+        d = formatting.to_decimal(value)
+        return None if d is None else cls(float(d), num_format)
+
+    def as_text(self) -> str:
+        """The figure as the format shows it, for CSV (which carries no formats)."""
+        fmt = self.num_format
+        if fmt == GENERAL:
+            return format(self.value, ".15g")
+        if fmt.endswith("%"):
+            decimals = len(fmt.rstrip("%").partition(".")[2])
+            return formatting.format_percent(self.value, decimals)
+        decimals = len(fmt.partition(".")[2])
+        return formatting.format_number(self.value, decimals, grouping=False)
+
+
+@dataclass
+class Sheet:
+    """One worksheet: an optional title and notes above a header row and its rows.
+
+    ``totals``: a last row in the header's style. ``widths``: column widths in characters
+    (from the content when not given). ``wrap``: long text wraps inside its column (the sheets
+    people print), instead of running on (a list export, read on screen). ``freeze_columns``:
+    columns kept in view beside the header (the project's name)."""
+
+    name: str
+    header: list
+    rows: list[list] = field(default_factory=list)
+    title: str = ""
+    notes: tuple[str, ...] = ()
+    totals: list | None = None
+    widths: tuple[float, ...] | None = None
+    wrap: bool = False
+    freeze_columns: int = 0
+
+
+def cell_value(value):
+    """What a cell holds: a ``Number``, ``None`` (blank) or text as the page shows it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Number | str):
+        return value
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, int):
+        return Number(value, "0")
+    if isinstance(value, Decimal):
+        # A stored Decimal keeps its places: 8.50 亿元 reads 8.50.
+        exponent = value.as_tuple().exponent
+        return Number.of(value, decimals_format(-exponent if isinstance(exponent, int) else 0))
+    if isinstance(value, float):
+        return Number.of(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return force_str(value)
+
+
+def _safe_text(text: str) -> str:
     # A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
-    if text[:1] in ("=", "+", "@") or (text[:1] == "-" and not _is_number(text)):
+    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
         return "'" + text
     return text
 
@@ -31,53 +119,149 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def rows_to_xlsx(rows, sheet_name: str = "数据") -> bytes:
+def _display_width(text: str) -> int:
+    """Characters as wide as Excel draws them: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _widths(sheet: Sheet) -> list[float]:
+    if sheet.widths is not None:
+        return list(sheet.widths)
+    widths: list[float] = [0] * len(sheet.header)
+    for row in [sheet.header, *sheet.rows[:500]]:  # enough rows to judge, not all 100,000
+        for c, value in enumerate(row[: len(widths)]):
+            value = cell_value(value)
+            text = value.as_text() if isinstance(value, Number) else str(value or "")
+            widths[c] = max(widths[c], _display_width(text) + 2)
+    return [min(max(w, 6), MAX_WIDTH) for w in widths]
+
+
+class _Formats:
+    """The book's formats, made once each: header, body and totals, by number format."""
+
+    def __init__(self, book, *, wrap: bool):
+        self.book, self.wrap, self.made = book, wrap, {}
+
+    def get(self, role: str, num_format: str = GENERAL):
+        key = (role, num_format)
+        if key not in self.made:
+            spec = {"border": 1, "valign": "top", "num_format": num_format}
+            if role in ("header", "total"):
+                spec.update(bold=True, bg_color="#DCE6F1", text_wrap=True)
+            elif self.wrap:
+                spec["text_wrap"] = True
+            self.made[key] = self.book.add_format(spec)
+        return self.made[key]
+
+
+def _write_row(ws, r: int, row, formats: _Formats, role: str) -> None:
+    for c, raw in enumerate(row):
+        value = raw if role == "header" else cell_value(raw)
+        if isinstance(value, Number):
+            ws.write_number(r, c, value.value, formats.get(role, value.num_format))
+        elif value is None:
+            ws.write_blank(r, c, None, formats.get(role))
+        elif role == "header":
+            ws.write_string(r, c, str(value), formats.get(role))
+        else:
+            ws.write_string(r, c, _safe_text(value), formats.get(role))
+
+
+def xlsx_bytes(*sheets: Sheet) -> bytes:
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
-    sheet = book.add_worksheet(sheet_name[:31])
-    head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if r == 0:
-                sheet.write_string(r, c, str(value), head)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, _clean(value))
-    sheet.freeze_panes(1, 0)
+    # constant_memory: rows go to disk as they are written, so a 100,000-row export stays small.
+    book = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": False})
+    title_format = book.add_format({"bold": True, "font_size": 14})
+    for sheet in sheets:
+        ws = book.add_worksheet(sheet.name[:31])
+        formats = _Formats(book, wrap=sheet.wrap)
+        for c, width in enumerate(_widths(sheet)):
+            ws.set_column(c, c, width)
+        r = 0
+        if sheet.title:
+            ws.write_string(r, 0, sheet.title, title_format)
+            r += 1
+        for note in sheet.notes:
+            ws.write_string(r, 0, note)
+            r += 1
+        if sheet.title or sheet.notes:
+            r += 1  # a blank line before the table
+        header_row = r
+        _write_row(ws, r, sheet.header, formats, "header")
+        for row in sheet.rows:
+            r += 1
+            _write_row(ws, r, row, formats, "body")
+        if sheet.totals is not None:
+            r += 1
+            _write_row(ws, r, sheet.totals, formats, "total")
+        ws.freeze_panes(header_row + 1, sheet.freeze_columns)
     book.close()
     return buf.getvalue()
 
 
-def rows_to_csv(rows) -> bytes:
+def csv_bytes(sheet: Sheet) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    for i, row in enumerate(rows):
-        writer.writerow(row if i == 0 else [_clean(v) for v in row])
+    writer.writerow([str(h) for h in sheet.header])
+    for row in [*sheet.rows, *([sheet.totals] if sheet.totals is not None else [])]:
+        out = []
+        for raw in row:
+            value = cell_value(raw)
+            if isinstance(value, Number):
+                out.append(value.as_text())
+            else:
+                out.append("" if value is None else _safe_text(value))
+        writer.writerow(out)
     # UTF-8 with BOM: Excel on Chinese Windows opens it without mojibake.
     return buf.getvalue().encode("utf-8-sig")
 
 
+def rows_sheet(rows, name: str) -> Sheet:
+    """A header row and the rows under it as one sheet."""
+    rows = list(rows)
+    return Sheet(name=name, header=list(rows[0]) if rows else [], rows=rows[1:])
+
+
+def file_response(content: bytes, *, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def export_response(rows, *, fmt: str, basename: str) -> HttpResponse:
+    """``rows``: a ``Sheet``, or a header row and the rows under it."""
+    sheet = rows if isinstance(rows, Sheet) else rows_sheet(rows, basename)
     stamp = (
         timezone.localtime().strftime("%Y%m%d-%H%M")
         if timezone.is_aware(timezone.now())
         else datetime.now().strftime("%Y%m%d-%H%M")
     )
     if fmt == "csv":
-        resp = HttpResponse(rows_to_csv(rows), content_type="text/csv; charset=utf-8")
-        ext = "csv"
-    else:
-        resp = HttpResponse(rows_to_xlsx(rows, basename), content_type=XLSX_TYPE)
-        ext = "xlsx"
-    from urllib.parse import quote
-
-    filename = f"{basename}-{stamp}.{ext}"
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return resp
+        return file_response(
+            csv_bytes(sheet),
+            filename=f"{basename}-{stamp}.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+    return file_response(xlsx_bytes(sheet), filename=f"{basename}-{stamp}.xlsx")
 
 
 def table_rows(table) -> list[list]:
-    """Header + rows of a django-tables2 table, as rendered values (all pages)."""
-    exclude = tuple(getattr(table, "exclude_from_export", ()))
-    return [list(row) for row in table.as_values(exclude_columns=exclude)]
+    """Header + rows of a django-tables2 table (all pages), each cell as the page shows it:
+    a column's ``value()`` may return a ``Number`` with its format; a yes/no column reads
+    是/否 (django-tables2 would give "True"/"False")."""
+    exclude = set(getattr(table, "exclude_from_export", ()))
+    columns = [
+        c
+        for c in table.columns.iterall()
+        if not (c.column.exclude_from_export or c.name in exclude)
+    ]
+    rows: list[list] = [[force_str(c.header) for c in columns]]
+    for row in table.rows:
+        cells = []
+        for c in columns:
+            value = row.get_cell_value(c.name)
+            if isinstance(c.column, BooleanColumn) and value in ("True", "False"):
+                value = value == "True"
+            cells.append(value)
+        rows.append(cells)
+    return rows

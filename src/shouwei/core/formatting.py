@@ -78,6 +78,13 @@ def format_number(value, decimals: int = 2, *, grouping: bool = True) -> str:
     return f"{d:,.{decimals}f}" if grouping else f"{d:.{decimals}f}"
 
 
+def format_plain(value) -> str:
+    """A figure as a person types it into a field: no grouping, no unit, no trailing zeros
+    (the stored 11.800 is typed 11.8); empty for none."""
+    d = to_decimal(value)
+    return "" if d is None else f"{d.normalize():f}"
+
+
 def unit_label(measure: str) -> str:
     """The unit in the active language: ``'亿元'`` → ``'CNY 100m'`` under English."""
     label = UNIT_LABELS.get(measure)

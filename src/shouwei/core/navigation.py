@@ -1,12 +1,20 @@
-"""The menu, built from what apps register: a feature that is not registered is not shown."""
+"""The menu, built from what apps register: a feature that is not registered is not shown.
+
+An item shows only to those its page lets in, and the menu asks the page's own check rather
+than a second list of roles that could drift from it: a view set's ``required_roles`` (and, for
+its add page, ``can_create``), or the check a function view declares with ``open_to``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from .permissions import scope_for
+from .permissions import can_create, scope_for
 
 
 @dataclass(frozen=True)
@@ -14,7 +22,9 @@ class MenuItem:
     label: str
     url_name: str
     icon: str = ""
-    roles: tuple[str, ...] = ()  # empty: everyone logged in
+    # Narrows an item whose page lets everyone in but is of use to these roles only (the
+    # import history). A page that refuses others says so itself, with ``open_to``.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -35,6 +45,44 @@ def register_menu(group: str, icon: str, weight: int, *items: MenuItem) -> None:
             g.items.append(item)
 
 
+def open_to(check: Callable[..., bool], refusal: str):
+    """A function view that only the users ``check(user)`` accepts may open: others get 403
+    with ``refusal``; the menu asks the same check before it offers the page."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        guarded.may_open = check
+        return guarded
+
+    return decorate
+
+
+def may_open(user, url: str) -> bool:
+    """Would the page at ``url`` let ``user`` in? Answered by the page's own check."""
+    try:
+        match = resolve(url)
+    except Resolver404:
+        return False
+    check = getattr(match.func, "may_open", None)
+    if check is not None:
+        return check(user)
+    viewset = getattr(match.func, "view_initkwargs", {}).get("viewset")
+    if viewset is None:
+        return True
+    # The generic pages' own check (ObjectViewSet.check_access) and, on an add page, the
+    # right to create that its view asks before it shows the form.
+    if viewset.required_roles and not scope_for(user).has_role(*viewset.required_roles):
+        return False
+    if match.view_name == viewset.url_name("add"):
+        return can_create(user, viewset.model)
+    return True
+
+
 def menu_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -49,6 +97,8 @@ def menu_for(request) -> list[dict]:
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:
+                continue
+            if not may_open(user, url):
                 continue
             items.append(
                 {

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from . import formatting
+from .exports import Number, decimals_format
 from .models import PeerGroup, Unit
 
 # Cells of every list table stay on one line (app.css: a narrow column must not break a Chinese
@@ -36,7 +37,13 @@ class MeasureColumn(tables.Column):
         return formatting.format_measure(value, measure, decimals)
 
     def value(self, value, record):
-        return "" if value is None else float(value)
+        """The figure for an export: a number in the places the page shows."""
+        if self.growth:
+            return Number.of(value, decimals_format(1))
+        decimals = self.decimals if self.decimals is not None else 2
+        if self.measure_from:
+            decimals = getattr(record, self.measure_from).decimals
+        return Number.of(value, decimals_format(decimals))
 
 
 class UnitTable(tables.Table):

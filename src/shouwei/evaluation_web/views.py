@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shouwei.core.exports import export_response
+from shouwei.core.navigation import open_to
 from shouwei.core.permissions import scope_for
 from shouwei.evaluation import EvaluationError
 
@@ -21,13 +22,16 @@ from .services import rerun_evaluation, run_evaluation
 SAVED_RUNS_SHOWN = 20
 
 
-def _check_access(user) -> None:
-    if not scope_for(user).has_role(*RUN_ROLES):
-        raise PermissionDenied(_("综合评价仅向领导、督查、统计和部门人员开放"))
+def may_evaluate(user) -> bool:
+    return scope_for(user).has_role(*RUN_ROLES)
 
 
+# The menu asks the same check before it offers the page.
+evaluators_only = open_to(may_evaluate, gettext_lazy("综合评价仅向领导、督查、统计和部门人员开放"))
+
+
+@evaluators_only
 def index(request):
-    _check_access(request.user)
     unit = home_unit(request.user)
     if request.method == "POST":
         form = EvaluationForm(request.POST, user=request.user)
@@ -58,15 +62,15 @@ def index(request):
     return _page(request, form=_form_for(request.user, latest), run=latest)
 
 
+@evaluators_only
 def run_detail(request, pk: int):
-    _check_access(request.user)
     run = get_object_or_404(runs_for(request.user), pk=pk)
     return _page(request, form=_form_for(request.user, run), run=run)
 
 
 @require_POST
+@evaluators_only
 def run_rerun(request, pk: int):
-    _check_access(request.user)
     run = get_object_or_404(runs_for(request.user), pk=pk)
     try:
         new = rerun_evaluation(user=request.user, run=run)
@@ -77,8 +81,8 @@ def run_rerun(request, pk: int):
     return redirect(new)
 
 
+@evaluators_only
 def run_export(request, pk: int):
-    _check_access(request.user)
     run = get_object_or_404(runs_for(request.user), pk=pk)
     return export_response(export_rows(RunView(run)), fmt="xlsx", basename="综合评价")
 

@@ -1,5 +1,6 @@
-"""The portal's demo: the channel tree, the seed article exactly as published (without the
-gambling site's name injected above it) and a few articles that restate FACTS.md.
+"""The portal's demo: the channel tree, the seed article's text as published (without the
+gambling site's name injected above it, and without the captions of photos the saved page did
+not keep) and a few articles that restate FACTS.md.
 
 Idempotent: channels are keyed on their slug, articles on channel and title; a published demo
 article is never re-sealed, so `shouwei portal verify` stays quiet after a second load.
@@ -37,6 +38,10 @@ CHANNELS = [
 # The page's own furniture in the saved text, before the title and after the body.
 _CHROME_END = "字体:"
 _BODY_END = "相关阅读:"
+# A photo's caption (▲…) on the zone's pages sits under its photo. The saved page kept the
+# three captions but not the photos, and a caption without its picture reads as a broken page:
+# the demo publishes the text without them.
+_CAPTION = "▲"
 
 
 def seed_article() -> dict:
@@ -54,7 +59,9 @@ def seed_article() -> dict:
         "title": title,
         "published_at": datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=TZ),
         "source_unit": source,
-        "text": "\n".join(ln for ln in lines[start:end] if ln.strip()),
+        "text": "\n".join(
+            ln for ln in lines[start:end] if ln.strip() and not ln.strip().startswith(_CAPTION)
+        ),
     }
 
 

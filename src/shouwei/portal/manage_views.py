@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from shouwei.core.choices import Role
-from shouwei.core.generic import ObjectEditView, ObjectViewSet
+from shouwei.core.generic import ObjectViewSet
 from shouwei.core.permissions import scope_for
 
 from . import diffs, selectors, services
@@ -99,6 +99,13 @@ class ArticleViews(ObjectViewSet):
         scope = scope_for(request.user)
         status = obj.status
         is_reviewer = scope.has_role(Role.REVIEWER)
+        # 发布 is offered only to a reviewer the two-person rule lets publish: one who neither
+        # wrote nor changed the text (the service refuses everyone else anyway).
+        own_work = (
+            is_reviewer
+            and status == ArticleStatus.IN_REVIEW
+            and selectors.changed_by(request.user, obj)
+        )
         return {
             # The newest; each version's page links to the one before it.
             "versions": obj.versions.select_related("saved_by")
@@ -108,7 +115,8 @@ class ArticleViews(ObjectViewSet):
             "review_log": selectors.review_log(obj),
             "files": obj.attachments.all(),
             "can_submit": status == ArticleStatus.DRAFT,
-            "can_publish": is_reviewer and status == ArticleStatus.IN_REVIEW,
+            "can_publish": is_reviewer and status == ArticleStatus.IN_REVIEW and not own_work,
+            "own_work": own_work,
             "can_return": status == ArticleStatus.IN_REVIEW,
             "can_withdraw": is_reviewer and status == ArticleStatus.PUBLISHED,
             "return_form": ReturnForm(),
@@ -117,14 +125,20 @@ class ArticleViews(ObjectViewSet):
 
     @classmethod
     def edit_context(cls, obj, request):
-        forms = getattr(request, "upload_forms", {})
-        return {
-            "image_form": forms.get("image_form") or ImageUploadForm(),
-            "file_form": forms.get("file_form") or FileUploadForm(),
-            "files": obj.attachments.all() if obj is not None else [],
-            "upload_limit": settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES,
-            "detail_url": reverse(cls.url_name("detail"), args=[obj.pk]) if obj else None,
-        }
+        return _upload_context(obj)
+
+
+def _upload_context(article: Article | None, **bound_forms) -> dict:
+    """The upload forms beside the editor; ``bound_forms``: one refused, with its errors."""
+    return {
+        "image_form": bound_forms.get("image_form") or ImageUploadForm(),
+        "file_form": bound_forms.get("file_form") or FileUploadForm(),
+        "files": article.attachments.all() if article is not None else [],
+        "upload_limit": settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES,
+        "detail_url": (
+            reverse(ArticleViews.url_name("detail"), args=[article.pk]) if article else None
+        ),
+    }
 
 
 def editors_only(view):
@@ -186,9 +200,13 @@ def _refused_upload(request: HttpRequest, article: Article, form, key: str) -> H
         messages.error(request, " ".join(errors))
         return _detail(article)
     # The edit page again, the upload form showing its errors beside its fields.
-    request.upload_forms = {key: form}
-    view = ObjectEditView(viewset=ArticleViews)
-    return view._render(request, ArticleForm(instance=article, user=request.user), article, 400)
+    context = {
+        "object": article,
+        "form": ArticleForm(instance=article, user=request.user),
+        "list_url": reverse(ArticleViews.url_name("list")),
+        **_upload_context(article, **{key: form}),
+    }
+    return render(request, ArticleViews.templates["edit"], context, status=400)
 
 
 @require_POST

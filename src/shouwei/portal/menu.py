@@ -2,12 +2,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.navigation import MenuItem, register_menu
 
-from .services import EDIT_ROLES
-
 register_menu(
     _("门户网站"),
     "ti ti-world",
     60,
-    MenuItem(_("文章管理"), "portal_manage:article_list", "ti ti-news", roles=EDIT_ROLES),
-    MenuItem(_("新建文章"), "portal_manage:article_add", "ti ti-file-plus", roles=EDIT_ROLES),
+    MenuItem(_("文章管理"), "portal_manage:article_list", "ti ti-news"),
+    MenuItem(_("新建文章"), "portal_manage:article_add", "ti ti-file-plus"),
 )

@@ -13,6 +13,7 @@ from django.db.models.functions import Length, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from shouwei.core import audit
 from shouwei.core.models import Unit
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Observation
@@ -220,3 +221,34 @@ def review_log(article: Article) -> list[dict]:
             )
             before = rec.status
     return log
+
+
+# What a reviewer approves by publishing: a change to any of these since the last publication,
+# or an attachment added or removed, is a change of the state being published.
+CONTENT_FIELDS = ("channel", "title", "subtitle", "body", "source_unit", "author", "tags")
+
+
+def changed_by(user, article: Article) -> bool:
+    """Did ``user`` write the article, or change its content or attachments since it was last
+    published? Whom the two-person rule of ``services.publish`` keeps from publishing it, and
+    to whom the page does not offer 发布."""
+    if user is None or not user.is_authenticated:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    if audit.changed_by(article, user=user, fields=CONTENT_FIELDS, since=_published):
+        return True
+    since = (
+        article.history.filter(status=ArticleStatus.PUBLISHED)
+        .order_by("-history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    touched = Attachment.history.filter(article_id=article.pk, history_user_id=user.pk)
+    if since is not None:
+        touched = touched.filter(history_date__gt=since)
+    return touched.exists()
+
+
+def _published(record) -> bool:
+    return record.status == ArticleStatus.PUBLISHED

@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shouwei.core import audit, uploads
+from shouwei.core import uploads
 from shouwei.core.permissions import ADD, CHANGE, PUBLISH, SUBMIT, WITHDRAW, may, require
 
 from . import cache as page_cache
-from . import integrity
+from . import integrity, selectors
 from .choices import ArticleStatus, AttachmentKind
 from .models import (
     EDITABLE_STATUSES,
@@ -33,9 +33,6 @@ from .sanitize import body_text, clean_body, has_markup
 
 NO_RIGHT = "没有门户网站的编辑或审核权限"
 EDIT_ROLES = PORTAL_ROLES
-# What a reviewer approves by publishing: a change to any of these since the last publication,
-# or an attachment added or removed, is a change of the state being published.
-CONTENT_FIELDS = ("channel", "title", "subtitle", "body", "source_unit", "author", "tags")
 
 
 def _require(user, action: str, article: Article) -> None:
@@ -140,34 +137,9 @@ def publish(*, user, article: Article) -> Article:
     if article.status != ArticleStatus.IN_REVIEW:
         raise ValidationError({"status": "只有待审核的文章可以发布"})
     _require(user, PUBLISH, article)
-    if changed_what_is_published(article, user):
+    if selectors.changed_by(user, article):
         raise PermissionDenied("不能审核发布自己撰写或修改过的文章（双人审核）")
     return _seal_and_publish(article, user)
-
-
-def changed_what_is_published(article: Article, user) -> bool:
-    """Did ``user`` write the article, or change its content or attachments since it was
-    last published? (What a page offers and what ``publish`` refuses are this one question.)"""
-    if user is None or not user.is_authenticated:
-        return False
-    if article.created_by_id == user.pk:
-        return True
-    if audit.changed_by(article, user=user, fields=CONTENT_FIELDS, since=_published):
-        return True
-    since = (
-        article.history.filter(status=ArticleStatus.PUBLISHED)
-        .order_by("-history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    touched = Attachment.history.filter(article_id=article.pk, history_user_id=user.pk)
-    if since is not None:
-        touched = touched.filter(history_date__gt=since)
-    return touched.exists()
-
-
-def _published(record) -> bool:
-    return record.status == ArticleStatus.PUBLISHED
 
 
 @transaction.atomic

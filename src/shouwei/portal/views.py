@@ -10,8 +10,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from shouwei.core.exports import export_response
+from shouwei.core.exports import Number, decimals_format, export_response
 from shouwei.core.formatting import format_growth, format_number
+from shouwei.core.periods import PeriodKind
 
 from . import cache as page_cache
 from . import integrity, qr, selectors, services
@@ -134,6 +135,15 @@ def search(request):
     )
 
 
+def period_text(observation) -> str:
+    """The period as a reader says it: 2022年上半年, 2022年一季度; a month of a cumulative
+    indicator is year to date (2022年1—6月), as the statistics bureau prints it."""
+    period = observation.period_obj
+    if period.kind == PeriodKind.MONTH and observation.indicator.cumulative:
+        return period.label
+    return period.span_label
+
+
 def _open_rows(unit) -> list[dict]:
     rows = []
     for o in selectors.open_observations(unit):
@@ -141,11 +151,14 @@ def _open_rows(unit) -> list[dict]:
         rows.append(
             {
                 "indicator": ind.name,
-                "period": o.period,
+                "period": period_text(o),
                 "value": format_number(o.value, ind.decimals) if o.value is not None else "",
+                "value_number": Number.of(o.value, decimals_format(ind.decimals)),
                 "measure": ind.measure if o.value is not None else "",
                 "growth": format_growth(o.growth) if o.growth is not None else "",
-                "rank": o.published_rank or "",
+                "growth_number": Number.of(o.growth, decimals_format(1)),
+                # Some figures are published as a rank only (全市综合考核第2名).
+                "rank": o.published_rank,
                 "source": o.source,
             }
         )
@@ -167,8 +180,8 @@ def open_data_export(request, fmt: str):
     unit = selectors.zone()
     if unit is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    head = ["指标", "期间", "数值", "计量单位", "同比增长", "公布排名", "来源"]
-    keys = ["indicator", "period", "value", "measure", "growth", "rank", "source"]
+    head = ["指标", "期间", "数值", "计量单位", "同比增长(%)", "公布排名", "来源"]
+    keys = ["indicator", "period", "value_number", "measure", "growth_number", "rank", "source"]
     rows = [head] + [[r[k] for k in keys] for r in _open_rows(unit)]
     return export_response(rows, fmt=fmt, basename=f"{unit.name}-开放数据")
 

@@ -54,9 +54,9 @@ class ProjectFilterSet(SearchFilterSet):
     def behind_plan(self, queryset, name, value):
         if not value:
             return queryset
-        # The list view sets the month it annotates; elsewhere, this year's end.
-        default = (clock.today().year, 12)
-        year, month = getattr(self.request, "project_month", default)
+        # The month the list annotates (its period field, else the newest month reported).
+        user = getattr(self.request, "user", None)
+        year, month = selectors.month_for(user, self.form.cleaned_data.get("period"))
         return queryset.filter(pk__in=selectors.behind_plan(year=year, month=month))
 
     def not_entered_statistics(self, queryset, name, value):

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,9 @@ class AnnualPlanForm(ProjectChildForm):
         fields = ["project", "year", "planned_investment", "planned_milestones"]
 
 
+FIGURES = ("invested_this_month", "invested_ytd", "stage", "entered_statistics_on")
+
+
 class ProgressFields(forms.Form):
     """One month of one project, checked against the month before (``services.check_progress``)."""
 
@@ -80,6 +85,18 @@ class ProgressFields(forms.Form):
     correction_reason = forms.CharField(
         label=_("更正原因"), required=False, help_text=_("累计低于上月的原因")
     )
+
+    def figures(self) -> list:
+        """The month's figures, one column each on the entry screen; the explanations share
+        the last column."""
+        return [self[name] for name in FIGURES]
+
+    def as_sent(self) -> ProgressFields:
+        """The same row unbound, showing what was sent: a row that is not saved is not
+        validated, so it shows no errors."""
+        return ProgressFields(
+            prefix=self.prefix, initial={name: self[name].value() for name in self.fields}
+        )
 
     def check_rules(self, *, project: Project, period: str) -> None:
         if not self.is_valid():

@@ -1,20 +1,21 @@
 """周调度 sheet: the week's key-project schedule as .xlsx (page download and ``shouwei report``).
 
 Figures are as of the newest month reported by the end of the week (monthly reports are what
-there is; a week in July shows June's year-to-date until July is reported).
+there is), each project's from its own latest report up to that month: a week in July shows
+June's year-to-date for a project that has not reported July yet, and the sheet says so, per
+project (数据月份) and in its note. Written by the one writer (``core.exports``).
 """
 
 from __future__ import annotations
 
 import calendar
-import io
 import re
+from collections import Counter
 from datetime import date, timedelta
-from urllib.parse import quote
 
-import xlsxwriter
+from django.db.models import F
 
-from shouwei.core import clock
+from shouwei.core import clock, exports
 from shouwei.core.models import Unit
 
 from . import selectors
@@ -22,6 +23,7 @@ from .choices import ProjectLevel, Stage
 from .models import Problem
 from .services import completion_rate, is_behind
 
+MONEY = exports.decimals_format(2)  # 亿元, two places as everywhere
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 PROJECT_HEADERS = (
@@ -34,6 +36,7 @@ PROJECT_HEADERS = (
     "业主单位",
     "年度计划（亿元）",
     "累计完成（亿元）",
+    "数据月份",
     "完成率",
     "滞后于计划",
     "当前阶段",
@@ -109,6 +112,8 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
     year, month = _data_month(user, unit, sunday)
     projects = list(
         selectors.with_progress_joined(selectors.projects_under(user, unit), year=year, month=month)
+        # The month each project's figure is from: the report that holds at the sheet's month.
+        .annotate(data_period=F("month_report__period"))
         .select_related("responsible_unit")
         .order_by(selectors.level_order(), "responsible_unit__path", "code")
     )
@@ -123,87 +128,100 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
         .select_related("project", "owner_unit")
         .order_by("deadline", "pk")
     )
+    schedule = _schedule_sheet(
+        projects, problems, entered=entered, unit=unit, week=week, monday=monday, month=month
+    )
+    content = exports.xlsx_bytes(schedule, _overdue_sheet(problems, sunday=sunday))
+    filename = f"重点项目周调度-{unit.code if unit else 'all'}-{week.upper()}.xlsx"
+    return content, filename
+
+
+def _month_label(period: str) -> str:
+    return f"{int(period[:4])}年{int(period[5:7])}月"
+
+
+def data_months_note(periods: list[str | None]) -> str:
+    """Which month the figures are from. Departments report when they report: in late July
+    most projects may still carry June's year-to-date and a few July's, so one "截至7月" would
+    misstate most rows. One month when all agree; otherwise how many projects are at each."""
+    counts = Counter(p for p in periods if p)
+    missing = sum(1 for p in periods if not p)
+    if len(counts) == 1 and not missing:
+        return f"投资数据截至{_month_label(next(iter(counts)))}"
+    parts = [f"{n}个项目截至{_month_label(p)}" for p, n in sorted(counts.items(), reverse=True)]
+    if missing:
+        parts.append(f"{missing}个项目本年尚未填报")
+    return "投资数据按各项目最新填报月份：" + "，".join(parts) + "（见“数据月份”列）"
+
+
+def _schedule_sheet(projects, problems, *, entered, unit, week, monday, month) -> exports.Sheet:
     open_by_project: dict[int, list[Problem]] = {}
     for problem in problems:
         open_by_project.setdefault(problem.project_id, []).append(problem)
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#DCE6F1", "text_wrap": True})
-    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    money = book.add_format({"border": 1, "num_format": "0.00", "valign": "top"})
-    pct = book.add_format({"border": 1, "num_format": "0.0%", "valign": "top"})
-    title = book.add_format({"bold": True, "font_size": 14})
-
-    unit_name = unit.name if unit else "全部单位"
-    sheet = book.add_worksheet("周调度")
-    sheet.write(
-        0,
-        0,
-        f"{unit_name}重点项目周调度表（{week.upper()}，{monday:%m月%d日}—{sunday:%m月%d日}）",
-        title,
-    )
-    sheet.write(1, 0, f"投资数据截至{year}年{month}月；完成率=年内累计完成/年度计划")
-    header_row = 3
-    for col, text in enumerate(PROJECT_HEADERS):
-        sheet.write(header_row, col, text, bold)
-    row = header_row
+    rows = []
     for i, p in enumerate(projects, 1):
-        row += 1
         rate = completion_rate(completed=p.completed, planned=p.planned)
-        behind = is_behind(completed=p.completed, planned=p.planned, month=month)
-        issues = open_by_project.get(p.pk, [])
-        values = (
-            i,
-            p.code,
-            p.name,
-            str(ProjectLevel(p.level).label),
-            p.responsible_unit.name,
-            p.responsible_leader,
-            p.owner_enterprise,
+        rows.append(
+            [
+                i,
+                p.code,
+                p.name,
+                str(ProjectLevel(p.level).label),
+                p.responsible_unit.name,
+                p.responsible_leader,
+                p.owner_enterprise,
+                exports.Number.of(p.planned or 0, MONEY),
+                exports.Number.of(p.completed, MONEY),
+                _month_label(p.data_period) if p.data_period else "未填报",
+                exports.Number.of(rate, exports.RATE),
+                is_behind(completed=p.completed, planned=p.planned, month=month),
+                str(Stage(p.stage).label),
+                "已入库" if p.pk in entered else "未入库",
+                "；".join(x.description for x in open_by_project.get(p.pk, [])),
+            ]
         )
-        for col, value in enumerate(values):
-            sheet.write(row, col, value, cell)
-        sheet.write_number(row, 7, float(p.planned or 0), money)
-        sheet.write_number(row, 8, float(p.completed), money)
-        if rate is None:
-            sheet.write_blank(row, 9, None, pct)
-        else:
-            sheet.write_number(row, 9, float(rate), pct)
-        sheet.write(row, 10, "是" if behind else "", cell)
-        sheet.write(row, 11, str(Stage(p.stage).label), cell)
-        sheet.write(row, 12, "已入库" if p.pk in entered else "未入库", cell)
-        sheet.write(row, 13, "；".join(x.description for x in issues), cell)
-    total_row = row + 1
-    sheet.write(total_row, 0, "合计", bold)
-    for col in range(1, len(PROJECT_HEADERS)):
-        sheet.write_blank(total_row, col, None, bold)
     planned = sum((p.planned or 0) for p in projects)
     completed = sum(p.completed for p in projects)
-    sheet.write_number(total_row, 7, float(planned), money)
-    sheet.write_number(total_row, 8, float(completed), money)
-    rate = completion_rate(completed=completed, planned=planned)
-    if rate is not None:
-        sheet.write_number(total_row, 9, float(rate), pct)
-    sheet.write(total_row, 2, f"{len(projects)}个项目", bold)
-    for col, width in enumerate((5, 16, 32, 8, 20, 10, 24, 12, 12, 8, 8, 8, 8, 40)):
-        sheet.set_column(col, col, width)
-    sheet.freeze_panes(header_row + 1, 3)
+    totals: list = ["合计", None, f"{len(projects)}个项目"] + [None] * (len(PROJECT_HEADERS) - 3)
+    totals[7] = exports.Number.of(planned, MONEY)
+    totals[8] = exports.Number.of(completed, MONEY)
+    totals[10] = exports.Number.of(
+        completion_rate(completed=completed, planned=planned), exports.RATE
+    )
+    unit_name = unit.name if unit else "全部单位"
+    sunday = monday + timedelta(days=6)
+    return exports.Sheet(
+        name="周调度",
+        title=f"{unit_name}重点项目周调度表（{week.upper()}，{monday:%m月%d日}—{sunday:%m月%d日}）",
+        notes=(
+            data_months_note([p.data_period for p in projects]) + "；完成率=年内累计完成/年度计划",
+        ),
+        header=list(PROJECT_HEADERS),
+        rows=rows,
+        totals=totals,
+        widths=(5, 16, 32, 8, 20, 10, 24, 12, 12, 10, 8, 8, 8, 8, 40),
+        wrap=True,
+        freeze_columns=3,
+    )
 
+
+def _overdue_sheet(problems, *, sunday: date) -> exports.Sheet:
     overdue = [x for x in problems if x.deadline < sunday]
-    sheet2 = book.add_worksheet("逾期问题")
-    sheet2.write(0, 0, f"截至{sunday:%Y年%m月%d日}逾期未解决的问题（{len(overdue)}个）", title)
-    for col, text in enumerate(PROBLEM_HEADERS):
-        sheet2.write(2, col, text, bold)
-    for r, x in enumerate(overdue, 3):
-        sheet2.write(r, 0, x.project.name, cell)
-        sheet2.write(r, 1, x.description, cell)
-        sheet2.write(r, 2, x.owner_unit.name, cell)
-        sheet2.write(r, 3, f"{x.deadline:%Y-%m-%d}", cell)
-        sheet2.write_number(r, 4, (sunday - x.deadline).days, cell)
-        sheet2.write(r, 5, "是" if x.escalated_at else "否", cell)
-    for col, width in enumerate((32, 48, 20, 12, 10, 8)):
-        sheet2.set_column(col, col, width)
-    book.close()
-    filename = quote(f"重点项目周调度-{unit.code if unit else 'all'}-{week.upper()}.xlsx")
-    return buffer.getvalue(), filename
+    return exports.Sheet(
+        name="逾期问题",
+        title=f"截至{sunday:%Y年%m月%d日}逾期未解决的问题（{len(overdue)}个）",
+        header=list(PROBLEM_HEADERS),
+        rows=[
+            [
+                x.project.name,
+                x.description,
+                x.owner_unit.name,
+                f"{x.deadline:%Y-%m-%d}",
+                (sunday - x.deadline).days,
+                x.escalated_at is not None,
+            ]
+            for x in overdue
+        ],
+        widths=(32, 48, 20, 12, 10, 8),
+        wrap=True,
+    )

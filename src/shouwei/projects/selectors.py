@@ -34,7 +34,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shouwei.core import clock
 from shouwei.core.models import Unit
+from shouwei.core.periods import Period, PeriodError, PeriodKind
 
 from .choices import ProblemStatus, ProjectLevel
 from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
@@ -140,6 +142,23 @@ def latest_month(user, unit: Unit | None = None) -> tuple[int, int] | None:
         .first()
     )
     return (int(period[:4]), int(period[5:7])) if period else None
+
+
+def month_for(user, raw: str | None) -> tuple[int, int]:
+    """The month a page's figures are for: ``raw`` when it is a month (``2022-06``), else the
+    newest month the user's projects reported, else this month."""
+    if raw:
+        try:
+            p = Period.parse(raw)
+        except PeriodError:
+            p = None
+        if p is not None and p.kind == PeriodKind.MONTH:
+            return p.year, p.index
+    latest = latest_month(user)
+    if latest:
+        return latest
+    today = clock.today()
+    return today.year, today.month
 
 
 @dataclass
@@ -323,3 +342,13 @@ def home_unit(user, scope) -> Unit | None:
     clerk's department); a superuser without a role sees every project."""
     pk = scope.home_unit_pk
     return Unit.objects.filter(pk=pk).first() if pk else None
+
+
+def reports_before(projects, period: str) -> dict[int, ProgressReport]:
+    """Each project's latest report before ``period`` (where a new month's entry starts
+    from): the one whose next report, if any, is not before the month. One index range
+    (``next_period``), however many projects."""
+    reports = ProgressReport.objects.filter(project__in=projects, period__lt=period).filter(
+        Q(next_period__isnull=True) | Q(next_period__gte=period)
+    )
+    return {r.project_id: r for r in reports}

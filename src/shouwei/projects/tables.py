@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from shouwei.core import formatting
+from shouwei.core.exports import RATE, Number
 from shouwei.core.tables import WRAP, MeasureColumn
 
 from .models import AnnualPlan, Problem, ProgressReport, Project
@@ -22,8 +23,7 @@ class RateColumn(tables.Column):
         return formatting.format_percent(_rate(record))
 
     def value(self, record):
-        rate = _rate(record)
-        return "" if rate is None else float(rate)
+        return Number.of(_rate(record), RATE)
 
 
 def _rate(record):

@@ -5,15 +5,19 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import IntegerField, Value
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from shouwei.core import clock
+from shouwei.core.exports import file_response
 from shouwei.core.generic import ObjectViewSet
-from shouwei.core.periods import Period, PeriodError, PeriodKind
+from shouwei.core.navigation import open_to
+from shouwei.core.periods import Period
 from shouwei.core.permissions import can_create, scope_for
 
 from . import charts, reports, selectors, services
@@ -40,19 +44,7 @@ security_log = logging.getLogger("shouwei.security")
 
 def month_of(request) -> tuple[int, int]:
     """The month the figures are for: ``?period=2022-06``, else the newest month reported."""
-    raw = request.GET.get("period")
-    if raw:
-        try:
-            p = Period.parse(raw)
-        except PeriodError:
-            p = None
-        if p is not None and p.kind == PeriodKind.MONTH:
-            return p.year, p.index
-    latest = selectors.latest_month(request.user)
-    if latest:
-        return latest
-    today = clock.today()
-    return today.year, today.month
+    return selectors.month_for(request.user, request.GET.get("period"))
 
 
 class ProjectViews(ObjectViewSet):
@@ -66,8 +58,12 @@ class ProjectViews(ObjectViewSet):
     @classmethod
     def get_queryset(cls, request):
         year, month = month_of(request)
-        request.project_month = (year, month)
-        return selectors.with_progress(super().get_queryset(request), year=year, month=month)
+        qs = selectors.with_progress(super().get_queryset(request), year=year, month=month)
+        # The month the figures are for travels with each row, for the detail page to name.
+        return qs.annotate(
+            standing_year=Value(year, output_field=IntegerField()),
+            standing_month=Value(month, output_field=IntegerField()),
+        )
 
     @classmethod
     def save(cls, form, request):
@@ -75,7 +71,7 @@ class ProjectViews(ObjectViewSet):
 
     @classmethod
     def detail_context(cls, obj, request):
-        year, month = request.project_month
+        year, month = obj.standing_year, obj.standing_month
         editable = Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
         # get_queryset annotated the year's plan and completion up to the month.
         planned, completed = getattr(obj, "planned", None), getattr(obj, "completed", None)
@@ -185,10 +181,13 @@ def problem_board(request):
     )
 
 
+def may_report_progress(user) -> bool:
+    return can_create(user, ProgressReport)
+
+
+@open_to(may_report_progress, gettext_lazy("您无权填报项目进度"))
 def progress_entry(request):
     """One screen for a department's month: a row per project it may change."""
-    if not can_create(request.user, ProgressReport):
-        raise PermissionDenied(_("您无权填报项目进度"))
     year, month = month_of(request)
     period_form = EntryPeriodForm(request.GET or {"period": selectors.month_code(year, month)})
     period = (
@@ -201,16 +200,8 @@ def progress_entry(request):
         .select_related("responsible_unit")
         .order_by("responsible_unit__path", "code")
     )
-    existing = {
-        r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=period)
-    }
     data = request.POST if request.method == "POST" else None
-    rows = []
-    for project in projects:
-        report = existing.get(project.pk)
-        initial = {f: getattr(report, f) for f in ProgressFields.base_fields} if report else {}
-        form = ProgressFields(data, prefix=f"p{project.pk}", initial=initial)
-        rows.append((project, form))
+    rows = _entry_rows(projects, period, data)
     if data is not None:
         filled = [(p, f) for p, f in rows if _filled(f)]
         for project, form in filled:
@@ -233,6 +224,9 @@ def progress_entry(request):
                 return redirect(f"{reverse('projects:progress_entry')}?period={period}")
         else:
             messages.error(request, _("有填报内容不符合要求，请按提示修改；未保存任何数据"))
+        # Rows nobody typed an amount into are not saved, so they are not checked either: shown
+        # again as they were sent, without errors.
+        rows = [(p, f if _filled(f) else f.as_sent()) for p, f in rows]
     status = 400 if data is not None else 200
     return render(
         request,
@@ -240,6 +234,27 @@ def progress_entry(request):
         {"rows": rows, "period": period, "period_form": period_form},
         status=status,
     )
+
+
+def _entry_rows(projects, period: str, data) -> list[tuple[Project, ProgressFields]]:
+    """A form per project: the month's report when there is one; else a new month that starts
+    where the last report ended (its stage and 入库 date: a project rarely changes either from
+    one month to the next, and a stage left at 储备 would read as a regression)."""
+    existing = {
+        r.project_id: r for r in ProgressReport.objects.filter(project__in=projects, period=period)
+    }
+    before = selectors.reports_before([p for p in projects if p.pk not in existing], period)
+    rows = []
+    for project in projects:
+        report = existing.get(project.pk)
+        if report is not None:
+            initial = {f: getattr(report, f) for f in ProgressFields.base_fields}
+        elif (last := before.get(project.pk)) is not None:
+            initial = {"stage": last.stage, "entered_statistics_on": last.entered_statistics_on}
+        else:
+            initial = {"stage": project.stage}
+        rows.append((project, ProgressFields(data, prefix=f"p{project.pk}", initial=initial)))
+    return rows
 
 
 def _filled(form: ProgressFields) -> bool:
@@ -261,12 +276,7 @@ def weekly_sheet(request):
     except reports.ReportError as exc:
         messages.error(request, str(exc))
         return redirect("projects:project_list")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return file_response(content, filename=filename)
 
 
 def photo_add(request, pk: int):

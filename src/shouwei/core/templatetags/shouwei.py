@@ -29,6 +29,12 @@ def number(value, decimals=2):
 
 
 @register.filter
+def plain(value):
+    """``value="{{ obs.growth|plain }}"``: 11.8 in an input, not the stored 11.800."""
+    return formatting.format_plain(value)
+
+
+@register.filter
 def growth(value, decimals=1):
     return formatting.format_growth(value, int(decimals))
 

@@ -297,3 +297,26 @@ def test_a_published_figure_shows_no_import_file_or_people_to_a_reader_outside_i
     assert "staff_cyfz" not in outside
     inside = client_for("statistician").get(obs.get_absolute_url()).content.decode()
     assert "秘密台账" in inside
+
+
+def test_filter_choices_offer_only_records_the_user_may_read(demo, rf):
+    """Finding 4: filter drop-downs were not scoped; harmless over public units, a leak over
+    projects, leads or enterprises."""
+    import django_filters
+
+    from shouwei.core.filters import SearchFilterSet
+    from shouwei.projects.models import Problem, Project
+
+    class ByProject(SearchFilterSet):
+        project = django_filters.ModelChoiceFilter(queryset=Project.objects.all())
+
+        class Meta:
+            model = Problem
+            fields = ["project"]
+
+    request = rf.get("/")
+    request.user = demo["staff_jjhz"]
+    offered = ByProject(request=request, queryset=Problem.objects.none()).form.fields["project"]
+    units = {p.responsible_unit.code for p in offered.queryset}
+    assert Project.objects.exclude(responsible_unit__code="hy-gxq-jjhz").exists()
+    assert units <= {"hy-gxq-jjhz"}

@@ -8,13 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import UnitKind
 from .models import PeerGroup, Unit
+from .permissions import ScopedQuerySet
 
 
 class SearchFilterSet(django_filters.FilterSet):
+    """Every list's filter set: a free-text search, and choice filters that offer only records
+    the user may read (a drop-down of leads or enterprises must not list another unit's)."""
+
     q = django_filters.CharFilter(
         method="search", label=_("搜索"), help_text=_("按名称、代码等关键字搜索")
     )
     search_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        for f in self.filters.values():
+            qs = getattr(f, "queryset", None)
+            if isinstance(qs, ScopedQuerySet):
+                f.queryset = qs.visible_to(user)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -382,8 +382,10 @@ def _unit_allowed(scope: UserScope, how: str, unit, roles) -> bool:
     return how == "served" and unit.code in scope.served_codes(roles)
 
 
-def units_allowed(user, model, action: str, obj) -> bool:
-    """Does every unit ``obj`` names (as it is in memory, saved or not) allow ``action``?"""
+def _placement_check(user, model, action: str, unit_ok) -> bool:
+    """The part of a write check that looks at units: superusers pass, an action the contract
+    does not name fails, a platform-wide record needs the roles anywhere, and otherwise any one
+    placement must pass ``unit_ok(scope, placement, roles)``."""
     contract = contract_of(model)
     scope = scope_for(user)
     if not scope.authenticated:
@@ -395,9 +397,18 @@ def units_allowed(user, model, action: str, obj) -> bool:
         return False
     if not contract.unit_fields:
         return scope.has_role(*grant.roles)
-    return any(
-        all(_unit_allowed(scope, how, _unit_at(obj, f), grant.roles) for f, how in p.fields())
-        for p in contract.placements(grant)
+    return any(unit_ok(scope, p, grant.roles) for p in contract.placements(grant))
+
+
+def units_allowed(user, model, action: str, obj) -> bool:
+    """Does every unit ``obj`` names (as it is in memory, saved or not) allow ``action``?"""
+    return _placement_check(
+        user,
+        model,
+        action,
+        lambda scope, p, roles: all(
+            _unit_allowed(scope, how, _unit_at(obj, f), roles) for f, how in p.fields()
+        ),
     )
 
 
@@ -525,21 +536,14 @@ def can_create(user, model, unit=None) -> bool:
     """May the user add a record of ``model`` placed at ``unit`` (anywhere when None)?"""
     if unit is None:
         return may(user, model, ADD)
-    contract = contract_of(model)
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return True
-    grant = contract.grant(ADD)
-    if grant is None:
-        return False
-    if not contract.unit_fields:
-        return scope.has_role(*grant.roles)
-    f = contract.unit_fields[0]
-    return any(
-        _unit_allowed(scope, how, unit, grant.roles)
-        for p in contract.placements(grant)
-        for name, how in p.fields()
-        if name == f
+    first = contract_of(model).unit_fields[:1]
+    return _placement_check(
+        user,
+        model,
+        ADD,
+        lambda scope, p, roles: any(
+            _unit_allowed(scope, how, unit, roles) for f, how in p.fields() if (f,) == first
+        ),
     )
 
 

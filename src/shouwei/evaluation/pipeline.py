@@ -109,15 +109,14 @@ def evaluate(
     a :class:`~shouwei.evaluation.data.PairwiseMatrix` for AHP. ``strict`` refuses what would
     otherwise be repaired with a warning (weights not summing to 1, constant indicators).
     """
-    _check_choice(method, METHODS, "集成方法", "method")
-    normalisation = _resolve_normalisation(method, normalisation)
-    _check_choice(missing, MISSING_POLICIES, "缺失值处理方式", "missing-value policy")
-    check_v(v)
-    for scale in mc_normalisations or ():
-        _check_choice(scale, NORMALISATIONS, "标准化方法", "normalisation")
-    for aggregation in mc_methods or ():
-        _check_choice(aggregation, METHODS, "集成方法", "method")
-
+    normalisation = _check_options(
+        method=method,
+        normalisation=normalisation,
+        missing=missing,
+        v=v,
+        mc_normalisations=mc_normalisations,
+        mc_methods=mc_methods,
+    )
     all_directions = _aligned_directions(directions, data.indicators)
     all_references = _aligned_references(targets, data.indicators)
     warnings: list[EvaluationWarning] = []
@@ -126,31 +125,9 @@ def evaluate(
         data.values, units=data.units, indicators=data.indicators, policy=missing
     )
     warnings.extend(cleaned.warnings)
-    values = cleaned.values
-    constant = np.flatnonzero(values.max(axis=0) == values.min(axis=0))
-    for j in constant.tolist():
-        name = data.indicators[cleaned.kept[j]]
-        if strict:
-            raise constant_indicator_error(
-                name, "严格模式（--strict）下不自动剔除，请删除该指标后重试"
-            )
-        warnings.append(
-            EvaluationWarning(
-                code="indicator_dropped_constant",
-                message=str(
-                    constant_indicator_error(name, "已从本次评价中剔除，其余指标权重按比例归一")
-                ),
-                indicator=name,
-            )
-        )
-    if constant.size == values.shape[1]:
-        raise EvaluationError(
-            "所有指标在各单位的取值都相同，无法区分单位（every indicator is constant）",
-            code="constant_indicator",
-        )
-    local = [j for j in range(values.shape[1]) if j not in set(constant.tolist())]
-    values = values[:, local]
-    kept = [cleaned.kept[j] for j in local]
+    values, kept = _drop_constant(
+        cleaned.values, kept=cleaned.kept, names=data.indicators, strict=strict, warnings=warnings
+    )
     indicators = tuple(data.indicators[j] for j in kept)
     dropped = tuple(name for name in data.indicators if name not in indicators)
     d = all_directions[kept]
@@ -187,29 +164,20 @@ def evaluate(
         )
         warnings.extend(uncertainty.warnings)
 
-    parameters: dict[str, Any] = {
-        "method": method,
-        "normalisation": normalisation,
-        "weights": _weights_parameter(weights),
-        "directions": {name: int(all_directions[j]) for j, name in enumerate(data.indicators)},
-        "targets": {
-            name: float(all_references[j])
-            for j, name in enumerate(data.indicators)
-            if not np.isnan(all_references[j])
-        },
-        "missing": missing,
-        "strict": strict,
-        "v": v,
-    }
-    if uncertainty is not None:
-        parameters["monte_carlo"] = {
-            "draws": uncertainty.draws,
-            "seed": uncertainty.seed,
-            "concentration": uncertainty.concentration,
-            "normalisations": list(mc_normalisations or (normalisation,)),
-            "methods": list(mc_methods or (method,)),
-            "k": uncertainty.k,
-        }
+    parameters = _parameters(
+        method=method,
+        normalisation=normalisation,
+        weights=weights,
+        names=data.indicators,
+        directions=all_directions,
+        references=all_references,
+        missing=missing,
+        strict=strict,
+        v=v,
+        uncertainty=uncertainty,
+        mc_normalisations=mc_normalisations,
+        mc_methods=mc_methods,
+    )
     return Evaluation(
         units=data.units,
         indicators=indicators,
@@ -230,6 +198,104 @@ def evaluate(
         uncertainty=uncertainty,
         parameters=parameters,
     )
+
+
+def _check_options(
+    *,
+    method: Method,
+    normalisation: Normalisation | None,
+    missing: MissingPolicy,
+    v: float,
+    mc_normalisations: Sequence[Normalisation] | None,
+    mc_methods: Sequence[Method] | None,
+) -> Normalisation:
+    """Refuse unknown choices before any work; return the normalisation the method uses."""
+    _check_choice(method, METHODS, "集成方法", "method")
+    normalisation = _resolve_normalisation(method, normalisation)
+    _check_choice(missing, MISSING_POLICIES, "缺失值处理方式", "missing-value policy")
+    check_v(v)
+    for scale in mc_normalisations or ():
+        _check_choice(scale, NORMALISATIONS, "标准化方法", "normalisation")
+    for aggregation in mc_methods or ():
+        _check_choice(aggregation, METHODS, "集成方法", "method")
+    return normalisation
+
+
+def _drop_constant(
+    values: npt.NDArray[np.float64],
+    *,
+    kept: Sequence[int],
+    names: Sequence[str],
+    strict: bool,
+    warnings: list[EvaluationWarning],
+) -> tuple[npt.NDArray[np.float64], list[int]]:
+    """Drop indicators with one value for every unit (they cannot tell units apart), with a
+    warning each; refuse in strict mode or when nothing is left."""
+    constant = np.flatnonzero(values.max(axis=0) == values.min(axis=0))
+    for j in constant.tolist():
+        name = names[kept[j]]
+        if strict:
+            raise constant_indicator_error(
+                name, "严格模式（--strict）下不自动剔除，请删除该指标后重试"
+            )
+        warnings.append(
+            EvaluationWarning(
+                code="indicator_dropped_constant",
+                message=str(
+                    constant_indicator_error(name, "已从本次评价中剔除，其余指标权重按比例归一")
+                ),
+                indicator=name,
+            )
+        )
+    if constant.size == values.shape[1]:
+        raise EvaluationError(
+            "所有指标在各单位的取值都相同，无法区分单位（every indicator is constant）",
+            code="constant_indicator",
+        )
+    local = [j for j in range(values.shape[1]) if j not in set(constant.tolist())]
+    return values[:, local], [kept[j] for j in local]
+
+
+def _parameters(
+    *,
+    method: Method,
+    normalisation: Normalisation,
+    weights: WeightSpec,
+    names: Sequence[str],
+    directions: npt.NDArray[np.float64],
+    references: npt.NDArray[np.float64],
+    missing: MissingPolicy,
+    strict: bool,
+    v: float,
+    uncertainty: Any,
+    mc_normalisations: Sequence[Normalisation] | None,
+    mc_methods: Sequence[Method] | None,
+) -> dict[str, Any]:
+    """Every parameter of the run, so that it can be reproduced."""
+    parameters: dict[str, Any] = {
+        "method": method,
+        "normalisation": normalisation,
+        "weights": _weights_parameter(weights),
+        "directions": {name: int(directions[j]) for j, name in enumerate(names)},
+        "targets": {
+            name: float(references[j])
+            for j, name in enumerate(names)
+            if not np.isnan(references[j])
+        },
+        "missing": missing,
+        "strict": strict,
+        "v": v,
+    }
+    if uncertainty is not None:
+        parameters["monte_carlo"] = {
+            "draws": uncertainty.draws,
+            "seed": uncertainty.seed,
+            "concentration": uncertainty.concentration,
+            "normalisations": list(mc_normalisations or (normalisation,)),
+            "methods": list(mc_methods or (method,)),
+            "k": uncertainty.k,
+        }
+    return parameters
 
 
 def _check_choice(value: str, allowed: Sequence[str], what: str, what_en: str) -> None:

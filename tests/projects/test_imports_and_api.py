@@ -175,3 +175,14 @@ def test_project_import_creates_and_updates_own_projects(zone, project):
     project.refresh_from_db()
     assert (project.name, project.total_investment) == ("改名", Decimal("41"))
     assert new.history.count() == 1
+
+
+def test_project_import_applies_the_projects_own_rules_as_the_form_does(zone):
+    """Issue 10: no second copy of Project.clean in the importer — its rules, its words."""
+    headers = ["项目代码", "项目名称", "级别", "行业代码", "总投资（亿元）", "责任部门代码"]
+    headers += ["开工日期", "计划竣工日期"]
+    rows = [["new-3", "丁", "市重点", "C39", "-1", "hy-gxq-cyfz", "2022-05-01", "2022-01-01"]]
+    _batch, errors = run("projects", headers, rows, zone.staff_cyfz)
+    text = "\n".join(errors)
+    assert "投资额不能为负数" in text and "计划竣工日期不能早于开工日期" in text
+    assert not Project.objects.filter(code="new-3").exists()

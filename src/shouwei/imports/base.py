@@ -94,6 +94,29 @@ class RowError(Exception):
         self.problems = problems
 
 
+def model_problems(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> list:
+    """The model's own validation (field validators and ``clean``) as a row's problems, so an
+    importer never keeps a second copy of a rule the form applies. Relations the importer has
+    resolved, uniqueness (checked across the file and against existing rows) and database
+    constraints are left to the importer and the commit."""
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    relations = tuple(
+        f.name for f in instance._meta.concrete_fields if f.is_relation and f.name not in exclude
+    )
+    try:
+        instance.full_clean(
+            exclude=[*exclude, *relations], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        return [
+            (None if field == NON_FIELD_ERRORS else field, message)
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
 class ImportConflict(Exception):
     """Something changed between the preview and the commit; the message says what."""
 

@@ -16,13 +16,21 @@ from shouwei.core.models import Unit
 from shouwei.core.periods import Period
 from shouwei.core.permissions import ADD, can_create, writable_units
 from shouwei.imports import parsers
-from shouwei.imports.base import UPDATE, CodeList, Column, Importer, Row, RowError
+from shouwei.imports.base import (
+    UPDATE,
+    CodeList,
+    Column,
+    Importer,
+    Row,
+    RowError,
+    model_problems,
+)
 from shouwei.imports.registry import register_importer
 
 from . import services
 from .choices import ProjectLevel, Stage
 from .forms import ProjectForm
-from .models import AnnualPlan, ProgressReport, Project, industry_validator
+from .models import AnnualPlan, ProgressReport, Project
 
 MONEY = parsers.decimal(max_digits=12, decimal_places=2)
 LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
@@ -187,22 +195,20 @@ class ProjectImporter(Importer):
 
     def resolve(self, row: Row, *, user) -> None:
         v = row.values
-        problems = _money(v, "total_investment")
-        if not industry_validator.regex.match(v["industry"] or ""):
-            problems.append(("industry", str(industry_validator.message)))
+        problems = []
         unit = self._units.get(v["responsible_unit"])
         if unit is None:
             problems.append(("responsible_unit", f"单位“{v['responsible_unit']}”不存在"))
         elif not can_create(user, Project, unit):
             problems.append(("responsible_unit", f"您无权为“{unit.name}”登记项目"))
-        end = v["planned_completion_date"]
-        if end and end < v["start_date"]:
-            problems.append(("planned_completion_date", "计划竣工日期不能早于开工日期"))
-        if problems:
-            raise RowError(*problems)
         fields = {k: v[k] if v[k] is not None else "" for k in self.update_fields}
         fields["responsible_unit"] = unit
-        fields["planned_completion_date"] = end
+        fields["planned_completion_date"] = v["planned_completion_date"]
+        # The project's own rules (GB/T 4754 code, non-negative investment, completion after
+        # start), as the form applies them.
+        problems += model_problems(Project(code=v["code"], **fields))
+        if problems:
+            raise RowError(*problems)
         existing = self._codes.projects.get(v["code"])
         if existing is None:
             row.target = {"code": v["code"], **fields}

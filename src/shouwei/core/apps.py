@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    # This module also holds two third-party apps' configs (below): without ``default`` Django
+    # would not pick this one for "shouwei.core", and ready() would never run.
+    default = True
     name = "shouwei.core"
     label = "core"
     verbose_name = _("基础")

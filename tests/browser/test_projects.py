@@ -50,14 +50,17 @@ def test_department_fills_in_a_month_for_its_projects_on_one_screen(
     page.goto(live_server.url + "/projects/progress/entry/?period=2022-07")
     project = Project.objects.get(name=PROVINCIAL)
     prefix = f"#id_p{project.pk}-"
+    # A new month starts from June's stage (在建) and 入库 date: only the amounts are typed.
+    expect(page.locator(prefix + "stage")).to_have_value("construction")
     page.fill(prefix + "invested_this_month", "4.80")
     page.fill(prefix + "invested_ytd", "30.09")
-    page.select_option(prefix + "stage", label="在建")
     page.get_by_role("button", name="保存").click()
 
     expect(page.locator(".alert-success")).to_contain_text("已保存 1 个项目 2022-07 的进度")
     report = ProgressReport.objects.get(project=project, period="2022-07")
     assert str(report.invested_ytd) == "30.09"
+    june = ProgressReport.objects.get(project=project, period="2022-06")
+    assert (report.stage, report.entered_statistics_on) == (june.stage, june.entered_statistics_on)
 
     # A year-to-date lower than June's (25.29) is refused, with the row's error, and not saved.
     page.fill(prefix + "invested_ytd", "20.00")
@@ -65,3 +68,6 @@ def test_department_fills_in_a_month_for_its_projects_on_one_screen(
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     report.refresh_from_db()
     assert str(report.invested_ytd) == "30.09"
+    # Only the refused row shows an error: the rows nobody typed into are not checked.
+    expect(page.locator(".invalid-feedback")).to_have_count(1)
+    expect(page.get_by_text("这个字段是必填项")).to_have_count(0)

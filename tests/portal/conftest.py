@@ -9,6 +9,7 @@ from shouwei.portal.models import Article, Channel
 from tests.browser.conftest import (  # noqa: F401  (Debian's chromium for test_browser.py)
     browser_context_args,
     browser_type_launch_args,
+    live_demo,
     screenshots,
 )
 from tests.factories import UnitFactory, user_with_role

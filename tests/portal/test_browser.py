@@ -120,3 +120,65 @@ def test_portal_pages_run_without_csp_violations(new_context, seed_url, live_ser
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
     assert problems == []
+
+
+def _lines(locator) -> int:
+    """How many lines the element's text takes (2 for 搜/索 broken under each other)."""
+    return locator.evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el); "
+        "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+
+
+def test_elder_mode_on_a_phone_keeps_search_whole_and_leaves_the_screen_to_the_page(
+    new_context, seed_url, live_server, screenshots
+):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(live_server.url + "/portal/")
+    page.get_by_role("button", name="进入老年模式").click()
+    expect(page.locator("html")).to_have_class("elder")
+    search = page.locator(".site-search button")
+    assert _lines(search) == 1
+    box = search.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert box["height"] >= 44  # still a large target
+    # The header is the top of the screen, not the whole of it: the page starts above the fold.
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 0.4 * PHONE["height"], header
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(screenshots / "portal-home-elder-phone.png"))
+
+
+def test_the_seed_article_on_a_phone_shows_no_caption_without_its_photo(
+    new_context, seed_url, screenshots
+):
+    page = new_context(viewport=PHONE, is_mobile=True).new_page()
+    page.goto(seed_url)
+    expect(page.locator(".article-body")).to_contain_text("发展时不我待,奋进只争朝夕。")
+    expect(page.locator(".article-body img")).to_have_count(0)
+    expect(page.locator(".article-body .photo-caption")).to_have_count(0)
+    expect(page.locator(".article-body")).not_to_contain_text("▲")
+    page.screenshot(path=str(screenshots / "portal-article-phone-captions.png"), full_page=True)
+
+
+def test_open_data_on_a_phone_shows_ranks_periods_and_that_the_table_scrolls(
+    new_context, live_demo, live_server, screenshots
+):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    page.goto(live_server.url + "/portal/")
+    rows = page.locator("[aria-labelledby=data-h] tbody tr")
+    expect(rows.first).to_be_visible()
+    figures = rows.locator("td:nth-child(3)").all_inner_texts()
+    assert figures and all(f.strip() for f in figures), figures
+    assert any(f.strip().startswith("第") and f.strip().endswith("名") for f in figures), figures
+    periods = rows.locator("td:nth-child(2)").all_inner_texts()
+    assert "2022年上半年" in periods and "2022H1" not in periods
+    page.screenshot(path=str(screenshots / "portal-home-phone.png"), full_page=True)
+
+    page.goto(live_server.url + "/portal/open-data/")
+    frame = page.locator(".scroll-frame")
+    expect(frame).to_have_class("scroll-frame scrolls more-right")
+    expect(frame.locator(".scroll-hint")).to_have_text("左右滑动查看更多")
+    expect(page.locator("tbody")).to_contain_text("第1名")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(screenshots / "portal-open-data-phone.png"))

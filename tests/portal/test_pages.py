@@ -89,7 +89,10 @@ def test_open_data_names_periods_and_ranks_as_a_reader_says_them(demo):
 
 def test_article_page_needs_no_script_to_read_and_has_no_inline_script_or_style(seed):
     html = visitor().get(seed.get_absolute_url()).content.decode()
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/shouwei/portal.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/shouwei/portal.js" defer>',
+        '<script src="/static/shouwei/scroll-cues.js" defer>',
+    ]
     assert " style=" not in html
     assert "<style" not in html
 

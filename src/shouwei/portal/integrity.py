@@ -28,7 +28,7 @@ from .models import Article
 from .sanitize import clean_body
 
 # Everything the public article page loads or is rendered from.
-STATIC_ASSETS = ("shouwei/portal.css", "shouwei/portal.js")
+STATIC_ASSETS = ("shouwei/portal.css", "shouwei/portal.js", "shouwei/scroll-cues.js")
 TEMPLATES = ("portal/base.html", "portal/article.html", "portal/_article_content.html")
 CONTENT_TEMPLATE = "portal/_article_content.html"
 

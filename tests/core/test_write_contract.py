@@ -162,7 +162,7 @@ def test_a_statistician_who_changed_a_clerks_figure_cannot_approve_it(demo):
     }
     form = ObservationForm(data, instance=obs, user=statistician)
     assert form.is_valid(), form.errors
-    obs = obs_services.observation_update(form=form, by=statistician)
+    obs = obs_services.observation_update(by=statistician, instance=obs, **form.cleaned_data)
     assert obs.status == ObservationStatus.DRAFT and obs.entered_by == clerk
     obs_services.observation_submit(observation=obs, by=statistician)
     with pytest.raises(PermissionDenied):
@@ -188,7 +188,7 @@ def _article_in_review(demo) -> Article:
     from shouwei.portal.models import Channel
 
     article = portal_services.save_article(
-        user=demo["editor"],
+        by=demo["editor"],
         channel=Channel.objects.first(),
         title="测试文章",
         body="<p>正文</p>",

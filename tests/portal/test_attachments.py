@@ -20,7 +20,7 @@ from shouwei.portal.services import (
 
 @pytest.fixture
 def article(bmdt, people):
-    return save_article(user=people["editor"], channel=bmdt, title="附件测试", body="<p>正文</p>")
+    return save_article(by=people["editor"], channel=bmdt, title="附件测试", body="<p>正文</p>")
 
 
 def _jpeg_with_exif() -> bytes:

@@ -34,7 +34,7 @@ def _assert_clean(html: str) -> None:
 
 @pytest.mark.parametrize("name", list(ATTACKS))
 def test_attack_in_body_is_removed_on_save(name, bmdt, people):
-    article = save_article(user=people["editor"], channel=bmdt, title="测试", body=ATTACKS[name])
+    article = save_article(by=people["editor"], channel=bmdt, title="测试", body=ATTACKS[name])
     _assert_clean(article.body)
     assert "正文" in article.body
     assert all(_assert_clean(v.body) is None for v in article.versions.all())
@@ -53,7 +53,7 @@ def test_attack_written_into_the_database_is_removed_on_render(name, seed):
 def test_title_with_html_is_refused(bmdt, people):
     with pytest.raises(ValidationError) as exc:
         save_article(
-            user=people["editor"],
+            by=people["editor"],
             channel=bmdt,
             title="365体育官网<script>x</script>",
             body="<p>a</p>",
@@ -71,13 +71,13 @@ def test_title_with_html_written_into_the_database_is_escaped(seed):
 
 def test_body_that_sanitises_to_nothing_is_refused(bmdt, people):
     with pytest.raises(ValidationError) as exc:
-        save_article(user=people["editor"], channel=bmdt, title="测试", body="<script>x</script>")
+        save_article(by=people["editor"], channel=bmdt, title="测试", body="<script>x</script>")
     assert "正文不能为空" in str(exc.value)
 
 
 def test_published_page_of_an_attacked_draft_is_clean(bmdt, people):
     article = save_article(
-        user=people["editor"], channel=bmdt, title="测试", body=ATTACKS["svg with script"]
+        by=people["editor"], channel=bmdt, title="测试", body=ATTACKS["svg with script"]
     )
     submit_for_review(user=people["editor"], article=article)
     publish(user=people["reviewer"], article=article)

@@ -29,7 +29,7 @@ def views_of(article) -> int:
 
 def published_by(people, channel, title: str, **kw) -> Article:
     article = save_article(
-        user=people["editor"], channel=channel, title=title, body="<p>正文</p>", **kw
+        by=people["editor"], channel=channel, title=title, body="<p>正文</p>", **kw
     )
     submit_for_review(user=people["editor"], article=article)
     return publish(user=people["reviewer"], article=article)
@@ -111,11 +111,11 @@ def test_an_edited_and_republished_article_shows_its_new_text(seed, people):
     client.get(seed.get_absolute_url())
     withdraw(user=people["reviewer"], article=seed)
     save_article(
-        user=people["editor"],
+        by=people["editor"],
         channel=seed.channel,
         title="改过的标题",
         body="<p>改过的正文</p>",
-        article=seed,
+        instance=seed,
     )
     submit_for_review(user=people["editor"], article=seed)
     publish(user=people["reviewer2"], article=seed)
@@ -142,7 +142,7 @@ def test_a_renamed_channel_shows_on_cached_pages(seed):
 def test_saving_a_draft_leaves_the_cache_alone(seed, people):
     visitor().get(seed.get_absolute_url())
     before = page_cache.generation()
-    save_article(user=people["editor"], channel=seed.channel, title="草稿", body="<p>草稿</p>")
+    save_article(by=people["editor"], channel=seed.channel, title="草稿", body="<p>草稿</p>")
     assert page_cache.generation() == before
 
 

@@ -29,7 +29,7 @@ def login(user) -> Client:
 
 
 def draft(user, channel, title="测试文章", body="<p>第一段。</p><p>第二段。</p>") -> Article:
-    return services.save_article(user=user, channel=channel, title=title, body=body)
+    return services.save_article(by=user, channel=channel, title=title, body=body)
 
 
 def in_review(people, channel, **kw) -> Article:
@@ -215,11 +215,11 @@ def test_pages_run_the_same_queries_for_more_articles_and_versions(people, bmdt,
         for i in range(8):
             draft(people["editor2"], bmdt, title=f"更多文章{i}")
             services.save_article(
-                user=people["editor2"],
+                by=people["editor2"],
                 channel=bmdt,
                 title=f"第{i}稿",
                 body="<p>x</p>",
-                article=article,
+                instance=article,
             )
             services.add_attachment(
                 user=people["editor"], article=article, name=f"{i}.png", data=png(), image=True
@@ -423,11 +423,11 @@ def test_an_image_still_in_the_body_is_not_deleted(article, people, bmdt):
     client = login(people["editor"])
     img = upload(client, article, "a.png", png()).json()
     services.save_article(
-        user=people["editor"],
+        by=people["editor"],
         channel=bmdt,
         title=article.title,
         body=f'<p><img src="{img["url"]}" alt="现场"></p><p>正文</p>',
-        article=article,
+        instance=article,
     )
     resp = client.post(url("attachment_delete", Attachment.objects.get().pk), follow=True)
     assert "正文中仍在使用" in resp.content.decode()
@@ -536,7 +536,7 @@ def test_a_reviewer_returns_an_article_with_a_reason_and_may_publish_the_correct
     page = login(people["editor"]).get(url("article_detail", article.pk)).content.decode()
     assert "第二段数据口径与统计局不一致" in page  # in the 审核记录
     services.save_article(
-        user=people["editor"], channel=bmdt, title="测试文章", body="<p>改好了</p>", article=article
+        by=people["editor"], channel=bmdt, title="测试文章", body="<p>改好了</p>", instance=article
     )
     _post(login(people["editor"]), "article_submit", article)
     _post(reviewer, "article_publish", article)
@@ -560,11 +560,11 @@ def test_every_version_is_listed_with_a_readable_diff(people, bmdt):
         people["editor"], bmdt, body="<p>上半年地区生产总值增长6.9%。</p><p>第二段不变。</p>"
     )
     services.save_article(
-        user=people["editor"],
+        by=people["editor"],
         channel=bmdt,
         title="测试文章（修订）",
         body="<p>上半年地区生产总值增长7.2%。</p><p>第二段不变。</p><p>新增一段。</p>",
-        article=article,
+        instance=article,
     )
     client = login(people["reviewer"])
     detail = client.get(url("article_detail", article.pk)).content.decode()
@@ -586,11 +586,11 @@ def test_every_version_is_listed_with_a_readable_diff(people, bmdt):
 def test_an_image_added_or_removed_shows_in_the_diff(people, bmdt):
     article = draft(people["editor"], bmdt, body="<p>正文</p>")
     services.save_article(
-        user=people["editor"],
+        by=people["editor"],
         channel=bmdt,
         title=article.title,
         body='<p>正文</p><p><img src="/portal/attachment/7/" alt="开工现场"></p>',
-        article=article,
+        instance=article,
     )
     page = login(people["editor"]).get(url("article_version", article.pk, 2)).content.decode()
     assert '<ins class="diff-ins">[图片：开工现场]</ins>' in page
@@ -647,7 +647,7 @@ def test_a_reviewer_is_not_offered_publish_on_their_own_article(people, bmdt):
 def test_a_reviewer_who_changed_the_text_is_not_offered_publish(people, bmdt):
     article = draft(people["editor"], bmdt)
     services.save_article(
-        user=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", article=article
+        by=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", instance=article
     )
     services.submit_for_review(user=people["editor"], article=article)
     page = login(people["reviewer"]).get(url("article_detail", article.pk)).content.decode()
@@ -662,11 +662,11 @@ def test_publish_is_offered_exactly_to_those_the_service_lets_publish(people, bm
     services.submit_for_review(user=people["reviewer"], article=own)
     changed = draft(people["editor"], bmdt, title="审核人改过的")
     services.save_article(
-        user=people["reviewer"],
+        by=people["reviewer"],
         channel=bmdt,
         title="审核人改过的",
         body="<p>改</p>",
-        article=changed,
+        instance=changed,
     )
     services.submit_for_review(user=people["editor"], article=changed)
     plain = in_review(people, bmdt, title="编辑写的")

@@ -147,7 +147,7 @@ def test_an_oversized_or_svg_image_is_refused_with_a_chinese_error(
     page, problems = editor_page
     settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = 1024 * 1024
     article = save_article(
-        user=get_user_model().objects.get(username="editor-b"),
+        by=get_user_model().objects.get(username="editor-b"),
         channel=Channel.objects.get(slug="bmdt"),
         title="大图",
         body="<p>正文</p>",
@@ -194,8 +194,8 @@ def test_editing_pages_have_no_serious_accessibility_violations(editor_page, liv
     page, problems = editor_page
     user = get_user_model().objects.get(username="editor-b")
     bmdt = Channel.objects.get(slug="bmdt")
-    article = save_article(user=user, channel=bmdt, title="无障碍", body="<p>第一稿</p>")
-    save_article(user=user, channel=bmdt, title="无障碍", body="<p>第二稿</p>", article=article)
+    article = save_article(by=user, channel=bmdt, title="无障碍", body="<p>第一稿</p>")
+    save_article(by=user, channel=bmdt, title="无障碍", body="<p>第二稿</p>", instance=article)
     pages = {
         "list": "/content/articles/",
         "new article": "/content/articles/add/",
@@ -223,7 +223,7 @@ def test_an_article_with_a_table_is_edited_as_source_not_flattened(editor_page, 
     page, problems = editor_page
     table = "<table><tbody><tr><td>地区生产总值</td><td>6.9%</td></tr></tbody></table>"
     article = save_article(
-        user=get_user_model().objects.get(username="editor-b"),
+        by=get_user_model().objects.get(username="editor-b"),
         channel=Channel.objects.get(slug="bmdt"),
         title="含表格的文章",
         body=f"<p>主要指标：</p>{table}",

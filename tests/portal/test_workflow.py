@@ -8,7 +8,7 @@ from shouwei.portal.services import publish, save_article, submit_for_review, wi
 
 
 def _draft(user, channel, **kw):
-    return save_article(user=user, channel=channel, title="测试文章", body="<p>内容</p>", **kw)
+    return save_article(by=user, channel=channel, title="测试文章", body="<p>内容</p>", **kw)
 
 
 def test_reviewer_other_than_the_author_publishes_and_the_page_is_sealed(bmdt, people):
@@ -36,7 +36,7 @@ def test_author_cannot_publish_their_own_article(bmdt, people):
 def test_reviewer_who_edited_the_draft_cannot_publish_it(bmdt, people):
     article = _draft(people["editor"], bmdt)
     save_article(
-        user=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", article=article
+        by=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", instance=article
     )
     submit_for_review(user=people["editor"], article=article)
     with pytest.raises(PermissionDenied):
@@ -69,12 +69,10 @@ def test_published_article_cannot_be_edited_until_withdrawn(bmdt, people):
     publish(user=people["reviewer"], article=article)
     with pytest.raises(ValidationError):
         save_article(
-            user=people["editor"], channel=bmdt, title="篡改", body="<p>x</p>", article=article
+            by=people["editor"], channel=bmdt, title="篡改", body="<p>x</p>", instance=article
         )
     withdraw(user=people["reviewer"], article=article)
-    save_article(
-        user=people["editor"], channel=bmdt, title="更正", body="<p>y</p>", article=article
-    )
+    save_article(by=people["editor"], channel=bmdt, title="更正", body="<p>y</p>", instance=article)
     article.refresh_from_db()
     assert article.status == ArticleStatus.DRAFT
 
@@ -82,7 +80,7 @@ def test_published_article_cannot_be_edited_until_withdrawn(bmdt, people):
 def test_every_save_keeps_a_version(bmdt, people):
     article = _draft(people["editor"], bmdt)
     save_article(
-        user=people["editor"], channel=bmdt, title="第二稿", body="<p>二</p>", article=article
+        by=people["editor"], channel=bmdt, title="第二稿", body="<p>二</p>", instance=article
     )
     submit_for_review(user=people["editor"], article=article)
     publish(user=people["reviewer"], article=article)

@@ -1,6 +1,7 @@
 """Who is calling: a bearer token (scripts, other systems) or the platform's own login session
-(pages that fetch JSON). Both end with the same user on ``request.auth_user``, so every read can
-start from ``visible_to(request.auth_user)`` exactly as the pages do.
+(pages that fetch JSON). Both answer the user, which django-ninja puts on ``request.auth``, so
+every read can start from ``visible_to(request.auth)`` exactly as the pages do, and every write
+passes it to a service as ``by`` (the services record it as the author in the history).
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ from shouwei.core.models import ApiToken
 # Writing last_used_at on every call would turn each read into a write; a minute is precise
 # enough to tell a live token from a forgotten one.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def _authenticated(request: HttpRequest, user):
-    request.auth_user = user
-    return user
 
 
 class TokenAuth(HttpBearer):
@@ -47,9 +43,7 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(message=_("API 令牌所属的账号已停用"))
         if found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        # The audit history (simple_history) records request.user as the author of a change.
-        request.user = found.user
-        return _authenticated(request, found.user)
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -69,4 +63,4 @@ class SessionAuth(APIKeyCookie):
             return None
         if check_csrf(request) is not None:
             raise HttpError(403, _("CSRF 校验失败：通过登录会话调用时须带 X-CSRFToken 请求头"))
-        return _authenticated(request, request.user)
+        return request.user

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .choices import NotificationLevel, Role, UnitKind
+from .generic import url_for
 from .permissions import (
     ADMIN_ONLY,
     VIEW,
@@ -80,7 +80,7 @@ class Unit(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:unit_detail", args=[self.pk])
+        return url_for(self)
 
     def compute_path(self) -> str:
         return f"{self.parent.path if self.parent else '/'}{self.code}/"
@@ -133,7 +133,7 @@ class PeerGroup(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("core:peergroup_detail", args=[self.pk])
+        return url_for(self)
 
     def units_in(self, year: int):
         return Unit.objects.filter(peer_memberships__group=self, peer_memberships__year=year)

@@ -1,8 +1,10 @@
 """The menu, built from what apps register: a feature that is not registered is not shown.
 
 An item shows only to those its page lets in, and the menu asks the page's own check rather
-than a second list of roles that could drift from it: a view set's ``required_roles`` (and, for
-its add page, ``can_create``), or the check a function view declares with ``open_to``.
+than a second list of roles that could drift from it: a view set's ``may_open`` (its
+``required_roles`` and, for its add page, ``can_create``), or the check a function view
+declares with ``open_to``. An item names a view set's page by its model and action
+(``MenuItem(_("目标"), Target, icon=…)``), so the URL names are made by the view set alone.
 """
 
 from __future__ import annotations
@@ -12,19 +14,28 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from .permissions import can_create, scope_for
+from .generic import ObjectViewSet, url_for
+from .permissions import scope_for
 
 
 @dataclass(frozen=True)
 class MenuItem:
     label: str
-    url_name: str
+    # A model (its view set's page ``action``), or the URL name of a function view.
+    page: type[models.Model] | str
     icon: str = ""
     # Narrows an item whose page lets everyone in but is of use to these roles only (the
     # import history). A page that refuses others says so itself, with ``open_to``.
     roles: tuple[str, ...] = ()
+    action: str = "list"
+
+    def url(self) -> str:
+        if isinstance(self.page, str):
+            return reverse(self.page)
+        return url_for(self.page, self.action)
 
 
 @dataclass
@@ -71,16 +82,11 @@ def may_open(user, url: str) -> bool:
     check = getattr(match.func, "may_open", None)
     if check is not None:
         return check(user)
-    viewset = getattr(match.func, "view_initkwargs", {}).get("viewset")
-    if viewset is None:
+    viewset = getattr(match.func, "view_class", None)
+    if viewset is None or not issubclass(viewset, ObjectViewSet):
         return True
-    # The generic pages' own check (ObjectViewSet.check_access) and, on an add page, the
-    # right to create that its view asks before it shows the form.
-    if viewset.required_roles and not scope_for(user).has_role(*viewset.required_roles):
-        return False
-    if match.view_name == viewset.url_name("add"):
-        return can_create(user, viewset.model)
-    return True
+    # The generic pages' own check, the one their dispatch and add page ask.
+    return viewset.may_open(user, match.func.view_initkwargs["action"])
 
 
 def menu_for(request) -> list[dict]:
@@ -95,7 +101,7 @@ def menu_for(request) -> list[dict]:
             if item.roles and not scope.has_role(*item.roles):
                 continue
             try:
-                url = reverse(item.url_name)
+                url = item.url()
             except NoReverseMatch:
                 continue
             if not may_open(user, url):

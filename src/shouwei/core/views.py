@@ -94,8 +94,8 @@ register_menu(
     _("基础数据"),
     "ti ti-building",
     90,
-    MenuItem(_("单位"), "core:unit_list", "ti ti-sitemap"),
-    MenuItem(_("比较组"), "core:peergroup_list", "ti ti-users-group"),
+    MenuItem(_("单位"), Unit, "ti ti-sitemap"),
+    MenuItem(_("比较组"), PeerGroup, "ti ti-users-group"),
 )
 
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
+from shouwei.core.generic import url_for
 from shouwei.core.models import PeerGroup, Unit, code_validator
 from shouwei.core.periods import Period, PeriodError
 from shouwei.core.permissions import (
@@ -121,7 +121,7 @@ class Indicator(models.Model):
         return self.direction == Direction.LOWER
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:indicator_detail", args=[self.pk])
+        return url_for(self)
 
 
 # The importer's source line (导入：file name): the file's name is its uploader's business.
@@ -284,7 +284,7 @@ class Observation(models.Model):
         return f"{self.unit.display_name} · {self.indicator.display_name} · {self.period}"
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:observation_detail", args=[self.pk])
+        return url_for(self)
 
     @property
     def period_obj(self) -> Period:
@@ -424,7 +424,7 @@ class Target(models.Model):
         return f"{self.year} {self.name}" + (f"（{self.label}）" if self.label else "")
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:target_detail", args=[self.pk])
+        return url_for(self)
 
     def clean(self) -> None:
         if self.kind == TargetKind.RANK:

@@ -246,26 +246,55 @@ def _last_approval(record) -> bool:
 
 
 @transaction.atomic
-def observation_update(*, form, by) -> Observation:
+def observation_update(
+    *,
+    by,
+    instance: Observation,
+    unit: Unit,
+    indicator: Indicator,
+    period: str,
+    value: Decimal | None = None,
+    growth: Decimal | None = None,
+    published_rank: int | None = None,
+    rank_group=None,
+    rank_basis: str = "",
+    reporting_unit: Unit | None = None,
+    source: str = "",
+    note: str = "",
+) -> Observation:
     """Save an edit of a draft or submitted figure. A submitted figure that changes goes back
     to draft: the statistician must not approve something other than what was submitted."""
-    require(by, CHANGE, form.instance, _("您无权修改该观测值"))
-    observation = form.save(commit=False)
-    data = form.cleaned_data
+    # The stored row, not the caller's copy (a bound form has already set its values on the
+    # instance it was given): the change is judged against what is stored.
+    observation = Observation.objects.select_for_update().get(pk=instance.pk)
+    require(by, CHANGE, observation, _("您无权修改该观测值"))
     _raise(
         placement_problems(
             by=by,
-            unit=observation.unit,
-            indicator=observation.indicator,
-            reporting_unit=data.get("reporting_unit"),
+            unit=unit,
+            indicator=indicator,
+            reporting_unit=reporting_unit,
             action=CHANGE,
         )
     )
-    observation.reporting_unit = reporting_unit_for(
-        indicator=observation.indicator, unit=observation.unit, given=data.get("reporting_unit")
-    )
+    new = {
+        "unit": unit,
+        "indicator": indicator,
+        "period": period,
+        "value": value,
+        "growth": growth,
+        "published_rank": published_rank,
+        "rank_group": rank_group,
+        "rank_basis": rank_basis,
+        "reporting_unit": reporting_unit_for(indicator=indicator, unit=unit, given=reporting_unit),
+        "source": source,
+        "note": note,
+    }
+    changed = any(getattr(observation, name) != figure for name, figure in new.items())
+    for name, figure in new.items():
+        setattr(observation, name, figure)
     reason = ""
-    if observation.status == ObservationStatus.SUBMITTED and form.has_changed():
+    if observation.status == ObservationStatus.SUBMITTED and changed:
         observation.status = ObservationStatus.DRAFT
         observation.submitted_at = None
         reason = _("提交后修改，退回草稿待重新提交")

@@ -33,30 +33,11 @@ class ObservationViews(ObjectViewSet):
     importer = "observations"
     templates = {"detail": "indicators/observation_detail.html"}
     private_fields = ("source", "entered_by", "approved_by", "import_batch", "note")
+    create = services.observation_create
+    update = services.observation_update
 
-    @classmethod
-    def get_queryset(cls, request):
-        return selectors.observation_list(request.user)
-
-    @classmethod
-    def save(cls, form, request):
-        if form.instance.pk is None:
-            data = form.cleaned_data
-            return services.observation_create(
-                by=request.user,
-                unit=data["unit"],
-                indicator=data["indicator"],
-                period=data["period"],
-                value=data["value"],
-                growth=data["growth"],
-                published_rank=data["published_rank"],
-                rank_group=data["rank_group"],
-                rank_basis=data["rank_basis"],
-                reporting_unit=data["reporting_unit"],
-                source=data["source"],
-                note=data["note"],
-            )
-        return services.observation_update(form=form, by=request.user)
+    def get_queryset(self):
+        return selectors.observation_list(self.request.user)
 
 
 class TargetViews(ObjectViewSet):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from shouwei.core import uploads
@@ -112,15 +112,3 @@ class ReturnForm(forms.Form):
         required=False,
         help_text=_("告诉撰稿人需要修改什么，如“第三段数据与统计局口径不一致”；可不填"),
     )
-
-
-def errors_for(form: forms.BaseForm, exc: ValidationError) -> ValidationError:
-    """A service's error with its fields mapped onto the form: a field the form does not
-    have (``status``) becomes an error of the whole form instead of a crash."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    mapped: dict[str, list] = {}
-    for field, errors in exc.error_dict.items():
-        key = field if field in form.fields else NON_FIELD_ERRORS
-        mapped.setdefault(key, []).extend(errors)
-    return ValidationError(mapped)

@@ -12,20 +12,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from shouwei.core.choices import Role
-from shouwei.core.generic import ObjectViewSet
+from shouwei.core.generic import ObjectViewSet, errors_for, url_for
 from shouwei.core.permissions import scope_for
 
 from . import diffs, selectors, services
 from .choices import ArticleStatus
 from .filters import ArticleFilterSet
-from .forms import ArticleForm, FileUploadForm, ImageUploadForm, ReturnForm, errors_for
+from .forms import ArticleForm, FileUploadForm, ImageUploadForm, ReturnForm
 from .models import Article, Attachment
 from .tables import ArticleTable
 from .views import article_context
@@ -44,6 +43,8 @@ class ArticleViews(ObjectViewSet):
     allow_delete = False  # every version is kept; a published article is withdrawn instead
     show_history = False  # the versions and the review log say who changed what
     required_roles = services.EDIT_ROLES
+    # "portal" is the public site's namespace; the editing pages have their own.
+    namespace = "portal_manage"
     templates = {
         "list": "portal/manage/article_list.html",
         "detail": "portal/manage/article_detail.html",
@@ -64,47 +65,22 @@ class ArticleViews(ObjectViewSet):
         "updated_at",
     )
 
-    @classmethod
-    def get_queryset(cls, request):
+    create = update = services.save_article
+
+    def get_queryset(self):
         # The list, its export and the detail show no body: 20,000 bodies are not read to
         # sort them (the edit page and the preview read the article themselves).
-        return super().get_queryset(request).defer(*LARGE_FIELDS)
+        return super().get_queryset().defer(*LARGE_FIELDS)
 
-    @classmethod
-    def url_name(cls, action: str) -> str:
-        # "portal" is the public site's namespace; the editing pages have their own.
-        return f"portal_manage:{cls.model_name()}_{action}"
-
-    @classmethod
-    def save(cls, form, request):
-        d = form.cleaned_data
-        try:
-            return services.save_article(
-                user=request.user,
-                article=form.instance if form.instance.pk else None,
-                channel=d["channel"],
-                title=d["title"],
-                body=d["body"],
-                subtitle=d["subtitle"],
-                source_unit=d["source_unit"],
-                author=d["author"],
-                tags=d["tags"],
-                published_at=d["published_at"],
-            )
-        except ValidationError as exc:
-            raise errors_for(form, exc) from exc
-
-    @classmethod
-    def detail_context(cls, obj, request):
-        scope = scope_for(request.user)
+    def detail_context(self):
+        obj, user = self.object, self.request.user
+        scope = scope_for(user)
         status = obj.status
         is_reviewer = scope.has_role(Role.REVIEWER)
         # 发布 is offered only to a reviewer the two-person rule lets publish: one who neither
         # wrote nor changed the text (the service refuses everyone else anyway).
         own_work = (
-            is_reviewer
-            and status == ArticleStatus.IN_REVIEW
-            and selectors.changed_by(request.user, obj)
+            is_reviewer and status == ArticleStatus.IN_REVIEW and selectors.changed_by(user, obj)
         )
         return {
             # The newest; each version's page links to the one before it.
@@ -123,9 +99,8 @@ class ArticleViews(ObjectViewSet):
             "public_url": obj.get_absolute_url() if status == ArticleStatus.PUBLISHED else None,
         }
 
-    @classmethod
-    def edit_context(cls, obj, request):
-        return _upload_context(obj)
+    def edit_context(self):
+        return _upload_context(self.object)
 
 
 def _upload_context(article: Article | None, **bound_forms) -> dict:
@@ -135,9 +110,7 @@ def _upload_context(article: Article | None, **bound_forms) -> dict:
         "file_form": bound_forms.get("file_form") or FileUploadForm(),
         "files": article.attachments.all() if article is not None else [],
         "upload_limit": settings.SHOUWEI_PORTAL_UPLOAD_MAX_BYTES,
-        "detail_url": (
-            reverse(ArticleViews.url_name("detail"), args=[article.pk]) if article else None
-        ),
+        "detail_url": (url_for(article, "detail") if article else None),
     }
 
 
@@ -146,7 +119,7 @@ def editors_only(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        ArticleViews.check_access(request)
+        ArticleViews.check_access(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -157,11 +130,11 @@ def _article(request: HttpRequest, pk: int) -> Article:
 
 
 def _detail(article: Article) -> HttpResponse:
-    return redirect(reverse(ArticleViews.url_name("detail"), args=[article.pk]))
+    return redirect(url_for(article, "detail"))
 
 
 def _edit_url(article: Article) -> str:
-    return reverse(ArticleViews.url_name("edit"), args=[article.pk])
+    return url_for(article, "edit")
 
 
 # --- uploads -----------------------------------------------------------------------------------
@@ -203,7 +176,7 @@ def _refused_upload(request: HttpRequest, article: Article, form, key: str) -> H
     context = {
         "object": article,
         "form": ArticleForm(instance=article, user=request.user),
-        "list_url": reverse(ArticleViews.url_name("list")),
+        "list_url": url_for(Article, "list"),
         **_upload_context(article, **{key: form}),
     }
     return render(request, ArticleViews.templates["edit"], context, status=400)
@@ -318,8 +291,8 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         {
             "article": article,
             "diff": diffs.version_diff(ver),
-            "list_url": reverse(ArticleViews.url_name("list")),
-            "detail_url": reverse(ArticleViews.url_name("detail"), args=[article.pk]),
+            "list_url": url_for(Article, "list"),
+            "detail_url": url_for(article, "detail"),
         },
     )
 
@@ -334,7 +307,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         Article.objects.visible_to(request.user).select_related("channel"), pk=pk
     )
     context = article_context(request, article)
-    context["detail_url"] = reverse(ArticleViews.url_name("detail"), args=[article.pk])
+    context["detail_url"] = url_for(article, "detail")
     response = render(request, "portal/manage/article_preview.html", context)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"

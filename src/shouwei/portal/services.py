@@ -61,7 +61,7 @@ def _check_text(field: str, value: str, label: str) -> None:
 @transaction.atomic
 def save_article(
     *,
-    user,
+    by,
     channel: Channel,
     title: str,
     body: str,
@@ -70,9 +70,11 @@ def save_article(
     author: str = "",
     tags: str = "",
     published_at=None,
-    article: Article | None = None,
+    instance: Article | None = None,
 ) -> Article:
-    """Create or change a draft. The body is sanitised here; the page sanitises it again."""
+    """Create (no ``instance``) or change a draft. The body is sanitised here; the page
+    sanitises it again. The editing pages' view set calls it for both."""
+    user, article = by, instance
     if article is None:
         _require(user, ADD, Article())
     elif article.status in EDITABLE_STATUSES:

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
+from shouwei.core.generic import url_for
 from shouwei.core.models import Unit, code_validator
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 from shouwei.core.permissions import (
@@ -169,7 +170,7 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:project_detail", args=[self.pk])
+        return url_for(self)
 
     @property
     def start_month(self) -> str:
@@ -224,7 +225,7 @@ class AnnualPlan(models.Model):
         return f"{self.project} · {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:annualplan_detail", args=[self.pk])
+        return url_for(self)
 
 
 class ProgressReportQuerySet(ScopedQuerySet):
@@ -332,7 +333,7 @@ class ProgressReport(models.Model):
         return f"{self.project} · {self.period}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:progressreport_detail", args=[self.pk])
+        return url_for(self)
 
     def save(self, *args, **kwargs) -> None:
         # An existing report may have changed its month too: then relink all of the project's.
@@ -458,7 +459,7 @@ class Problem(models.Model):
         return f"{self.project} · {self.description[:30]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:problem_detail", args=[self.pk])
+        return url_for(self)
 
     def is_overdue(self, today) -> bool:
         return self.status == ProblemStatus.OPEN and self.deadline < today

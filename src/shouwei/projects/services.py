@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from shouwei.core import alerts, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
-from shouwei.core.permissions import ADD, CHANGE, require
+from shouwei.core.permissions import CHANGE, require
 
 from .choices import ProblemStatus, Stage
-from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
+from .models import Problem, ProgressPhoto, ProgressReport, Project
 
 security_log = logging.getLogger("shouwei.security")
 DEFAULT_BEHIND_MARGIN = Decimal("0.10")
@@ -185,18 +185,55 @@ def progress_save(
     report.correction_reason = correction_reason
     report.entered_by = by
     report.full_clean(exclude=["project"])
+    report._history_user = by
     report.save()
-    sync_stages([project.pk])
+    sync_stages([project.pk], by=by)
     return report
 
 
 @transaction.atomic
-def progress_delete(*, by, report: ProgressReport) -> None:
+def progress_update(
+    *,
+    by,
+    instance: ProgressReport,
+    project: Project,
+    period: str,
+    invested_this_month: Decimal,
+    invested_ytd: Decimal,
+    stage: str,
+    entered_statistics_on: date | None = None,
+    narrative: str = "",
+    stage_change_reason: str = "",
+    is_correction: bool = False,
+    correction_reason: str = "",
+) -> ProgressReport:
+    """Change a month's report. It stays the report of its project and month: another month
+    is another report (``progress_save``)."""
+    if (project.pk, period) != (instance.project_id, instance.period):
+        raise ValidationError(_("一份进度只属于一个项目的一个月份，其他月份请另行填报"))
+    return progress_save(
+        by=by,
+        project=project,
+        period=period,
+        invested_this_month=invested_this_month,
+        invested_ytd=invested_ytd,
+        stage=stage,
+        entered_statistics_on=entered_statistics_on,
+        narrative=narrative,
+        stage_change_reason=stage_change_reason,
+        is_correction=is_correction,
+        correction_reason=correction_reason,
+    )
+
+
+@transaction.atomic
+def progress_delete(*, by, instance: ProgressReport) -> None:
     """Delete a month's report (refused while photos hang on it); the project moves back to
     its latest remaining report's stage."""
-    _require_editable(report.project, by)
-    report.delete()
-    sync_stages([report.project_id])
+    _require_editable(instance.project, by)
+    instance._history_user = by
+    instance.delete()
+    sync_stages([instance.project_id], by=by)
 
 
 def progress_written(project_ids: Iterable[int], *, since: str | None) -> None:
@@ -221,9 +258,10 @@ def relink_reports(project_ids: Iterable[int], *, since: str | None = None) -> N
         ProgressReport.objects.filter(project_id__in=chunk).relink(since=since)
 
 
-def sync_stages(project_ids: Iterable[int]) -> None:
+def sync_stages(project_ids: Iterable[int], *, by=None) -> None:
     """A project's current stage is its latest report's. Only the projects whose stage
-    differs are saved (one at a time, so that the history records each change)."""
+    differs are saved (one at a time, so that the history records each change, by ``by``
+    when given, else by the request's user)."""
     ids = list(project_ids)
     for start in range(0, len(ids), RELINK_CHUNK):
         latest = dict(
@@ -235,6 +273,8 @@ def sync_stages(project_ids: Iterable[int]) -> None:
         )
         for project in Project.objects.filter(pk__in=latest):
             project.stage = latest[project.pk]
+            if by is not None:
+                project._history_user = by
             project.save(update_fields=["stage"])
 
 
@@ -284,38 +324,6 @@ def photo_add(
                 stored.storage.delete(stored.name)
         raise
     return photo
-
-
-@transaction.atomic
-def project_save(*, by, project: Project) -> Project:
-    """Save a new or changed project; the caller's form has validated its fields (duplicate
-    codes, GB/T 4754, non-negative investment) and ``full_clean`` repeats it for other paths."""
-    project.full_clean()
-    unit = project.responsible_unit
-    require(
-        by,
-        ADD if project.pk is None else CHANGE,
-        project,
-        _("您无权为“%(unit)s”登记或修改项目") % {"unit": unit.name},
-    )
-    project.save()
-    return project
-
-
-@transaction.atomic
-def plan_save(*, by, plan: AnnualPlan) -> AnnualPlan:
-    require(by, ADD if plan.pk is None else CHANGE, plan, _("您无权修改该项目的年度计划"))
-    plan.full_clean()
-    plan.save()
-    return plan
-
-
-@transaction.atomic
-def problem_save(*, by, problem: Problem) -> Problem:
-    problem.full_clean()
-    require(by, ADD if problem.pk is None else CHANGE, problem, _("您无权登记或修改该问题"))
-    problem.save()
-    return problem
 
 
 @transaction.atomic

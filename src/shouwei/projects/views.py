@@ -55,24 +55,19 @@ class ProjectViews(ObjectViewSet):
     importer = "projects"
     select_related = ("responsible_unit", "liaison")
 
-    @classmethod
-    def get_queryset(cls, request):
-        year, month = month_of(request)
-        qs = selectors.with_progress(super().get_queryset(request), year=year, month=month)
+    def get_queryset(self):
+        year, month = month_of(self.request)
+        qs = selectors.with_progress(super().get_queryset(), year=year, month=month)
         # The month the figures are for travels with each row, for the detail page to name.
         return qs.annotate(
             standing_year=Value(year, output_field=IntegerField()),
             standing_month=Value(month, output_field=IntegerField()),
         )
 
-    @classmethod
-    def save(cls, form, request):
-        return services.project_save(by=request.user, project=form.instance)
-
-    @classmethod
-    def detail_context(cls, obj, request):
+    def detail_context(self):
+        obj, user = self.object, self.request.user
         year, month = obj.standing_year, obj.standing_month
-        editable = Project.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        editable = Project.objects.editable_by(user).filter(pk=obj.pk).exists()
         # get_queryset annotated the year's plan and completion up to the month.
         planned, completed = getattr(obj, "planned", None), getattr(obj, "completed", None)
         return {
@@ -88,23 +83,14 @@ class ProjectViews(ObjectViewSet):
             "year": year,
             "plans": obj.plans.order_by("-year"),
             "reports": obj.progress_reports.order_by("-period")[:12],
-            "problems": obj.problems.visible_to(request.user).select_related("owner_unit"),
-            "photos": selectors.project_photos(request.user, obj),
+            "problems": obj.problems.visible_to(user).select_related("owner_unit"),
+            "photos": selectors.project_photos(user, obj),
             "photo_form": PhotoForm(project=obj) if editable else None,
             "can_report": editable,
         }
 
 
-class ProjectChildViews(ObjectViewSet):
-    """Plans, reports and problems are placed at their project's department."""
-
-    @classmethod
-    def record_units(cls, form):
-        project = form.cleaned_data.get("project")
-        return [project.responsible_unit] if project else []
-
-
-class AnnualPlanViews(ProjectChildViews):
+class AnnualPlanViews(ObjectViewSet):
     model = AnnualPlan
     filterset = AnnualPlanFilterSet
     table = AnnualPlanTable
@@ -112,57 +98,25 @@ class AnnualPlanViews(ProjectChildViews):
     importer = "project-plans"
     select_related = ("project",)
 
-    @classmethod
-    def save(cls, form, request):
-        return services.plan_save(by=request.user, plan=form.instance)
 
-
-class ProgressReportViews(ProjectChildViews):
+class ProgressReportViews(ObjectViewSet):
     model = ProgressReport
     filterset = ProgressReportFilterSet
     table = ProgressReportTable
     form = ProgressReportForm
     importer = "project-progress"
     select_related = ("project",)
-
-    @classmethod
-    def delete(cls, obj, request):
-        services.progress_delete(by=request.user, report=obj)
-
-    @classmethod
-    def save(cls, form, request):
-        d = form.cleaned_data
-        return services.progress_save(
-            by=request.user,
-            project=d["project"],
-            period=d["period"],
-            invested_this_month=d["invested_this_month"],
-            invested_ytd=d["invested_ytd"],
-            stage=d["stage"],
-            entered_statistics_on=d["entered_statistics_on"],
-            narrative=d["narrative"],
-            stage_change_reason=d["stage_change_reason"],
-            is_correction=d["is_correction"],
-            correction_reason=d["correction_reason"],
-        )
+    create = services.progress_save
+    update = services.progress_update
+    delete = services.progress_delete
 
 
-class ProblemViews(ProjectChildViews):
+class ProblemViews(ObjectViewSet):
     model = Problem
     filterset = ProblemFilterSet
     table = ProblemTable
     form = ProblemForm
     select_related = ("project", "owner_unit")
-
-    @classmethod
-    def record_units(cls, form):
-        # The department owning the problem works it as well as the project's department.
-        owner = form.cleaned_data.get("owner_unit")
-        return [*super().record_units(form), *([owner] if owner else [])]
-
-    @classmethod
-    def save(cls, form, request):
-        return services.problem_save(by=request.user, problem=form.instance)
 
 
 def problem_board(request):

@@ -47,11 +47,11 @@ class PeerGroupOut(Schema):
 @router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="单位列表")
 @paginate(Pagination)
 def list_units(request, filters: Query[UnitFilters]):
-    units = Unit.objects.visible_to(request.auth_user).select_related("parent")
+    units = Unit.objects.visible_to(request.auth).select_related("parent")
     if filters.kind:
         units = units.filter(kind=filters.kind)
     if filters.parent:
-        units = units.filter(parent=unit_by_code(request.auth_user, filters.parent))
+        units = units.filter(parent=unit_by_code(request.auth, filters.parent))
     if filters.q and filters.q.strip():
         text = filters.q.strip()
         units = units.filter(
@@ -62,18 +62,18 @@ def list_units(request, filters: Query[UnitFilters]):
 
 @router.get("/units/{code}", response={200: UnitOut, **ERRORS}, summary="单位详情（按代码）")
 def get_unit(request, code: str):
-    return unit_by_code(request.auth_user, code)
+    return unit_by_code(request.auth, code)
 
 
 @router.get("/peer-groups", response={200: list[PeerGroupOut], **ERRORS}, summary="比较组列表")
 @paginate(Pagination)
 def list_peer_groups(request):
-    return PeerGroup.objects.visible_to(request.auth_user)
+    return PeerGroup.objects.visible_to(request.auth)
 
 
 @router.get("/peer-groups/{code}", response={200: PeerGroupOut, **ERRORS}, summary="比较组详情")
 def get_peer_group(request, code: str):
-    return group_by_code(request.auth_user, code)
+    return group_by_code(request.auth, code)
 
 
 @router.get(
@@ -84,9 +84,9 @@ def get_peer_group(request, code: str):
 def list_peer_group_members(
     request, code: str, year: int = Query(..., ge=1900, le=2200, description="年度，如 2022")
 ):
-    group = group_by_code(request.auth_user, code)
+    group = group_by_code(request.auth, code)
     return (
-        Unit.objects.visible_to(request.auth_user)
+        Unit.objects.visible_to(request.auth)
         .filter(peer_memberships__group=group, peer_memberships__year=year)
         .order_by("sort_order", "code")
     )

@@ -1,6 +1,6 @@
 """Indicators, observations (with submit/approve), rankings, targets with lights, the cockpit.
 
-Reads go through ``indicators.selectors`` or start from ``visible_to(request.auth_user)``;
+Reads go through ``indicators.selectors`` or start from ``visible_to(request.auth)``;
 writes go through ``indicators.services``, which check permissions and validate.
 """
 
@@ -85,7 +85,7 @@ class IndicatorFilters(Schema):
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="指标列表")
 @paginate(Pagination)
 def list_indicators(request, filters: Query[IndicatorFilters]):
-    indicators = Indicator.objects.visible_to(request.auth_user).select_related("owner_unit")
+    indicators = Indicator.objects.visible_to(request.auth).select_related("owner_unit")
     if filters.category:
         indicators = indicators.filter(category=filters.category)
     if filters.q and filters.q.strip():
@@ -100,7 +100,7 @@ def list_indicators(request, filters: Query[IndicatorFilters]):
     "/indicators/{code}", response={200: IndicatorOut, **ERRORS}, summary="指标详情（按代码）"
 )
 def get_indicator(request, code: str):
-    return indicator_by_code(request.auth_user, code)
+    return indicator_by_code(request.auth, code)
 
 
 # --- observations --------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def _codes_in(user, payload: ObservationIn) -> dict:
 )
 @paginate(Pagination)
 def list_observations(request, filters: Query[ObservationFilters]):
-    user = request.auth_user
+    user = request.auth
     observations = selectors.observation_list(user).order_by(
         "-period_end", "unit__path", "indicator__sort_order", "indicator__code", "pk"
     )
@@ -243,7 +243,7 @@ def list_observations(request, filters: Query[ObservationFilters]):
     summary="观测值详情",
 )
 def get_observation(request, observation_id: int):
-    return _observation_or_404(request.auth_user, observation_id)
+    return _observation_or_404(request.auth, observation_id)
 
 
 @router.post(
@@ -253,7 +253,7 @@ def get_observation(request, observation_id: int):
     description="保存为草稿；submit 为 true 时保存后提交审核。权限与校验同页面填报。",
 )
 def create_observation(request, payload: ObservationIn):
-    user = request.auth_user
+    user = request.auth
     codes = _codes_in(user, payload)
     observation = services.observation_create(
         by=user,
@@ -280,7 +280,7 @@ def create_observation(request, payload: ObservationIn):
     description="只有草稿可以提交；状态不符时返回 409。",
 )
 def submit_observation(request, observation_id: int):
-    user = request.auth_user
+    user = request.auth
     observation = _observation_or_404(user, observation_id)
     with status_conflict():
         services.observation_submit(observation=observation, by=user)
@@ -294,7 +294,7 @@ def submit_observation(request, observation_id: int):
     description="仅覆盖该单位的统计员可以审核已提交的观测值；状态不符时返回 409。",
 )
 def approve_observation(request, observation_id: int):
-    user = request.auth_user
+    user = request.auth
     observation = _observation_or_404(user, observation_id)
     with status_conflict():
         services.observation_approve(observation=observation, by=user)
@@ -342,7 +342,7 @@ class RankingQuery(Schema):
     description="按名次排列，没有数据的成员列在最后。只用已审核的数据。",
 )
 def get_ranking(request, query: Query[RankingQuery]):
-    user = request.auth_user
+    user = request.auth
     ranking = selectors.ranking_for(
         group=group_by_code(user, query.group),
         indicator=indicator_by_code(user, query.indicator),
@@ -415,7 +415,7 @@ class TargetFilters(Schema):
 )
 @paginate(Pagination)
 def list_targets(request, filters: Query[TargetFilters]):
-    user = request.auth_user
+    user = request.auth
     targets = (
         Target.objects.visible_to(user)
         .select_related("unit", "indicator", "rank_group")
@@ -520,7 +520,7 @@ def _target_light(target: Target, light: Light) -> dict:
     description="与驾驶舱页面同一数据：按类别的指标卡片（数值、增速、名次、目标灯）。",
 )
 def get_cockpit(request, query: Query[CockpitQuery]):
-    user = request.auth_user
+    user = request.auth
     unit = get_visible(
         selectors.units_for_cockpit(user),
         _("没有代码为“%(code)s”的单位驾驶舱，或您无权查看") % {"code": query.unit},

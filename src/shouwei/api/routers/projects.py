@@ -1,6 +1,6 @@
 """Key projects: projects (with the month's plan and completion), plans, progress, problems.
 
-Every list starts from ``visible_to(request.auth_user)``; progress is written through
+Every list starts from ``visible_to(request.auth)``; progress is written through
 ``projects.services.progress_save``, with the same rules and permission check as the pages.
 """
 
@@ -64,7 +64,7 @@ def _month(user, period: str | None) -> tuple[int, int]:
 @router.get("/projects", response={200: list[ProjectOut], **ERRORS}, summary="重点项目列表")
 @paginate(Pagination)
 def list_projects(request, filters: Query[ProjectFilters]):
-    user = request.auth_user
+    user = request.auth
     year, month = _month(user, filters.period)
     unit = unit_by_code(user, filters.unit) if filters.unit else None
     qs = selectors.with_progress(selectors.projects_under(user, unit), year=year, month=month)
@@ -77,7 +77,7 @@ def list_projects(request, filters: Query[ProjectFilters]):
 
 @router.get("/projects/{code}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
 def get_project(request, code: str):
-    return project_by_code(request.auth_user, code)
+    return project_by_code(request.auth, code)
 
 
 class FiguresOut(Schema):
@@ -101,7 +101,7 @@ class SummaryOut(Schema):
     "/projects-summary", response={200: SummaryOut, **ERRORS}, summary="重点项目汇总（按级别）"
 )
 def project_summary(request, unit: str, period: MonthCode):
-    user = request.auth_user
+    user = request.auth
     if len(period) != 7:
         return Status(422, {"detail": _("期间应为月份，如 2022-06")})
     return selectors.project_summary(
@@ -123,7 +123,7 @@ class PlanOut(Schema):
 @router.get("/project-plans", response={200: list[PlanOut], **ERRORS}, summary="年度计划")
 @paginate(Pagination)
 def list_plans(request, year: int | None = None):
-    qs = AnnualPlan.objects.visible_to(request.auth_user).select_related("project")
+    qs = AnnualPlan.objects.visible_to(request.auth).select_related("project")
     return qs.filter(year=year) if year else qs
 
 
@@ -161,7 +161,7 @@ class ProgressIn(Schema):
 @router.get("/project-progress", response={200: list[ProgressOut], **ERRORS}, summary="月度进度")
 @paginate(Pagination)
 def list_progress(request, period: PeriodCode | None = None, project: str | None = None):
-    qs = ProgressReport.objects.visible_to(request.auth_user).select_related("project")
+    qs = ProgressReport.objects.visible_to(request.auth).select_related("project")
     if period:
         qs = qs.filter(period=period)
     if project:
@@ -177,7 +177,7 @@ def list_progress(request, period: PeriodCode | None = None, project: str | None
     "阶段回退须说明原因、不能早于开工月份；只能填报本部门负责的项目。",
 )
 def save_progress(request, payload: ProgressIn):
-    user = request.auth_user
+    user = request.auth
     if len(payload.period) != 7:
         return Status(422, {"detail": _("期间应为月份，如 2022-06"), "errors": None})
     data = payload.dict()
@@ -215,7 +215,7 @@ class PhotoOut(Schema):
     summary="月度进度的照片",
 )
 def list_report_photos(request, report_id: int):
-    user = request.auth_user
+    user = request.auth
     report = get_visible(
         ProgressReport.objects.visible_to(user), _("没有该月度进度，或您无权查看"), pk=report_id
     )
@@ -244,5 +244,5 @@ class ProblemOut(Schema):
 @router.get("/project-problems", response={200: list[ProblemOut], **ERRORS}, summary="项目问题")
 @paginate(Pagination)
 def list_problems(request, status: ProblemStatus | None = None):
-    qs = Problem.objects.visible_to(request.auth_user).select_related("project", "owner_unit")
+    qs = Problem.objects.visible_to(request.auth).select_related("project", "owner_unit")
     return qs.filter(status=status) if status else qs

@@ -1,0 +1,45 @@
+"""URL names of the view sets' pages, made in one place.
+
+A page of a view set is named ``app:model_action`` (``projects:annualplan_detail``).
+Models' ``get_absolute_url`` and the menus ask :func:`url_for` rather than spell the name,
+so the convention lives here and a view set's own namespace (the portal's editing pages)
+is honoured everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.urls import NoReverseMatch, get_resolver, reverse
+
+# The view set of each model, filled as view sets are declared.
+_viewsets: dict[type[models.Model], Any] = {}
+
+
+def register(model: type[models.Model], viewset: Any) -> None:
+    _viewsets[model] = viewset
+
+
+def url_name(model: type[models.Model], action: str, *, namespace: str | None = None) -> str:
+    return f"{namespace or model._meta.app_label}:{model._meta.model_name}_{action}"
+
+
+def viewset_of(model: type[models.Model]):
+    found = _viewsets.get(model)
+    if found is None:
+        # View sets are declared in the apps' views modules, which the URL conf imports.
+        get_resolver().url_patterns  # noqa: B018 - loads the URL conf once per process
+        found = _viewsets.get(model)
+    if found is None:
+        # As reverse() answers a name this site does not serve (the portal-only instance).
+        raise NoReverseMatch(f"{model.__name__} has no view set on this site")
+    return found
+
+
+def url_for(model_or_obj: type[models.Model] | models.Model, action: str = "detail") -> str:
+    """The address of a model's page (``list``, ``add``) or of a record's (``detail``,
+    ``edit``, ``delete``)."""
+    if isinstance(model_or_obj, type):
+        return reverse(viewset_of(model_or_obj).url_name(action))
+    return reverse(viewset_of(type(model_or_obj)).url_name(action), args=[model_or_obj.pk])

@@ -1,0 +1,355 @@
+"""The view set: one class per model declaring its pages, one instance per request.
+
+Like Django's class-based views, each request gets its own instance (``self.request``,
+``self.user``, ``self.object``), so nothing is carried on the request and an app's hooks are
+plain methods that read ``self``. ``urls()`` routes each page to ``as_view(action=…)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from .. import services as records
+from ..exports import export_response, table_rows
+from ..permissions import ADD, CHANGE, DELETE, allows, can_create, reads_internally, scope_for
+from . import naming
+from .forms import errors_for
+from .history import history_rows
+from .pagination import paginate
+
+security_log = logging.getLogger("shouwei.security")
+
+# Each page of a view set, and the HTTP methods it answers.
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "list": ("get",),
+    "detail": ("get",),
+    "add": ("get", "post"),
+    "edit": ("get", "post"),
+    "delete": ("get", "post"),
+}
+
+
+class ObjectViewSet(View):
+    """List (filters, search, sort, pagination, .xlsx/.csv export of exactly what the user
+    may see), detail (fields, change history, lineage), add/edit/delete behind the model's
+    write contract, and a link into the imports framework."""
+
+    model: ClassVar[type[models.Model]]
+    filterset: ClassVar[Any] = None
+    table: ClassVar[Any] = None
+    form: ClassVar[type[forms.ModelForm] | None] = None
+    # The writes, one calling convention: ``create(by=user, **form.cleaned_data)``,
+    # ``update(by=user, instance=obj, **form.cleaned_data)``, ``delete(by=user,
+    # instance=obj)``. An app with rules of its own names its services; without, the
+    # generic ones in core.services (contract, full_clean, save with the author).
+    create: ClassVar[Callable[..., models.Model] | None] = None
+    update: ClassVar[Callable[..., models.Model] | None] = None
+    delete: ClassVar[Callable[..., None] | None] = None
+    detail_fields: ClassVar[tuple[str, ...] | None] = None
+    importer: ClassVar[str | None] = None
+    select_related: ClassVar[tuple[str, ...]] = ()
+    prefetch_related: ClassVar[tuple[str, ...]] = ()
+    per_page: ClassVar[int] = 25
+    templates: ClassVar[dict[str, str]] = {}
+    allow_delete: ClassVar[bool] = True
+    # The URL namespace, when it is not the model's app (the portal's editing pages).
+    namespace: ClassVar[str | None] = None
+    # Roles one of which (at any unit) opens these pages at all; empty: everyone logged in,
+    # each seeing the rows their scope allows.
+    required_roles: ClassVar[tuple[str, ...]] = ()
+    # The field-by-field change history on the detail page; a model that shows its own record
+    # of changes (article versions) turns it off rather than load what no one sees.
+    show_history: ClassVar[bool] = True
+    # Fields (who entered, approved, imported a record) shown only to the people of the
+    # record's own units, not to everyone who may read it as a published figure.
+    private_fields: ClassVar[tuple[str, ...]] = ()
+
+    # Set by as_view(action=…) for each page; set per request by setup().
+    action: str = ""
+    request: HttpRequest
+    object: models.Model | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            naming.register(cls.model, cls)
+
+    # --- who may open the pages (the menu asks the same) ----------------------------------
+    @classmethod
+    def may_open(cls, user, action: str = "list") -> bool:
+        if cls.required_roles and not scope_for(user).has_role(*cls.required_roles):
+            return False
+        return action != "add" or can_create(user, cls.model)
+
+    @classmethod
+    def check_access(cls, user) -> None:
+        """The pages' role check, for an app's function views beside the view set too."""
+        if cls.required_roles and not scope_for(user).has_role(*cls.required_roles):
+            security_log.warning("refused %s pages to %s", cls.model._meta.model_name, user)
+            raise PermissionDenied(_("您无权访问该页面"))
+
+    # --- hooks an app may override -------------------------------------------------------
+    def get_queryset(self) -> models.QuerySet:
+        qs = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def detail_context(self) -> dict:
+        """Extra context for an app's own detail template (a chart, related lists)."""
+        return {}
+
+    def edit_context(self) -> dict:
+        """Extra context for an app's own edit template (uploads beside the form)."""
+        return {}
+
+    def lineage(self, *, internal: bool) -> list[dict]:
+        fn = getattr(self.object, "lineage", None)
+        return fn(internal=internal) if callable(fn) else []
+
+    # --- naming ----------------------------------------------------------------------------
+    @classmethod
+    def url_name(cls, action: str) -> str:
+        return naming.url_name(cls.model, action, namespace=cls.namespace)
+
+    @classmethod
+    def urls(cls) -> list:
+        name = cls.model._meta.model_name
+        routes = [("list", f"{name}s/"), ("detail", f"{name}s/<int:pk>/")]
+        if cls.form is not None:
+            routes += [("add", f"{name}s/add/"), ("edit", f"{name}s/<int:pk>/edit/")]
+            if cls.allow_delete:
+                routes.append(("delete", f"{name}s/<int:pk>/delete/"))
+        return [
+            path(route, cls.as_view(action=action), name=f"{name}_{action}")
+            for action, route in routes
+        ]
+
+    # --- dispatch ----------------------------------------------------------------------------
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.check_access(request.user)
+        method = request.method.lower()
+        allowed = ACTIONS[self.action]
+        if method == "head" and "get" in allowed:
+            method = "get"
+        if method == "options":
+            return self.options(request, *args, **kwargs)
+        if method not in allowed:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return getattr(self, f"{self.action}_{method}")(**kwargs)
+
+    def _allowed_methods(self) -> list[str]:
+        return [m.upper() for m in (*ACTIONS[self.action], "options")]
+
+    def template_names(self, action: str) -> list[str]:
+        custom = self.templates.get(action)
+        app, name = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            t for t in (custom, f"{app}/{name}_{action}.html", f"generic/object_{action}.html") if t
+        ]
+
+    def render(self, action: str, context: dict, status: int = 200) -> HttpResponse:
+        meta = self.model._meta
+        base = {
+            "viewset": self,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": reverse(self.url_name("list")),
+        }
+        return render(self.request, self.template_names(action), base | context, status=status)
+
+    # --- list -------------------------------------------------------------------------------
+    def list_get(self) -> HttpResponse:
+        request, user = self.request, self.request.user
+        qs = self.get_queryset()
+        filterset = None
+        if self.filterset is not None:
+            filterset = self.filterset(request.GET or None, queryset=qs, request=request)
+            # Unbound (no query string) is the whole list; a bound, invalid filter shows none.
+            qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else qs.none()
+        fmt = request.GET.get("export")
+        # Not self.table(qs, request=request): that pages by the raw ?per_page= (no cap, and a
+        # negative value raises). Sorting comes from the request, paging from paginate().
+        table = self.table(qs)
+        RequestConfig(request, paginate=False).configure(table)
+        if fmt in ("xlsx", "csv"):
+            security_log.info("export %s by %s: %s", self.model._meta.model_name, user, fmt)
+            return export_response(
+                table_rows(table), fmt=fmt, basename=str(self.model._meta.verbose_name_plural)
+            )
+        paginate(table, request, default=self.per_page)
+        query = request.GET.copy()
+        query.pop("page", None)
+        may_add = self.form is not None and can_create(user, self.model)
+        return self.render(
+            "list",
+            {
+                "table": table,
+                "filterset": filterset,
+                "filter_form": filterset.form if filterset is not None else None,
+                "can_add": may_add,
+                "add_url": reverse(self.url_name("add")) if self.form is not None else None,
+                "import_url": (
+                    reverse("imports:start", args=[self.importer])
+                    if self.importer and can_create(user, self.model)
+                    else None
+                ),
+                "export_query": query.urlencode(),
+                "filtered": bool(
+                    filterset
+                    and filterset.is_bound
+                    and any(
+                        v for k, v in request.GET.items() if k not in ("page", "sort", "per_page")
+                    )
+                ),
+            },
+        )
+
+    # --- detail -----------------------------------------------------------------------------
+    def field_rows(self, *, internal: bool) -> list[tuple[str, Any, str | None]]:
+        obj = self.object
+        names = self.detail_fields
+        fields = [f for f in obj._meta.get_fields() if getattr(f, "concrete", False)]
+        if names is None:
+            names = tuple(f.name for f in fields if f.editable and not f.primary_key)
+        if not internal:
+            names = tuple(n for n in names if n not in self.private_fields)
+        rows = []
+        for name in names:
+            field = obj._meta.get_field(name)
+            value = getattr(obj, name)
+            url = None
+            if field.choices:
+                value = getattr(obj, f"get_{name}_display")()
+            elif isinstance(field, models.ForeignKey) and value is not None:
+                url = value.get_absolute_url() if hasattr(value, "get_absolute_url") else None
+            elif isinstance(field, models.BooleanField):
+                value = _("是") if value else _("否")
+            rows.append((field.verbose_name, value, url))
+        return rows
+
+    def detail_get(self, pk: int) -> HttpResponse:
+        user = self.request.user
+        self.object = obj = get_object_or_404(self.get_queryset(), pk=pk)
+        editable = (
+            self.form is not None
+            and self.model.objects.editable_by(user).filter(pk=obj.pk).exists()
+        )
+        internal = reads_internally(user, obj)
+        context = {
+            "object": obj,
+            "field_rows": self.field_rows(internal=internal),
+            "history": history_rows(obj, user=user) if self.show_history and internal else [],
+            "lineage": self.lineage(internal=internal),
+            "can_change": editable,
+            "edit_url": reverse(self.url_name("edit"), args=[obj.pk]) if editable else None,
+            "delete_url": (
+                reverse(self.url_name("delete"), args=[obj.pk])
+                if editable and self.allow_delete
+                else None
+            ),
+        }
+        return self.render("detail", context | self.detail_context())
+
+    # --- add / edit -------------------------------------------------------------------------
+    def writable_object(self, pk: int, action: str = CHANGE) -> models.Model:
+        """The stored record the user may ``action``; 403 (logged) when they may only read
+        it, 404 when they may not even do that."""
+        user = self.request.user
+        obj = self.model.objects.restrict(user, action).filter(pk=pk).first()
+        if obj is not None:
+            return obj
+        if self.get_queryset().filter(pk=pk).exists():
+            name = self.model._meta.model_name
+            security_log.warning("refused %s of %s #%s by %s", action, name, pk, user)
+            if action == DELETE:
+                raise PermissionDenied(_("您无权删除该记录"))
+            raise PermissionDenied(_("您无权修改该记录"))
+        raise Http404
+
+    def _start_edit(self, pk: int | None) -> None:
+        self.object = self.writable_object(pk) if pk else None
+        if self.object is None and not can_create(self.request.user, self.model):
+            raise PermissionDenied(_("您无权新增该类记录"))
+
+    def add_get(self, pk: int | None = None) -> HttpResponse:
+        self._start_edit(pk)
+        initial = dict(self.request.GET.items()) if self.object is None else None
+        form = self.form(instance=self.object, user=self.request.user, initial=initial)
+        return self.render_form(form)
+
+    edit_get = add_get
+
+    def add_post(self, pk: int | None = None) -> HttpResponse:
+        self._start_edit(pk)
+        request, user = self.request, self.request.user
+        form = self.form(request.POST, request.FILES, instance=self.object, user=user)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        # The record as the form would save it: every unit it names must be one the user may
+        # write for (its contract), and the service checks the same again.
+        if not allows(user, ADD if self.object is None else CHANGE, form.instance):
+            security_log.warning("refused %s for %s", self.model._meta.model_name, user)
+            form.add_error(None, _("您无权在所选单位登记或修改该记录"))
+            return self.render_form(form, status=400)
+        try:
+            with transaction.atomic():
+                saved = self.save(form)
+        except ValidationError as exc:
+            form.add_error(None, errors_for(form, exc))
+        except PermissionDenied as exc:
+            security_log.warning("refused %s for %s", self.model._meta.model_name, user)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存：%(obj)s") % {"obj": saved})
+            return redirect(reverse(self.url_name("detail"), args=[saved.pk]))
+        return self.render_form(form, status=400)
+
+    edit_post = add_post
+
+    def save(self, form: forms.ModelForm) -> models.Model:
+        """The form's cleaned data, as keyword arguments, to the declared service."""
+        vs, user = type(self), self.request.user
+        if self.object is None:
+            if vs.create is not None:
+                return vs.create(by=user, **form.cleaned_data)
+            return records.record_create(self.model, by=user, **form.cleaned_data)
+        update = vs.update or records.record_update
+        return update(by=user, instance=self.object, **form.cleaned_data)
+
+    def render_form(self, form: forms.ModelForm, status: int = 200) -> HttpResponse:
+        context = {"form": form, "object": self.object}
+        return self.render("edit", context | self.edit_context(), status=status)
+
+    # --- delete -----------------------------------------------------------------------------
+    def delete_get(self, pk: int) -> HttpResponse:
+        self.object = self.writable_object(pk, DELETE)
+        return self.render("delete", {"object": self.object})
+
+    def delete_post(self, pk: int) -> HttpResponse:
+        self.object = obj = self.writable_object(pk, DELETE)
+        delete = type(self).delete or records.record_delete
+        try:
+            with transaction.atomic():
+                delete(by=self.request.user, instance=obj)
+        except ProtectedError:
+            messages.error(self.request, _("“%(obj)s”仍被其他记录引用，不能删除") % {"obj": obj})
+            return redirect(reverse(self.url_name("detail"), args=[obj.pk]))
+        messages.success(self.request, _("已删除：%(obj)s") % {"obj": obj})
+        return redirect(reverse(self.url_name("list")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -183,6 +184,15 @@ def _projects(users, units):
             },
         )
     del out["progress"]
+    # A problem of 产业发展局's project handed to 经济合作局: both departments work it
+    # (the contract's alternative placements), only the project's may delete it.
+    handed = Problem.objects.create(
+        project=out["project"]["cyfz"].instance,
+        description="矩阵测试：移交经济合作局协调",
+        owner_unit=units["hy-gxq-jjhz"],
+        deadline=date(2022, 9, 30),
+    )
+    out["problem"]["handed"] = Obj(handed, {"pk": handed.pk})
     return out
 
 

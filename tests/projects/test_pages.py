@@ -145,6 +145,24 @@ def test_the_department_owning_a_problem_may_resolve_it(zone, three):
     assert problem.status == ProblemStatus.RESOLVED
 
 
+def test_the_department_a_problem_is_handed_to_works_it_but_cannot_delete_it(zone, three):
+    """Found by the authorisation matrix: the delete page asked the ``change`` rule, which
+    lets the department a problem is handed to work it; the contract's ``delete`` is the
+    project's department's alone."""
+    on, _behind, _other = three
+    problem = Problem.objects.create(
+        project=on, description="供电排期", owner_unit=zone.jjhz, deadline=date(2022, 7, 1)
+    )
+    delete = reverse("projects:problem_delete", args=[problem.pk])
+    handed_to = login(zone.staff_jjhz)
+    assert handed_to.get(reverse("projects:problem_edit", args=[problem.pk])).status_code == 200
+    assert handed_to.get(delete).status_code == 403
+    assert handed_to.post(delete).status_code == 403
+    assert Problem.objects.filter(pk=problem.pk).exists()
+    assert login(zone.staff_cyfz).post(delete).status_code == 302
+    assert not Problem.objects.filter(pk=problem.pk).exists()
+
+
 def test_the_report_button_shows_only_to_those_who_may_report_on_the_project(zone, three):
     on, _behind, other = three
     add = reverse("projects:progressreport_add")

@@ -1,0 +1,352 @@
+"""The world the authorisation matrix runs in: the demo, two more clerks, and for every kind of
+object a URL can take one record of 产业发展局 (hy-gxq-cyfz) and one of another unit.
+
+Built once per module inside a transaction that is rolled back when the module ends (each
+test's own transaction nests in it as a savepoint), with one logged-in client per principal:
+building it per test would cost more than the matrix itself.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+
+from tests.authz.matrix import PRINCIPALS
+
+
+@dataclass
+class Obj:
+    """One record a URL can name: ``instance`` (saved, or unsaved for a record a POST would
+    create), the URL's parameters, and the body a POST sends."""
+
+    instance: Any
+    params: dict[str, Any]
+    data: dict[str, Any] | None = None
+    key: str = ""  # which one of its kind (cyfz, jjhz, draft, …), set by build_world
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    clients: dict[str, Client]
+    api_clients: dict[str, Client]
+    objects: dict[str, dict[str, Obj]] = field(default_factory=dict)
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+def new_client(user, **kwargs) -> Client:
+    """A client that answers a view's exception as the 500 it would be, so that one failing
+    cell is reported with the rest instead of ending the row."""
+    client = Client(raise_request_exception=False, **kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _principals():
+    from django.contrib.auth import get_user_model
+
+    from shouwei.core.choices import Role
+    from shouwei.core.models import Unit
+    from tests.factories import user_with_role
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    # A clerk of a second department and one of a peer district outside the zone.
+    users["staff_kjcx"] = user_with_role(
+        Role.STAFF, Unit.objects.get(code="hy-gxq-kjcx"), username="staff_kjcx"
+    )
+    users["staff_smjk"] = user_with_role(
+        Role.STAFF, Unit.objects.get(code="hy-smjk"), username="staff_smjk"
+    )
+    return {name: users[name] for name in PRINCIPALS if name != "anonymous"}
+
+
+def _clients(users):
+    from shouwei.core.models import ApiToken
+
+    clients = {"anonymous": new_client(None)}
+    api_clients = {"anonymous": new_client(None)}
+    for name, user in users.items():
+        clients[name] = new_client(user)
+        _token, key = ApiToken.issue(user=user, name="authz matrix")
+        api_clients[name] = new_client(None, headers={"authorization": f"Bearer {key}"})
+    return clients, api_clients
+
+
+def _observations(users, units):
+    from shouwei.indicators.choices import ObservationStatus
+    from shouwei.indicators.models import Indicator, Observation
+    from tests.factories import IndicatorFactory
+
+    indicators = {
+        "cyfz": Indicator.objects.get(code="industrial_va"),
+        # The demo's 经济合作局 owns no indicator (its figures come from leads).
+        "jjhz": IndicatorFactory(
+            code="jjhz-signed", name="签约项目数", measure="个", owner_unit=units["hy-gxq-jjhz"]
+        ),
+        "smjk": Indicator.objects.get(code="gdp"),
+    }
+    # Where each figure sits: the zone's, reported by the owning department; the peer park's
+    # own, reported by itself.
+    places = {
+        "cyfz": (units["hy-gxq"], units["hy-gxq-cyfz"], users["staff_cyfz"]),
+        "jjhz": (units["hy-gxq"], units["hy-gxq-jjhz"], users["staff_jjhz"]),
+        "smjk": (units["hy-smjk"], units["hy-smjk"], users["staff_smjk"]),
+    }
+    out: dict[str, dict[str, Obj]] = {}
+    for status, period in (
+        (ObservationStatus.DRAFT, "2019-10"),
+        (ObservationStatus.SUBMITTED, "2019-11"),
+        (ObservationStatus.APPROVED, "2019-12"),
+    ):
+        kind = f"observation.{status}"
+        out[kind] = {}
+        for key, (unit, reporting, clerk) in places.items():
+            obs = Observation.objects.create(
+                unit=unit,
+                reporting_unit=reporting,
+                indicator=indicators[key],
+                period=period,
+                value=Decimal("10"),
+                status=status,
+                entered_by=clerk,
+            )
+            out[kind][key] = Obj(obs, {"pk": obs.pk, "observation_id": obs.pk})
+    # A figure a POST would file: the reporting unit left blank means the indicator's owner.
+    out["observation.new"] = {}
+    for key, (unit, reporting, _clerk) in places.items():
+        new = Observation(
+            unit=unit, reporting_unit=reporting, indicator=indicators[key], period="2019-09"
+        )
+        out["observation.new"][key] = Obj(
+            new,
+            {},
+            {
+                "unit": unit.code,
+                "indicator": indicators[key].code,
+                "period": "2019-09",
+                "value": "10",
+            },
+        )
+    out["indicator"] = {
+        key: Obj(ind, {"pk": ind.pk, "code": ind.code})
+        for key, ind in (("cyfz", indicators["cyfz"]), ("jjhz", indicators["jjhz"]))
+    }
+    return out
+
+
+def _projects(users, units):
+    from shouwei.projects import services
+    from shouwei.projects.models import AnnualPlan, Problem, ProgressReport, Project
+
+    out: dict[str, dict[str, Obj]] = {
+        k: {} for k in ("project", "annualplan", "progressreport", "problem", "photo", "progress")
+    }
+    out["progress.new"] = {}
+    for key in ("cyfz", "jjhz"):
+        unit = units[f"hy-gxq-{key}"]
+        project = Project.objects.filter(responsible_unit=unit).order_by("code").first()
+        out["project"][key] = Obj(project, {"pk": project.pk, "code": project.code})
+        plan = AnnualPlan.objects.filter(project=project).first()
+        out["annualplan"][key] = Obj(plan, {"pk": plan.pk})
+        report = ProgressReport.objects.filter(project=project).order_by("-period").first()
+        out["progressreport"][key] = Obj(report, {"pk": report.pk, "report_id": report.pk})
+        problem = Problem.objects.filter(project__responsible_unit=unit, owner_unit=unit).first()
+        out["problem"][key] = Obj(problem, {"pk": problem.pk})
+        photo = services.photo_add(
+            by=users[f"staff_{key}"], report=report, name="site.png", data=png()
+        )
+        out["photo"][key] = Obj(photo, {"pk": photo.pk})
+        # The month after the last report, continuing it (a valid save for its department).
+        out["progress.new"][key] = Obj(
+            ProgressReport(project=project, period="2022-07"),
+            {},
+            {
+                "project": project.code,
+                "period": "2022-07",
+                "invested_this_month": "0.1",
+                "invested_ytd": str(report.invested_ytd + Decimal("0.1")),
+                "stage": report.stage,
+            },
+        )
+    del out["progress"]
+    # A problem of 产业发展局's project handed to 经济合作局: both departments work it
+    # (the contract's alternative placements), only the project's may delete it.
+    handed = Problem.objects.create(
+        project=out["project"]["cyfz"].instance,
+        description="矩阵测试：移交经济合作局协调",
+        owner_unit=units["hy-gxq-jjhz"],
+        deadline=date(2022, 9, 30),
+    )
+    out["problem"]["handed"] = Obj(handed, {"pk": handed.pk})
+    return out
+
+
+def _batches(users):
+    from shouwei.imports import services
+    from shouwei.imports.registry import get_importer, registered_importers
+    from tests.imports.helpers import row, xlsx_bytes
+
+    importer = get_importer("observations")
+    out: dict[str, dict[str, Obj]] = {"batch.valid": {}, "batch.committed": {}}
+    for key, indicator in (("cyfz", "industrial_va"), ("jjhz", "jjhz-signed")):
+        user = users[f"staff_{key}"]
+        for kind, period in (("batch.valid", "2019-07"), ("batch.committed", "2019-08")):
+            batch = services.batch_upload(
+                importer=importer,
+                content=xlsx_bytes([row(indicator=indicator, period=period)]),
+                filename=f"{key}-{period}.xlsx",
+                user=user,
+                inline=True,
+            )
+            assert batch.status == "valid", (key, batch.status, batch.errors)
+            if kind == "batch.committed":
+                batch = services.batch_commit(batch=batch, user=user, inline=True)
+                assert batch.status == "committed", (key, batch.message)
+            out[kind][key] = Obj(batch, {"pk": batch.pk})
+    out["importer"] = {
+        key: Obj(get_importer(key), {"importer": key}) for key in sorted(registered_importers())
+    }
+    return out
+
+
+def _evaluation_runs(units):
+    from shouwei.evaluation_web.models import EvaluationRun
+
+    zone_run = EvaluationRun.objects.get(unit=units["hy-gxq"])
+    out = {"zone": Obj(zone_run, {"pk": zone_run.pk})}
+    for key in ("cyfz", "jjhz"):
+        run = EvaluationRun.objects.get(pk=zone_run.pk)
+        run.pk = None
+        run.unit = units[f"hy-gxq-{key}"]
+        run.save()
+        out[key] = Obj(run, {"pk": run.pk})
+    return {"evaluationrun": out}
+
+
+def _articles(users):
+    from shouwei.portal import services
+    from shouwei.portal.choices import ArticleStatus
+    from shouwei.portal.models import Article, Channel
+
+    editor = users["editor"]
+    channel = Channel.objects.get(slug="bmdt")
+
+    def draft(title):
+        return services.save_article(
+            user=editor, channel=channel, title=title, body="<p>矩阵测试正文。</p>"
+        )
+
+    drafted = draft("矩阵：草稿")
+    in_review = services.submit_for_review(user=editor, article=draft("矩阵：待审"))
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).first()
+    draft_file = services.add_attachment(
+        user=editor, article=drafted, name="figure.png", data=png(), image=True
+    )
+    out = {
+        "article.draft": {"-": Obj(drafted, {"pk": drafted.pk})},
+        "article.in_review": {"-": Obj(in_review, {"pk": in_review.pk})},
+        "article.published": {"-": Obj(published, {"pk": published.pk})},
+        "version": {
+            "draft": Obj(drafted, {"pk": drafted.pk, "number": drafted.versions.first().number}),
+        },
+        "attachment": {"draft": Obj(draft_file, {"pk": draft_file.pk})},
+        "channel": {"bmdt": Obj(channel, {"slug": channel.slug})},
+    }
+    # The portal's public article and attachment: one published, one that is not.
+    out["portal.article"] = {
+        "published": out["article.published"]["-"],
+        "draft": out["article.draft"]["-"],
+    }
+    return out
+
+
+def _reference(units):
+    from shouwei.core.models import PeerGroup
+
+    groups = {g.code: g for g in PeerGroup.objects.all()}
+    return {
+        "unit": {
+            key: Obj(
+                units[f"hy-gxq-{key}"], {"pk": units[f"hy-gxq-{key}"].pk, "code": f"hy-gxq-{key}"}
+            )
+            for key in ("cyfz", "jjhz")
+        },
+        "peergroup": {
+            code: Obj(g, {"pk": g.pk, "code": g.code}) for code, g in sorted(groups.items())
+        },
+    }
+
+
+def _notifications(users):
+    from shouwei.core.models import Notification
+
+    out = {}
+    for key in ("cyfz", "jjhz"):
+        note = Notification.objects.create(recipient=users[f"staff_{key}"], title="矩阵测试")
+        out[key] = Obj(note, {"pk": note.pk})
+    return {"notification": out}
+
+
+def _targets():
+    from shouwei.indicators.models import Target
+
+    out = {}
+    for key in ("cyfz", "kjcx"):
+        target = Target.objects.filter(responsible_unit__code=f"hy-gxq-{key}").first()
+        out[key] = Obj(target, {"pk": target.pk})
+    return {"target": out}
+
+
+def build_world() -> World:
+    from shouwei.core.models import Unit
+
+    users = _principals()
+    units = {u.code: u for u in Unit.objects.all()}
+    clients, api_clients = _clients(users)
+    world = World(users=users, clients=clients, api_clients=api_clients)
+    for part in (
+        _observations(users, units),
+        _projects(users, units),
+        _batches(users),
+        _evaluation_runs(units),
+        _articles(users),
+        _reference(units),
+        _notifications(users),
+        _targets(),
+    ):
+        world.objects.update(part)
+    for objs in world.objects.values():
+        for key, obj in objs.items():
+            obj.key = key
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("authz-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=media,
+            SHOUWEI_IMPORT_INLINE_ROWS=1_000_000,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)

@@ -248,7 +248,7 @@ def _articles(users):
 
     def draft(title):
         return services.save_article(
-            user=editor, channel=channel, title=title, body="<p>矩阵测试正文。</p>"
+            by=editor, channel=channel, title=title, body="<p>矩阵测试正文。</p>"
         )
 
     drafted = draft("矩阵：草稿")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouwei.core import formatting
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.panels import panels_for
 from shouwei.core.periods import Period, PeriodError, PeriodKind
@@ -33,6 +34,16 @@ class ObservationViews(ObjectViewSet):
     importer = "observations"
     templates = {"detail": "indicators/observation_detail.html"}
     private_fields = ("source", "entered_by", "approved_by", "import_batch", "note")
+
+    def shown_values(self):
+        return {
+            "value": lambda o: formatting.format_measure(
+                o.value, o.indicator.measure, o.indicator.decimals
+            ),
+            "growth": lambda o: formatting.format_growth(o.growth, 1),
+            "published_rank": lambda o: formatting.format_rank(o.published_rank, None),
+        }
+
     create = services.observation_create
     update = services.observation_update
 

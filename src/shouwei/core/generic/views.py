@@ -222,6 +222,11 @@ class ObjectViewSet(View):
         )
 
     # --- detail -----------------------------------------------------------------------------
+    def shown_values(self) -> dict[str, Any]:
+        """Fields that read otherwise than as stored, each as ``name: obj -> text`` (a figure
+        through the one number formatter: 6.9%, not 6.900)."""
+        return {}
+
     def field_rows(self, *, internal: bool) -> list[tuple[str, Any, str | None]]:
         obj = self.object
         names = self.detail_fields
@@ -231,11 +236,14 @@ class ObjectViewSet(View):
         if not internal:
             names = tuple(n for n in names if n not in self.private_fields)
         rows = []
+        shown = self.shown_values()
         for name in names:
             field = obj._meta.get_field(name)
             value = getattr(obj, name)
             url = None
-            if field.choices:
+            if name in shown:
+                value = shown[name](obj)
+            elif field.choices:
                 value = getattr(obj, f"get_{name}_display")()
             elif isinstance(field, models.ForeignKey) and value is not None:
                 url = value.get_absolute_url() if hasattr(value, "get_absolute_url") else None

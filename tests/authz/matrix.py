@@ -20,6 +20,7 @@ A 500 is never expected.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,11 +45,11 @@ PRINCIPALS = (
 
 
 # --- rules -------------------------------------------------------------------------------------
-class Rule:
+class Rule(ABC):
     """Whether a logged-in principal is allowed (``ALLOW`` or the outcome a refusal takes)."""
 
-    def outcome(self, user, obj) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def outcome(self, user, obj) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -366,12 +365,6 @@ def _unit_at(obj, field_name: str):
     return value
 
 
-def placed_units(obj) -> list:
-    """The units a record names in its contract's unit fields (empty fields left out)."""
-    contract = contract_of(type(obj))
-    return [u for u in (_unit_at(obj, f) for f in contract.unit_fields) if u is not None]
-
-
 def _unit_allowed(scope: UserScope, how: str, unit, roles) -> bool:
     if unit is None:
         return True
@@ -545,14 +538,6 @@ def can_create(user, model, unit=None) -> bool:
             _unit_allowed(scope, how, unit, roles) for f, how in p.fields() if (f,) == first
         ),
     )
-
-
-def describe(contract: Contract) -> dict[str, Any]:
-    """The action table as plain data (the authorisation matrix and the docs read it)."""
-    return {
-        action: {"roles": list(g.roles), "when": str(g.when) if g.when is not None else None}
-        for action, g in contract.actions.items()
-    }
 
 
 def manage(roles: tuple[str, ...], when: Q | None = None) -> dict[str, Grant]:

@@ -264,3 +264,22 @@ def open_and_overdue(user, today: date | None = None) -> dict:
         open=Count("pk", filter=Q(status__in=[*OPEN_STATUSES, RequestStatus.PENDING])),
         overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
     )
+
+
+def open_requests_by_enterprise(enterprise_ids) -> dict[int, int]:
+    rows = (
+        Request.objects.filter(enterprise_id__in=list(enterprise_ids))
+        .exclude(status=RequestStatus.RATED)
+        .values("enterprise_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["enterprise_id"]: r["n"] for r in rows}
+
+
+def home_unit(user) -> Unit:
+    """The unit the user's figures are for: the highest unit they read at (a superuser
+    without roles: the top of the tree)."""
+    pk = scope_for(user).home_unit_pk
+    if pk is not None:
+        return Unit.objects.get(pk=pk)
+    return Unit.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()

@@ -335,3 +335,20 @@ def _notify_escalation(req: Request, *, level: int, today: date) -> None:
         level=NotificationLevel.DANGER if level == Escalation.LEADER else NotificationLevel.WARNING,
         key=f"enterprises.request-overdue:{req.pk}:{req.reopen_count}:{level}",
     )
+
+
+def check_upload_size(size: int) -> None:
+    """Refuse an upload by the size it declares, before its bytes are read."""
+    uploads.check_size(size, settings.SHOUWEI_REQUEST_UPLOAD_MAX_BYTES)
+
+
+@transaction.atomic
+def request_file_with_file(
+    *, by, enterprise: Enterprise, category: str, description: str, upload=None
+) -> Request:
+    """Filing with an attachment from the enterprise portal: both are stored, or neither."""
+    req = request_file(by=by, enterprise=enterprise, category=category, description=description)
+    if upload is not None:
+        name, data = upload
+        attachment_add(by=by, request=req, name=name, data=data)
+    return req

@@ -6,3 +6,6 @@ class EnterprisesConfig(AppConfig):
     name = "shouwei.enterprises"
     label = "enterprises"
     verbose_name = _("企业服务")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401

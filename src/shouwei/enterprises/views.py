@@ -59,6 +59,7 @@ security_log = logging.getLogger("shouwei.security")
 
 
 class EnterpriseViews(ObjectViewSet):
+    required_roles = STAFF_READERS
     model = Enterprise
     filterset = EnterpriseFilterSet
     table = EnterpriseTable
@@ -81,6 +82,7 @@ class EnterpriseViews(ObjectViewSet):
 
 
 class LiaisonAssignmentViews(ObjectViewSet):
+    required_roles = STAFF_READERS
     model = LiaisonAssignment
     filterset = LiaisonAssignmentFilterSet
     table = LiaisonAssignmentTable
@@ -90,6 +92,7 @@ class LiaisonAssignmentViews(ObjectViewSet):
 
 
 class VisitViews(ObjectViewSet):
+    required_roles = STAFF_READERS
     model = Visit
     filterset = VisitFilterSet
     table = VisitTable
@@ -100,6 +103,7 @@ class VisitViews(ObjectViewSet):
 class RequestViews(ObjectViewSet):
     """List and page; the flow's steps are the actions below, not a generic edit."""
 
+    required_roles = STAFF_READERS
     model = Request
     filterset = RequestFilterSet
     table = RequestTable

@@ -87,12 +87,14 @@ def my_assignments(user, day: date | None = None) -> QuerySet[LiaisonAssignment]
 
 
 def with_cover(qs: QuerySet[Enterprise], day: date | None = None) -> QuerySet[Enterprise]:
-    """Enterprises annotated with ``has_cadre`` (a current assignment) and ``covered`` (a
-    cadre, or a street that supports it: 全覆盖)."""
+    """Enterprises annotated with ``has_cadre`` (a current assignment); ``COVERED`` says
+    which of them are covered."""
     cadre = active_assignments(day).filter(enterprise_id=OuterRef("pk"))
-    return qs.annotate(has_cadre=Exists(cadre)).annotate(
-        covered=Q(has_cadre=True) | Q(street__isnull=False)
-    )
+    return qs.annotate(has_cadre=Exists(cadre))
+
+
+# 全覆盖: a cadre serves it, or its street does (small and micro enterprises).
+COVERED = Q(has_cadre=True) | Q(street__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def coverage(user, day: date | None = None) -> Coverage:
     enterprises = with_cover(Enterprise.objects.visible_to(user), day)
     counts = enterprises.aggregate(
         total=Count("pk"),
-        covered=Count("pk", filter=Q(covered=True)),
+        covered=Count("pk", filter=COVERED),
         by_cadre=Count("pk", filter=Q(has_cadre=True)),
     )
     assignments = active_assignments(day).filter(
@@ -142,7 +144,7 @@ def coverage(user, day: date | None = None) -> Coverage:
 def uncovered_enterprises(user, day: date | None = None) -> QuerySet[Enterprise]:
     return (
         with_cover(Enterprise.objects.visible_to(user), day)
-        .filter(covered=False)
+        .exclude(COVERED)
         .select_related("liaison_unit")
     )
 

@@ -5,8 +5,8 @@ from . import views
 app_name = "enterprises"
 urlpatterns = [
     path("requests/new/", views.request_add, name="request_new"),
-    path("requests/<int:pk>/<slug:step>/", views.request_step, name="request_step"),
     path("requests/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("requests/<int:pk>/steps/<slug:step>/", views.request_step, name="request_step"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("desk/", views.desk, name="desk"),
     path("my-assignments/", views.my_assignments, name="my_assignments"),

@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from shouwei.core import clock
-from shouwei.core.choices import Role
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.generic.forms import errors_for
 from shouwei.core.models import Unit
 from shouwei.core.navigation import open_to
-from shouwei.core.permissions import ADD, STAFF_READERS, allows, may, scope_for
+from shouwei.core.permissions import ADD, STAFF_READERS, allows, may, scope_for, units_allowed
 
 from . import selectors, services
 from .filters import (
@@ -166,12 +165,26 @@ def request_add(request):
     )
 
 
+# Each step: the contract's action, its form, and the service.
 STEPS = {
-    "accept": (AcceptForm, lambda by, req, d: services.request_accept(by=by, request=req, **d)),
-    "start": (None, lambda by, req, d: services.request_start(by=by, request=req)),
-    "answer": (AnswerForm, lambda by, req, d: services.request_answer(by=by, request=req, **d)),
-    "return": (ReturnForm, lambda by, req, d: services.request_return(by=by, request=req, **d)),
+    "accept": (
+        ACCEPT,
+        AcceptForm,
+        lambda by, req, d: services.request_accept(by=by, request=req, **d),
+    ),
+    "start": (HANDLE, None, lambda by, req, d: services.request_start(by=by, request=req)),
+    "answer": (
+        HANDLE,
+        AnswerForm,
+        lambda by, req, d: services.request_answer(by=by, request=req, **d),
+    ),
+    "return": (
+        HANDLE,
+        ReturnForm,
+        lambda by, req, d: services.request_return(by=by, request=req, **d),
+    ),
     "revisit": (
+        REVISIT,
         RevisitForm,
         lambda by, req, d: services.request_revisit(by=by, request=req, **d),
     ),
@@ -185,7 +198,12 @@ def request_step(request, pk: int, step: str):
     if step not in STEPS:
         raise Http404
     req = get_object_or_404(Request.objects.visible_to(request.user), pk=pk)
-    form_class, run = STEPS[step]
+    action, form_class, run = STEPS[step]
+    # Whether the user may take this step here at all (the state is the service's to judge,
+    # with a message): refused before the form is read.
+    if not units_allowed(request.user, Request, action, req):
+        security_log.warning("refused %s of request #%s by %s", step, pk, request.user)
+        raise PermissionDenied(_("您无权办理该诉求"))
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
@@ -193,8 +211,6 @@ def request_step(request, pk: int, step: str):
         return redirect(req)
     try:
         run(request.user, req, form.cleaned_data if form else {})
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -215,6 +231,8 @@ def _store_upload(request, req, upload) -> bool:
 @require_POST
 def attachment_add(request, pk: int):
     req = get_object_or_404(Request.objects.visible_to(request.user), pk=pk)
+    if not allows(request.user, ADD, RequestAttachment(request=req)):
+        raise PermissionDenied(_("您无权为该诉求上传附件"))
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件"))
@@ -282,7 +300,8 @@ def desk(request):
 
 
 def _is_cadre(user) -> bool:
-    return scope_for(user).has_role(Role.LIAISON, Role.STAFF)
+    """A cadre or clerk: one who records visits to enterprises."""
+    return may(user, Visit, ADD)
 
 
 @open_to(_is_cadre, gettext_lazy("只有联络干部可以查看联点安排"))

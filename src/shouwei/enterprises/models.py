@@ -78,6 +78,18 @@ class USCCField(models.CharField):
         uscc.validate_uscc(value)
 
 
+def _batch_field():
+    return models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 def _user_field(verbose_name, help_text, *, editable=True, null=False, related_name="+"):
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,6 +149,7 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(
         _("联系电话"), max_length=30, blank=True, help_text=_("联系人手机或座机")
     )
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -232,6 +245,7 @@ class LiaisonAssignment(models.Model):
     ends_on = models.DateField(
         _("结束日期"), null=True, blank=True, help_text=_("联点结束日期；留空表示仍在联点")
     )
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -337,7 +337,7 @@ def _enterprises(users, units):
     }
     out["visit"] = {}
     for key, enterprise in enterprises.items():
-        out["enterprise"][key] = Obj(enterprise, {"pk": enterprise.pk})
+        out["enterprise"][key] = Obj(enterprise, {"pk": enterprise.pk, "uscc": enterprise.uscc})
         req = Request.objects.create(
             enterprise=enterprise,
             category="policy",
@@ -345,8 +345,15 @@ def _enterprises(users, units):
             channel="phone",
             filed_on=date(2022, 7, 1),
         )
+        out.setdefault("request.new", {})[key] = Obj(
+            Request(enterprise=enterprise, category="policy", channel="phone"),
+            {},
+            data={"enterprise": enterprise.uscc, "category": "policy", "description": "矩阵"},
+        )
         out["request.pending"][key] = Obj(
-            req, {"pk": req.pk}, data={"department": units["hy-gxq-jjhz"].pk, "satisfaction": "5"}
+            req,
+            {"pk": req.pk, "request_id": req.pk},
+            data={"department": units["hy-gxq-jjhz"].pk, "satisfaction": 5},
         )
         att = RequestAttachment(
             request=req,

@@ -640,6 +640,27 @@ API: list[Row] = [
         objects=("progressreport",),
     ),
     api("GET /api/project-problems", LoggedIn()),
+    # --- enterprise service (issue 13)
+    api("GET /api/enterprises", LoggedIn()),
+    api("GET /api/enterprises/{uscc}", Contract(VIEW), objects=("enterprise",)),
+    api("GET /api/enterprise-requests", LoggedIn()),
+    api(
+        "GET /api/enterprise-requests/{request_id}",
+        EnterpriseContactOf(otherwise=Contract(VIEW)),
+        objects=("request.pending",),
+    ),
+    api(
+        "POST /api/enterprise-requests",
+        EnterpriseContactOf(otherwise=Contract(ADD)),
+        objects=("request.new",),
+    ),
+    api(
+        "POST /api/enterprise-requests/{request_id}/rate",
+        EnterpriseContactOf(),
+        objects=("request.pending",),
+    ),
+    api("GET /api/enterprise-rates", LoggedIn(), query="unit=hy-gxq&year=2022"),
+    api("GET /api/enterprise-coverage", LoggedIn()),
 ]
 
 

@@ -423,7 +423,21 @@ class Request(models.Model):
         unit_fields=REQUEST_UNITS,
         actions={
             VIEW: Grant(STAFF_READERS),
-            ADD: Grant((Role.STAFF, Role.LIAISON), placements=_zone_of(*REQUEST_UNITS)),
+            # Filed for an enterprise the clerk or cadre serves: through its service
+            # department or its street, naming any department of the zone.
+            ADD: Grant(
+                (Role.STAFF, Role.LIAISON),
+                placements=(
+                    Placement(
+                        own=("enterprise__liaison_unit",),
+                        zone=("enterprise__street", "assigned_department"),
+                    ),
+                    Placement(
+                        own=("enterprise__street",),
+                        zone=("enterprise__liaison_unit", "assigned_department"),
+                    ),
+                ),
+            ),
             FILE: Grant((Role.ENTERPRISE,), placements=_zone_of(*REQUEST_UNITS)),
             ACCEPT: Grant(
                 (Role.STAFF,),

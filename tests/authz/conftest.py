@@ -336,6 +336,15 @@ def _enterprises(users, units):
         k: {} for k in ("enterprise", "request.pending", "requestattachment", "liaisonassignment")
     }
     out["visit"] = {}
+    out["enterprisecontact"] = {
+        "cyfz": Obj(EnterpriseContact.objects.get(username="enterprise"), {}),
+        "jjhz": Obj(
+            EnterpriseContact.objects.create(enterprise=enterprises["jjhz"], username="nobody-yet"),
+            {},
+        ),
+    }
+    for contact in out["enterprisecontact"].values():
+        contact.params = {"pk": contact.instance.pk}
     for key, enterprise in enterprises.items():
         out["enterprise"][key] = Obj(enterprise, {"pk": enterprise.pk, "uscc": enterprise.uscc})
         req = Request.objects.create(

@@ -511,6 +511,12 @@ ENTERPRISES: list[Row] = [
     ),
     *crud(
         "enterprises",
+        "enterprises.EnterpriseContact",
+        ("enterprisecontact",),
+        list_rule=Contract(VIEW, "enterprises.EnterpriseContact"),
+    ),
+    *crud(
+        "enterprises",
         "enterprises.LiaisonAssignment",
         ("liaisonassignment",),
         list_rule=Contract(VIEW, "enterprises.LiaisonAssignment"),

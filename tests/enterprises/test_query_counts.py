@@ -11,7 +11,7 @@ from django.urls import reverse
 from shouwei.core.choices import Role
 from shouwei.core.testing import assert_queries_constant, assert_query_count
 from shouwei.enterprises import services
-from shouwei.enterprises.models import LiaisonAssignment, Request, Visit
+from shouwei.enterprises.models import EnterpriseContact, LiaisonAssignment, Request, Visit
 from tests.factories import EnterpriseFactory, UserFactory, user_with_role
 
 BASELINE = Path(__file__).with_name("query_counts.json")
@@ -20,6 +20,12 @@ N = 3
 
 def _enterprise(zone):
     return EnterpriseFactory()
+
+
+def _contact(zone):
+    return EnterpriseContact.objects.create(
+        enterprise=EnterpriseFactory(), username=f"qc-contact-{UserFactory().username}"
+    )
 
 
 def _assignment(zone):
@@ -68,6 +74,7 @@ def _viewer(zone, name):
 
 PAGES = {
     "enterprises:enterprise_list": (_add(_enterprise), ("admin", "leader", "staff")),
+    "enterprises:enterprisecontact_list": (_add(_contact), ("admin", "staff")),
     "enterprises:liaisonassignment_list": (_add(_assignment), ("admin", "leader", "staff")),
     "enterprises:visit_list": (_add(_visit), ("admin", "leader", "staff")),
     "enterprises:request_list": (_add(_request), ("admin", "leader", "staff")),

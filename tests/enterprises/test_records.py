@@ -177,3 +177,33 @@ def test_staff_pages_are_closed_to_contacts(zone):
 def test_a_staff_page_is_closed_to_someone_who_is_not_a_contact(zone):
     c = _client(zone.clerk)
     assert c.get(reverse("enterprises:contact_home")).status_code == 403
+
+
+def test_the_service_department_registers_a_contact_who_then_files(zone):
+    from shouwei.core.choices import Role
+    from tests.factories import user_with_role
+
+    c = _client(zone.dispatcher)
+    response = c.post(
+        reverse("enterprises:enterprisecontact_add"),
+        {"enterprise": zone.other.pk, "username": "new-contact"},
+    )
+    assert response.status_code == 302
+    newcomer = user_with_role(Role.ENTERPRISE, zone.gxq, username="new-contact")
+    req = services.request_file(
+        by=newcomer, enterprise=zone.other, category="policy", description="新联系人的诉求"
+    )
+    assert list(requests_for_contact(newcomer)) == [req]
+
+
+def test_a_login_name_speaks_for_one_enterprise_only(zone):
+    c = _client(zone.dispatcher)
+    response = c.post(
+        reverse("enterprises:enterprisecontact_add"),
+        {"enterprise": zone.other.pk, "username": "t-contact"},
+    )
+    assert response.status_code == 400
+    assert "已存在" in response.content.decode()
+    from shouwei.enterprises.models import EnterpriseContact
+
+    assert EnterpriseContact.objects.get(username="t-contact").enterprise == zone.enterprise

@@ -7,7 +7,7 @@ from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
 from .choices import OPEN_STATUSES, Channel, RequestCategory, RequestStatus, Scale, VisitKind
-from .models import Enterprise, LiaisonAssignment, Request, Visit
+from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request, Visit
 
 YES = forms.CheckboxInput
 
@@ -24,6 +24,14 @@ class EnterpriseFilterSet(SearchFilterSet):
     class Meta:
         model = Enterprise
         fields = ["q", "scale", "is_key", "street", "industry"]
+
+
+class EnterpriseContactFilterSet(SearchFilterSet):
+    search_fields = ("username", "enterprise__name", "enterprise__uscc")
+
+    class Meta:
+        model = EnterpriseContact
+        fields = ["q"]
 
 
 class LiaisonAssignmentFilterSet(SearchFilterSet):

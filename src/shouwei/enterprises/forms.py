@@ -7,7 +7,7 @@ from shouwei.core.generic import ScopedModelForm
 from shouwei.core.models import Unit
 
 from .choices import Channel, RequestCategory
-from .models import Enterprise, LiaisonAssignment, Request, Visit
+from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DOCUMENTS = ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
@@ -29,6 +29,17 @@ class EnterpriseForm(ScopedModelForm):
             "contact_name",
             "contact_phone",
         ]
+
+
+class EnterpriseContactForm(ScopedModelForm):
+    class Meta:
+        model = EnterpriseContact
+        fields = ["enterprise", "username"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if user is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.editable_by(user)
 
 
 class LiaisonAssignmentForm(ScopedModelForm):

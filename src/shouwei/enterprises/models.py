@@ -209,6 +209,9 @@ class EnterpriseContact(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.username}"
 
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
 
 class LiaisonAssignment(models.Model):
     """A cadre (联点干部) serving one enterprise or one key project from a date, until a date."""

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.tables import WRAP
 
-from .models import Enterprise, LiaisonAssignment, Request, Visit
+from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request, Visit
 
 
 class EnterpriseTable(tables.Table):
@@ -16,6 +16,15 @@ class EnterpriseTable(tables.Table):
     class Meta:
         model = Enterprise
         fields = ("uscc", "name", "industry", "scale", "is_key", "street", "liaison_unit")
+
+
+class EnterpriseContactTable(tables.Table):
+    username = tables.Column(linkify=True)
+    enterprise = tables.Column(linkify=True, attrs=WRAP)
+
+    class Meta:
+        model = EnterpriseContact
+        fields = ("username", "enterprise")
 
 
 class LiaisonAssignmentTable(tables.Table):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("mine/<int:pk>/", views.contact_request, name="contact_request"),
     path("mine/<int:pk>/attachments/", views.contact_attachment_add, name="contact_attachment"),
     *views.EnterpriseViews.urls(),
+    *views.EnterpriseContactViews.urls(),
     *views.LiaisonAssignmentViews.urls(),
     *views.VisitViews.urls(),
     *views.RequestViews.urls(),

@@ -24,6 +24,7 @@ from shouwei.core.permissions import ADD, STAFF_READERS, allows, may, scope_for,
 
 from . import selectors, services
 from .filters import (
+    EnterpriseContactFilterSet,
     EnterpriseFilterSet,
     LiaisonAssignmentFilterSet,
     RequestFilterSet,
@@ -34,6 +35,7 @@ from .forms import (
     AnswerForm,
     AttachmentForm,
     ContactRequestForm,
+    EnterpriseContactForm,
     EnterpriseForm,
     LiaisonAssignmentForm,
     RateForm,
@@ -47,12 +49,19 @@ from .models import (
     HANDLE,
     REVISIT,
     Enterprise,
+    EnterpriseContact,
     LiaisonAssignment,
     Request,
     RequestAttachment,
     Visit,
 )
-from .tables import EnterpriseTable, LiaisonAssignmentTable, RequestTable, VisitTable
+from .tables import (
+    EnterpriseContactTable,
+    EnterpriseTable,
+    LiaisonAssignmentTable,
+    RequestTable,
+    VisitTable,
+)
 
 security_log = logging.getLogger("shouwei.security")
 
@@ -78,6 +87,17 @@ class EnterpriseViews(ObjectViewSet):
             .filter(enterprise=obj)
             .select_related("assigned_department")[:50],
         }
+
+
+class EnterpriseContactViews(ObjectViewSet):
+    """Who speaks for an enterprise on the enterprise portal (their login name)."""
+
+    required_roles = STAFF_READERS
+    model = EnterpriseContact
+    filterset = EnterpriseContactFilterSet
+    table = EnterpriseContactTable
+    form = EnterpriseContactForm
+    select_related = ("enterprise",)
 
 
 class LiaisonAssignmentViews(ObjectViewSet):

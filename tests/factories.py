@@ -102,3 +102,25 @@ def user_with_role(role: str, unit: Unit, **kwargs):
     # get_or_create: the demo (loaded once per session) may already hold this assignment.
     RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     return user
+
+
+# --- enterprises (issue 13) --------------------------------------------------------------------
+def valid_uscc(n: int) -> str:
+    """A well-formed 统一社会信用代码 numbered ``n`` (91 = enterprise, 430400 = 衡阳市)."""
+    from shouwei.enterprises.uscc import check_character
+
+    body = f"91430400{n:09d}"
+    return body + check_character(body)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Enterprise"
+
+    uscc = factory.Sequence(lambda n: valid_uscc(900_000_000 + n))
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    industry = "C39"
+    scale = "above"
+    is_key = True
+    street = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-hx"))
+    liaison_unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-cyfz"))

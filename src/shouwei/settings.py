@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "shouwei.portal",
     "shouwei.evaluation_web",
+    "shouwei.enterprises",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,10 @@ SHOUWEI_PORTAL_UNIT = os.environ.get("SHOUWEI_PORTAL_UNIT", "").strip()
 # Portal attachments (images, PDF, Word, Excel) larger than this are refused.
 SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = int(
     os.environ.get("SHOUWEI_PORTAL_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# A request's attachment (诉求附件): a scanned licence or a PDF, not a video.
+SHOUWEI_REQUEST_UPLOAD_MAX_BYTES = int(
+    os.environ.get("SHOUWEI_REQUEST_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 )
 # Key-project progress photos larger than this are refused (a phone photo is 3–8 MB); those
 # kept are shrunk to 1600 px and re-encoded.

@@ -312,6 +312,86 @@ def _targets():
     return {"target": out}
 
 
+def _enterprises(users, units):
+    """Enterprise service: the demo contact's enterprise (served by 产业发展局) and one served by
+    经济合作局, each with a pending request, an attachment, an assignment and a visit."""
+    from django.core.files.base import ContentFile
+
+    from shouwei.enterprises.models import (
+        EnterpriseContact,
+        LiaisonAssignment,
+        Request,
+        RequestAttachment,
+        Visit,
+    )
+    from tests.factories import EnterpriseFactory
+
+    enterprises = {
+        "cyfz": EnterpriseContact.objects.get(username="enterprise").enterprise,
+        "jjhz": EnterpriseFactory(
+            name="经合局服务的企业", liaison_unit=units["hy-gxq-jjhz"], street=units["hy-gxq-tms"]
+        ),
+    }
+    out: dict[str, dict[str, Obj]] = {
+        k: {} for k in ("enterprise", "request.pending", "requestattachment", "liaisonassignment")
+    }
+    out["visit"] = {}
+    out["enterprisecontact"] = {
+        "cyfz": Obj(EnterpriseContact.objects.get(username="enterprise"), {}),
+        "jjhz": Obj(
+            EnterpriseContact.objects.create(enterprise=enterprises["jjhz"], username="nobody-yet"),
+            {},
+        ),
+    }
+    for contact in out["enterprisecontact"].values():
+        contact.params = {"pk": contact.instance.pk}
+    for key, enterprise in enterprises.items():
+        out["enterprise"][key] = Obj(enterprise, {"pk": enterprise.pk, "uscc": enterprise.uscc})
+        req = Request.objects.create(
+            enterprise=enterprise,
+            category="policy",
+            description=f"矩阵测试诉求 {key}",
+            channel="phone",
+            filed_on=date(2022, 7, 1),
+        )
+        out.setdefault("request.new", {})[key] = Obj(
+            Request(enterprise=enterprise, category="policy", channel="phone"),
+            {},
+            data={"enterprise": enterprise.uscc, "category": "policy", "description": "矩阵"},
+        )
+        out["request.pending"][key] = Obj(
+            req,
+            {"pk": req.pk, "request_id": req.pk},
+            data={"department": units["hy-gxq-jjhz"].pk, "satisfaction": 5},
+        )
+        att = RequestAttachment(
+            request=req,
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+        att.file.save(f"matrix-{key}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        att.save()
+        out["requestattachment"][key] = Obj(att, {"pk": att.pk})
+        assignment = LiaisonAssignment.objects.create(
+            cadre=users["liaison"],
+            unit=units[f"hy-gxq-{key}"],
+            enterprise=enterprise,
+            starts_on=date(2030, 1, 1),
+        )
+        out["liaisonassignment"][key] = Obj(assignment, {"pk": assignment.pk})
+        visit = Visit.objects.create(
+            enterprise=enterprise,
+            cadre=users["liaison"],
+            visited_on=date(2022, 7, 1),
+            kind="onsite",
+            findings="矩阵测试走访",
+        )
+        out["visit"][key] = Obj(visit, {"pk": visit.pk})
+    return out
+
+
 def build_world() -> World:
     from shouwei.core.models import Unit
 
@@ -328,6 +408,7 @@ def build_world() -> World:
         _reference(units),
         _notifications(users),
         _targets(),
+        _enterprises(users, units),
     ):
         world.objects.update(part)
     for objs in world.objects.values():

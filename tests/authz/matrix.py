@@ -472,6 +472,116 @@ PLATFORM: list[Row] = [
 ]
 
 
+# --- enterprise service (issue 13) ---------------------------------------------------------------
+@dataclass(frozen=True)
+class EnterpriseContactOf(Rule):
+    """The enterprise portal: the contact of the record's enterprise (``via`` finds it: a
+    request's, an attachment's request's), then ``otherwise`` for everyone else (deny when
+    None). Without an object: any enterprise's contact."""
+
+    via: Callable[[Any], Any] | None = None
+    otherwise: Rule | None = None
+
+    def outcome(self, user, obj) -> str:
+        from shouwei.enterprises import selectors
+
+        if obj is None:
+            contact = selectors.contact_enterprise_id(user) is not None
+        else:
+            enterprise = self.via(obj.instance) if self.via else obj.instance.enterprise
+            contact = selectors.is_contact_of(user, enterprise)
+        if contact:
+            return ALLOW
+        return self.otherwise.outcome(user, obj) if self.otherwise else DENY
+
+
+def _new_attachment(req):
+    from shouwei.enterprises.models import RequestAttachment
+
+    return RequestAttachment(request=req)
+
+
+ENTERPRISE_READERS = Contract(VIEW, "enterprises.Request")
+ENTERPRISES: list[Row] = [
+    *crud(
+        "enterprises",
+        "enterprises.Enterprise",
+        ("enterprise",),
+        list_rule=Contract(VIEW, "enterprises.Enterprise"),
+    ),
+    *crud(
+        "enterprises",
+        "enterprises.EnterpriseContact",
+        ("enterprisecontact",),
+        list_rule=Contract(VIEW, "enterprises.EnterpriseContact"),
+    ),
+    *crud(
+        "enterprises",
+        "enterprises.LiaisonAssignment",
+        ("liaisonassignment",),
+        list_rule=Contract(VIEW, "enterprises.LiaisonAssignment"),
+    ),
+    *crud(
+        "enterprises",
+        "enterprises.Visit",
+        ("visit",),
+        list_rule=Contract(VIEW, "enterprises.Visit"),
+    ),
+    *crud(
+        "enterprises",
+        "enterprises.Request",
+        ("request.pending",),
+        edit=False,
+        list_rule=ENTERPRISE_READERS,
+    ),
+    Row("enterprises:request_new", Contract(ADD, "enterprises.Request")),
+    Row("enterprises:request_new", Contract(ADD, "enterprises.Request"), method="POST", data={}),
+    Row(
+        "enterprises:request_step",
+        Contract("accept"),
+        method="POST",
+        objects=("request.pending",),
+        extra={"kwargs": {"step": "accept"}},
+    ),
+    Row(
+        "enterprises:attachment_add",
+        Both((Contract(VIEW), Contract(ADD, via=_new_attachment))),
+        method="POST",
+        objects=("request.pending",),
+        data={},
+    ),
+    Row(
+        "enterprises:attachment",
+        EnterpriseContactOf(
+            via=lambda att: att.request.enterprise,
+            otherwise=Contract(VIEW, via=lambda att: att.request),
+        ),
+        objects=("requestattachment",),
+    ),
+    Row("enterprises:desk", ENTERPRISE_READERS),
+    Row("enterprises:coverage", ENTERPRISE_READERS),
+    Row("enterprises:figures", ENTERPRISE_READERS),
+    Row("enterprises:my_assignments", Contract(ADD, "enterprises.Visit")),
+    Row("enterprises:contact_home", EnterpriseContactOf()),
+    Row("enterprises:contact_new", EnterpriseContactOf()),
+    Row("enterprises:contact_new", EnterpriseContactOf(), method="POST", data={}),
+    Row("enterprises:contact_request", EnterpriseContactOf(), objects=("request.pending",)),
+    Row(
+        "enterprises:contact_request",
+        EnterpriseContactOf(),
+        method="POST",
+        objects=("request.pending",),
+    ),
+    Row(
+        "enterprises:contact_attachment",
+        EnterpriseContactOf(),
+        method="POST",
+        objects=("request.pending",),
+        data={},
+    ),
+]
+
+
 # The portal-only instance (SHOUWEI_SITE=portal, shouwei.urls_portal): nobody logs in there.
 PORTAL_SITE: list[Row] = [
     Row(
@@ -536,6 +646,27 @@ API: list[Row] = [
         objects=("progressreport",),
     ),
     api("GET /api/project-problems", LoggedIn()),
+    # --- enterprise service (issue 13)
+    api("GET /api/enterprises", LoggedIn()),
+    api("GET /api/enterprises/{uscc}", Contract(VIEW), objects=("enterprise",)),
+    api("GET /api/enterprise-requests", LoggedIn()),
+    api(
+        "GET /api/enterprise-requests/{request_id}",
+        EnterpriseContactOf(otherwise=Contract(VIEW)),
+        objects=("request.pending",),
+    ),
+    api(
+        "POST /api/enterprise-requests",
+        EnterpriseContactOf(otherwise=Contract(ADD)),
+        objects=("request.new",),
+    ),
+    api(
+        "POST /api/enterprise-requests/{request_id}/rate",
+        EnterpriseContactOf(),
+        objects=("request.pending",),
+    ),
+    api("GET /api/enterprise-rates", LoggedIn(), query="unit=hy-gxq&year=2022"),
+    api("GET /api/enterprise-coverage", LoggedIn()),
 ]
 
 
@@ -606,4 +737,4 @@ def admin_rows() -> list[Row]:
 
 
 def all_rows() -> list[Row]:
-    return [*PLATFORM, *PORTAL_SITE, *API, *admin_rows()]
+    return [*PLATFORM, *ENTERPRISES, *PORTAL_SITE, *API, *admin_rows()]

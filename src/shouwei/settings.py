@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "shouwei.portal",
     "shouwei.evaluation_web",
+    "shouwei.supervision",
 ]
 
 MIDDLEWARE = [

@@ -104,7 +104,7 @@ def user_with_role(role: str, unit: Unit, **kwargs):
     return user
 
 
-# --- supervision (督查绩效) ------------------------------------------------------------------------
+# --- supervision (督查绩效) ---------------------------------------------------------------------
 class GoalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "supervision.Goal"

@@ -66,6 +66,11 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> str:
+    """90.00 → "90", 2.50 → "2.5" (``normalize`` alone would print 9E+1)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 # --- validation ----------------------------------------------------------------------------------
 def check_item(item) -> None:
     """The rules of one scheme line (SchemeItem.clean)."""
@@ -114,9 +119,9 @@ def check_scheme(scheme) -> None:
         raise ValidationError(
             _("考核项权重合计为 %(total)s，须为 100（%(how)s %(diff)s）")
             % {
-                "total": total.normalize(),
+                "total": plain(total),
                 "how": _("多") if diff > 0 else _("少"),
-                "diff": abs(diff).normalize(),
+                "diff": plain(abs(diff)),
             }
         )
     if not scheme.participants.exists():
@@ -226,7 +231,7 @@ def _milestone_on_time(ctx: Context, item, unit):
         state = _("按时完成") if ok else (_("逾期完成") if m.completed_on else _("逾期未完成"))
         facts.append(
             _fact(
-                f"{m.goal.title} · {m.title}（时限 {m.due}，权重 {m.weight.normalize()}）：{state}",
+                f"{m.goal.title} · {m.title}（时限 {m.due}，权重 {plain(m.weight)}）：{state}",
                 m,
             )
         )
@@ -285,7 +290,7 @@ def _incidents(ctx: Context, item, unit, *, serious_only: bool):
 
 def _manual(item, unit):
     adjustments = [a for a in item.adjustments.all() if a.unit_id == unit.pk]
-    facts = [_fact(f"{a.reason}（{a.points.normalize()} 分）", a) for a in adjustments]
+    facts = [_fact(f"{a.reason}（{plain(a.points)} 分）", a) for a in adjustments]
     return adjustments, facts
 
 
@@ -335,7 +340,7 @@ def score_item(ctx: Context, item, unit) -> ItemScore:
         return out
     out.points = str(q2(min(points, item.weight)))
     if points > item.weight:
-        out.note = _("按上限 %(max)s 分计") % {"max": item.weight.normalize()}
+        out.note = _("按上限 %(max)s 分计") % {"max": plain(item.weight)}
     return out
 
 

@@ -16,6 +16,7 @@ from shouwei.core.permissions import ADD, APPROVE, CHANGE, REJECT, require
 
 from . import scoring
 from .choices import ExtensionStatus, NoticeStatus
+from .docx import chinese_date
 from .lights import DUE_SOON_DAYS
 from .models import (
     ANSWER,
@@ -359,7 +360,7 @@ def draft_overdue_notices(*, today: date) -> list[SupervisionNotice]:
                 "d": m.deliverable,
             },
             reason=_("该节点时限为 %(due)s，截至 %(today)s 尚未完成")
-            % {"due": m.due, "today": today},
+            % {"due": chinese_date(m.due), "today": chinese_date(today)},
             deadline=today + timedelta(days=DUE_SOON_DAYS),
             auto_drafted=True,
         )

@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "shouwei.supervision"
     label = "supervision"
     verbose_name = _("督查绩效")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401

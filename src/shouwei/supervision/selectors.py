@@ -110,11 +110,14 @@ class BoardColumn:
         return sum(1 for g in self.goals if g.light.colour == colour)
 
 
-def board(user, *, year: int, today: date, by: str = "unit") -> list[BoardColumn]:
-    """Goals grouped by their lead department (``by="unit"``) or their responsible leader."""
+def board(user, *, year: int, today: date, by: str = "unit", light: str = "") -> list[BoardColumn]:
+    """Goals grouped by their lead department (``by="unit"``) or their responsible leader;
+    ``light``: only the goals of that colour (the cockpit's counts link here)."""
     groups: dict[str, list[GoalRow]] = defaultdict(list)
     titles: dict[str, str] = {}
     for row in goals_with_lights(user, year=year, today=today):
+        if light and row.light.colour != light:
+            continue
         if by == "leader":
             key = title = row.goal.responsible_leader
         else:

@@ -243,7 +243,8 @@ def board(request):
     today = clock.today()
     year = _year(request, today)
     by = "leader" if request.GET.get("by") == "leader" else "unit"
-    columns = selectors.board(request.user, year=year, today=today, by=by)
+    light = request.GET.get("light", "")
+    columns = selectors.board(request.user, year=year, today=today, by=by, light=light)
     rows = [g for c in columns for g in c.goals]
     return render(
         request,
@@ -251,6 +252,7 @@ def board(request):
         {
             "columns": columns,
             "by": by,
+            "light": light,
             "year": year,
             "today": today,
             "counts": selectors.light_counts(rows),

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from shouwei.core.choices import Role
@@ -176,7 +176,7 @@ class TaskBook(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "任务书")
 
     def __str__(self) -> str:
-        return _("%(goal)s 任务书") % {"goal": self.goal}
+        return gettext("%(goal)s 任务书") % {"goal": self.goal}
 
     def get_absolute_url(self) -> str:
         return url_for(self)
@@ -385,7 +385,7 @@ class SupervisionNotice(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "督办单")
 
     def __str__(self) -> str:
-        return self.number or _("督办单（草稿）")
+        return self.number or gettext("督办单（草稿）")
 
     def get_absolute_url(self) -> str:
         return url_for(self)
@@ -438,7 +438,7 @@ class ExtensionRequest(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "延期申请")
 
     def __str__(self) -> str:
-        return _("%(m)s 延期至 %(d)s") % {"m": self.milestone, "d": self.new_due}
+        return gettext("%(m)s 延期至 %(d)s") % {"m": self.milestone, "d": self.new_due}
 
     def get_absolute_url(self) -> str:
         return url_for(self)
@@ -748,7 +748,7 @@ class ScoreRun(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "考评结果版本")
 
     def __str__(self) -> str:
-        return _("%(scheme)s 第%(v)s版") % {"scheme": self.scheme, "v": self.version}
+        return gettext("%(scheme)s 第%(v)s版") % {"scheme": self.scheme, "v": self.version}
 
     def get_absolute_url(self) -> str:
         return url_for(self)

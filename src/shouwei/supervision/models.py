@@ -76,6 +76,18 @@ def _by_field(verbose_name):
     )
 
 
+def _batch_field():
+    return models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Goal(models.Model):
     """A 首位目标 of a year (国家级高新区 前70, 五区两园 保二争一…), set by a meeting or a
     document."""
@@ -114,6 +126,7 @@ class Goal(models.Model):
         help_text=_("绑定后目标灯取该指标目标的红黄绿灯；不绑定则按节点时限亮灯"),
     )
     description = models.TextField(_("说明"), blank=True, help_text=_("目标的具体内容和口径"))
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -222,6 +235,7 @@ class Milestone(models.Model):
         blank=True,
         help_text=_("实际完成的日期；报送进度 100% 时自动填写"),
     )
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

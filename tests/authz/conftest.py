@@ -363,6 +363,21 @@ def _supervision(users, units):
         )
         for k, m in milestones.items()
     }
+    out["sv.report.new"] = {
+        k: Obj(
+            ProgressReport(milestone=m, unit=m.lead_unit),
+            {},
+            {
+                "milestone": m.pk,
+                "unit": m.lead_unit.code,
+                "reported_on": "2022-07-29",
+                "text": "矩阵测试",
+                "percent": 20,
+                "backdate_reason": "矩阵测试补报",
+            },
+        )
+        for k, m in milestones.items()
+    }
     draft = SupervisionNotice.objects.create(
         unit=cyfz,
         issuer="矩阵测试",

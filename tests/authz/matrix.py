@@ -644,6 +644,18 @@ def _supervision_rows() -> list[Row]:
             **by_message,
         ),
         Row(f"{sv}:scheme_run", Contract(RUN), objects=("sv.scheme",), data={}, **by_message),
+        api("GET /api/supervision/goals", LoggedIn()),
+        api("GET /api/supervision/milestones/{pk}", Contract(VIEW), objects=("sv.milestone",)),
+        api("POST /api/supervision/progress-reports", Contract(ADD), objects=("sv.report.new",)),
+        api("GET /api/supervision/notices", LoggedIn()),
+        api("POST /api/supervision/notices/{pk}/sign", Contract(SIGN), objects=("sv.notice",)),
+        api(
+            "POST /api/supervision/notices/{pk}/answer",
+            Contract(ANSWER),
+            objects=("sv.notice",),
+            data={"answer": "矩阵测试答复"},
+        ),
+        api("GET /api/supervision/scores", LoggedIn(), query="year=2022"),
     ]
 
 

@@ -190,11 +190,14 @@ def _indicator_rank(ctx: Context, item, unit):
 
 def _target_attainment(ctx: Context, item, unit):
     from .models import Goal
-    from .selectors import target_light
+    from .selectors import target_lights
 
-    goals = Goal.objects.filter(
-        unit=ctx.scheme.unit, year=ctx.scheme.year, task_book__lead_unit=unit
-    ).prefetch_related("milestones")
+    goals = list(
+        Goal.objects.filter(unit=ctx.scheme.unit, year=ctx.scheme.year, task_book__lead_unit=unit)
+        .select_related("target__indicator")
+        .prefetch_related("milestones")
+    )
+    bound = target_lights(goals, user=ctx.by, today=ctx.as_of)
     fractions, facts = [], []
     for goal in goals:
         light = goal_light(
@@ -202,7 +205,7 @@ def _target_attainment(ctx: Context, item, unit):
                 milestone_light(due=m.due, completed_on=m.completed_on, today=ctx.as_of)
                 for m in goal.milestones.all()
             ],
-            target_light=target_light(goal, user=ctx.by, today=ctx.as_of),
+            target_light=bound.get(goal.pk),
         )
         if light.colour not in LIGHT_FRACTION:
             continue

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from shouwei.core.models import Unit
+from shouwei.indicators.lights import target_light as foundation_light
 from shouwei.indicators.models import Observation
-from shouwei.indicators.selectors import indicator_for_unit
 
 from .choices import ExtensionStatus, LightColour, NoticeStatus
 from .lights import Light, goal_light, milestone_light
@@ -28,31 +29,43 @@ def light_of_milestone(m: Milestone, today: date) -> Light:
     return milestone_light(due=m.due, completed_on=m.completed_on, today=today)
 
 
-def target_light(goal: Goal, *, user, today: date):
-    """The foundation's light of the goal's bound target at the latest approved figure of its
-    year up to ``today``, as ``user`` sees it; None without a target, indicator or figure."""
-    target = goal.target
-    if target is None or target.indicator_id is None:
-        return None
-    latest = (
+def target_lights(goals, *, user, today: date) -> dict[int, object]:
+    """The foundation's light (indicators.lights.target_light) of each goal's bound target, at
+    the latest approved figure of the target's year up to ``today`` that ``user`` may read:
+    one query for all the goals. The rank is the figure's published rank and the pace the
+    default 时间过半、任务过半 (month / 12). A goal with no target, no indicator or no figure yet
+    is left out (it is lit by its milestones)."""
+    targets = {g.pk: g.target for g in goals if g.target_id and g.target.indicator_id}
+    if not targets:
+        return {}
+    wanted = Q(pk__in=[])
+    for t in targets.values():
+        wanted |= Q(unit_id=t.unit_id, indicator_id=t.indicator_id, period_end__year=t.year)
+    latest: dict[tuple[int, int, int], Observation] = {}
+    for obs in (
         Observation.objects.visible_to(user)
         .approved()
-        .filter(
-            unit_id=target.unit_id,
-            indicator_id=target.indicator_id,
-            period_end__year=target.year,
-            period_end__lte=today,
+        .filter(wanted, period_end__lte=today)
+        .order_by("period_end", "pk")
+    ):
+        latest[(obs.unit_id, obs.indicator_id, obs.period_end.year)] = obs
+    lights = {}
+    for goal_pk, t in targets.items():
+        obs = latest.get((t.unit_id, t.indicator_id, t.year))
+        if obs is None:
+            continue
+        lights[goal_pk] = foundation_light(
+            t,
+            value=obs.value,
+            growth=obs.growth,
+            rank=obs.published_rank,
+            expected=Decimal(obs.period_end.month) / 12,
         )
-        .order_by("-period_end")
-        .values_list("period", flat=True)
-        .first()
-    )
-    if latest is None:
-        return None
-    view = indicator_for_unit(
-        unit=target.unit, indicator=target.indicator, period=latest, user=user
-    )
-    return next((light for t, light in view.targets if t.pk == target.pk), None)
+    return lights
+
+
+def target_light(goal: Goal, *, user, today: date):
+    return target_lights([goal], user=user, today=today).get(goal.pk)
 
 
 @dataclass
@@ -80,13 +93,12 @@ def goals_with_lights(user, *, year: int | None = None, today: date) -> list[Goa
     )
     if year is not None:
         goals = goals.filter(year=year)
+    goals = list(goals)
+    bound = target_lights(goals, user=user, today=today)
     rows = []
     for goal in goals:
         ms = [(m, light_of_milestone(m, today)) for m in goal.milestones.all()]
-        light = goal_light(
-            milestone_lights=[lt for _m, lt in ms],
-            target_light=target_light(goal, user=user, today=today),
-        )
+        light = goal_light(milestone_lights=[lt for _m, lt in ms], target_light=bound.get(goal.pk))
         rows.append(GoalRow(goal=goal, light=light, milestones=ms))
     return rows
 

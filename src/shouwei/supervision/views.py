@@ -47,7 +47,7 @@ class GoalViews(ObjectViewSet):
     table = tables.GoalTable
     form = forms.GoalForm
     importer = "supervision-goals"
-    select_related = ("unit", "target")
+    select_related = ("unit", "target__indicator")
     templates = {"detail": "supervision/goal_detail.html"}
 
     def detail_context(self):

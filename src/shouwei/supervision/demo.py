@@ -110,6 +110,7 @@ def load_supervision(ctx: DemoContext) -> None:
                 "deadline": row["deadline"],
                 "status": row["status"],
                 "issued_at": _moment(row["issued_on"]),
+                "issued_on": row["issued_on"],
                 "signed_at": _moment(signed_on) if signed_on else None,
             },
         )

@@ -110,7 +110,7 @@ def notice_document(notice) -> bytes:
     _paragraph(doc, space_after=24)
     signature = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _run(signature, notice.issuer)
-    issued = notice.issued_at.date() if notice.issued_at else clock.today()
+    issued = notice.issued_on or clock.today()
     dated = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _run(dated, chinese_date(issued))
 

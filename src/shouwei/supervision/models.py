@@ -369,6 +369,9 @@ class SupervisionNotice(models.Model):
         _("自动生成"), default=False, editable=False, help_text=_("由逾期节点自动起草")
     )
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True, editable=False)
+    # The 成文日期 printed on the notice: the business date it was issued (core.clock), which
+    # is the demo's date in a demo; ``issued_at`` is the audit time.
+    issued_on = models.DateField(_("成文日期"), null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True, editable=False)
     signed_by = _by_field(_("签收人"))
     answer = models.TextField(_("答复"), blank=True, editable=False)

@@ -189,6 +189,7 @@ def notice_issue(*, by, notice: SupervisionNotice) -> SupervisionNotice:
     notice.number = _next_number(clock.today().year)
     notice.status = NoticeStatus.ISSUED
     notice.issued_at = timezone.now()
+    notice.issued_on = clock.today()
     _save(notice, by)
     notify_roles(
         unit=notice.unit,

@@ -23,14 +23,14 @@ from ..schemas import BODY_ERRORS, ERRORS, UnitRef
 router = Router(tags=["督查绩效"])
 
 
-class LightOut(Schema):
+class SupervisionLightOut(Schema):
     colour: str = Field(description="green 按时推进 / yellow 临近时限 / red 已逾期 / done / grey")
     label: str
     reason: str
     from_target: bool = Field(description="是否取自所绑定指标目标的红黄绿灯")
 
 
-class MilestoneOut(Schema):
+class SupervisionMilestoneOut(Schema):
     id: int
     goal_id: int
     title: str
@@ -40,10 +40,10 @@ class MilestoneOut(Schema):
     weight: str
     lead_unit: UnitRef
     completed_on: date | None
-    light: LightOut
+    light: SupervisionLightOut
 
 
-class GoalOut(Schema):
+class SupervisionGoalOut(Schema):
     id: int
     year: int
     code: str
@@ -51,8 +51,8 @@ class GoalOut(Schema):
     source: str
     responsible_leader: str
     lead_unit: UnitRef | None
-    light: LightOut
-    milestones: list[MilestoneOut]
+    light: SupervisionLightOut
+    milestones: list[SupervisionMilestoneOut]
 
 
 def _light(light) -> dict:
@@ -81,7 +81,7 @@ def _milestone(m, light) -> dict:
 
 @router.get(
     "/supervision/goals",
-    response={200: list[GoalOut], **ERRORS},
+    response={200: list[SupervisionGoalOut], **ERRORS},
     summary="督查目标及其亮灯",
     description="某年度的目标、路线图节点和按业务日期计算的红黄绿灯（绑定指标目标的取其目标灯）。",
 )
@@ -106,7 +106,7 @@ def list_goals(request, year: int | None = None):
 
 @router.get(
     "/supervision/milestones/{pk}",
-    response={200: MilestoneOut, **ERRORS},
+    response={200: SupervisionMilestoneOut, **ERRORS},
     summary="节点详情",
 )
 def get_milestone(request, pk: int):
@@ -118,7 +118,7 @@ def get_milestone(request, pk: int):
     return _milestone(m, selectors.light_of_milestone(m, clock.today()))
 
 
-class ReportIn(Schema):
+class SupervisionReportIn(Schema):
     milestone: int = Field(description="节点编号")
     unit: str = Field(description="报送部门代码")
     reported_on: date = Field(description="进展日期；早于今天为补报，须填补报原因")
@@ -127,7 +127,7 @@ class ReportIn(Schema):
     backdate_reason: str = ""
 
 
-class ReportOut(Schema):
+class SupervisionReportOut(Schema):
     id: int
     milestone_id: int
     unit: UnitRef
@@ -139,11 +139,11 @@ class ReportOut(Schema):
 
 @router.post(
     "/supervision/progress-reports",
-    response={201: ReportOut, **BODY_ERRORS},
+    response={201: SupervisionReportOut, **BODY_ERRORS},
     summary="报送节点进展",
     description="只有节点的责任部门或任务书中的牵头、配合部门可以报送；补报须说明原因并被标记。",
 )
-def create_report(request, payload: ReportIn):
+def create_report(request, payload: SupervisionReportIn):
     user = request.auth
     data = payload.dict()
     milestone = get_visible(
@@ -154,7 +154,7 @@ def create_report(request, payload: ReportIn):
     return Status(201, report)
 
 
-class NoticeOut(Schema):
+class SupervisionNoticeOut(Schema):
     id: int
     number: str | None
     unit: UnitRef
@@ -173,7 +173,9 @@ def _notice(user, pk: int) -> SupervisionNotice:
     )
 
 
-@router.get("/supervision/notices", response={200: list[NoticeOut], **ERRORS}, summary="督办单")
+@router.get(
+    "/supervision/notices", response={200: list[SupervisionNoticeOut], **ERRORS}, summary="督办单"
+)
 @paginate(Pagination)
 def list_notices(request, status: NoticeStatus | None = None):
     qs = selectors.open_notices(request.auth)
@@ -182,7 +184,7 @@ def list_notices(request, status: NoticeStatus | None = None):
 
 @router.post(
     "/supervision/notices/{pk}/sign",
-    response={200: NoticeOut, **ERRORS},
+    response={200: SupervisionNoticeOut, **ERRORS},
     summary="签收督办单",
     description="只有主送部门可以签收已下发的督办单。",
 )
@@ -190,22 +192,22 @@ def sign_notice(request, pk: int):
     return services.notice_sign(by=request.auth, notice=_notice(request.auth, pk))
 
 
-class AnswerIn(Schema):
+class NoticeAnswerIn(Schema):
     answer: str = Field(description="办理情况和结果")
 
 
 @router.post(
     "/supervision/notices/{pk}/answer",
-    response={200: NoticeOut, **BODY_ERRORS},
+    response={200: SupervisionNoticeOut, **BODY_ERRORS},
     summary="答复督办单",
     description="只有主送部门可以答复已签收的督办单。",
 )
-def answer_notice(request, pk: int, payload: AnswerIn):
+def answer_notice(request, pk: int, payload: NoticeAnswerIn):
     notice = _notice(request.auth, pk)
     return services.notice_answer(by=request.auth, notice=notice, answer=payload.answer)
 
 
-class ScoreOut(Schema):
+class DepartmentScoreOut(Schema):
     rank: int
     unit: UnitRef
     base: str
@@ -234,7 +236,7 @@ class ScoreOut(Schema):
 
 @router.get(
     "/supervision/scores",
-    response={200: list[ScoreOut], **ERRORS},
+    response={200: list[DepartmentScoreOut], **ERRORS},
     summary="部门绩效考评得分（最新一版）",
     description="某年度最新一版考评结果：名次、总分和得分明细；一票否决的部门排在最后。",
 )

@@ -318,7 +318,7 @@ PLATFORM: list[Row] = [
     ),
     *crud("indicators", "indicators.Target", ("target",)),
     # --- imports
-    Row("imports:batch_list", LoggedIn()),
+    Row("imports:batch_list", Contract(VIEW, model="imports.ImportBatch")),
     Row("imports:start", Importer(ADD), objects=("importer",)),
     Row("imports:start", Importer(ADD), method="POST", objects=("importer",), data={}),
     Row("imports:template", Importer(ADD), objects=("importer",)),

@@ -39,33 +39,61 @@ DecimalStr = Annotated[
 ]
 
 
-# A money amount in 亿元 as the models store it (max_digits=12, decimal_places=2): up to ten
-# digits before the point and two after, never negative. [0-9], not \d: \d also matches other
-# scripts' digits, which a generator following the schema would then send.
-AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+def decimal_pattern(*, whole: int, places: int, signed: bool) -> str:
+    # [0-9], not \d: \d also matches other scripts' digits, which a generator following the
+    # schema would then send.
+    sign = "-?" if signed else ""
+    return rf"^{sign}[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"
 
 
-def _amount_text(value: object) -> object:
-    # pydantic's own Decimal parsing also takes "", " 5", "1e3" and "12.345" — the first is
-    # refused later, the rest are not what the schema documents. A string must be the pattern
-    # the schema states, so that every string the schema admits is one this API takes.
-    if isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value):
-        raise ValueError(_('应为不小于 0 的数字，最多两位小数，如 "12.5"'))
-    return value
+def decimal_in(
+    *, whole: int, places: int, signed: bool, description: str, example: str
+) -> type[Decimal]:
+    """A decimal the API takes, as the model stores it (``whole`` digits before the point,
+    ``places`` after). pydantic's own Decimal parsing also takes "", " 5", "1e3" and "12.345"
+    — the first is refused later, the rest are not what the schema documents. A string must be
+    the pattern the schema states, so that every string the schema admits is one this API
+    takes; a JSON number is read as its decimal text and meets the model's own limits."""
+    pattern = decimal_pattern(whole=whole, places=places, signed=signed)
+
+    def exact_text(value: object) -> object:
+        if isinstance(value, str) and not re.fullmatch(pattern, value):
+            # Translated when the request is refused, in the caller's language.
+            if signed:
+                message = _(
+                    "应为数字，整数部分最多 %(whole)s 位，最多 %(places)s 位小数，如 “%(example)s”"
+                )
+            else:
+                message = _(
+                    "应为不小于 0 的数字，整数部分最多 %(whole)s 位，最多 %(places)s 位小数，"
+                    "如 “%(example)s”"
+                )
+            raise ValueError(message % {"whole": whole, "places": places, "example": example})
+        return value
+
+    return Annotated[
+        Decimal,
+        BeforeValidator(exact_text),
+        # No serializer: routers hand ``payload.dict()`` to services, which want the Decimal.
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": pattern,
+                "examples": [example],
+                "description": description,
+            }
+        ),
+    ]
 
 
-AmountIn = Annotated[
-    Decimal,
-    BeforeValidator(_amount_text),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": AMOUNT_PATTERN,
-            "examples": ["12.5"],
-            "description": "金额（亿元），十进制数字符串，不为负，最多两位小数",
-        }
-    ),
-]
+# A money amount in 亿元 as the models store it (max_digits=12, decimal_places=2), never negative.
+AmountIn = decimal_in(
+    whole=10,
+    places=2,
+    signed=False,
+    description="金额（亿元），十进制数字符串，不为负，最多两位小数",
+    example="12.5",
+)
 
 
 def _period_code(text: str) -> str:

@@ -7,13 +7,17 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from shouwei.core.navigation import open_to
+from shouwei.core.permissions import VIEW, may
 
 from . import selectors, services
 from .base import ImportConflict, Importer
 from .engine import MAX_LISTED_ERRORS
 from .forms import UploadForm
-from .models import ImportStatus
+from .models import ImportBatch, ImportStatus
 from .readers import FileRejected
 from .registry import get_importer, registered_importers
 from .workbook import build_template
@@ -34,6 +38,10 @@ def _importer(request, key: str) -> Importer:
     return importer
 
 
+@open_to(
+    lambda user: may(user, ImportBatch, VIEW),
+    gettext_lazy("导入记录只对填报、统计、督查和领导岗位开放"),
+)
 def batch_list(request):
     page = Paginator(selectors.batch_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
     labels = {key: cls.label for key, cls in registered_importers().items()}

@@ -38,6 +38,7 @@ from ..schemas import (
     IndicatorRef,
     PeriodCode,
     UnitRef,
+    decimal_in,
 )
 
 router = Router(tags=["指标与观测值"])
@@ -164,12 +165,21 @@ class ObservationFilters(Schema):
     category: Category | None = Field(None, description="指标类别")
 
 
+# As Observation stores them: value max_digits=20, decimal_places=4; growth 10 and 3.
+ValueIn = decimal_in(
+    whole=16, places=4, signed=True, description='数值，十进制数字符串，如 "6.9"', example="6.9"
+)
+GrowthIn = decimal_in(
+    whole=7, places=3, signed=True, description="同比增长，百分数，十进制数字符串", example="6.9"
+)
+
+
 class ObservationIn(Schema):
     unit: str = Field(description="单位代码，如 hy-gxq")
     indicator: str = Field(description="指标代码，如 gdp")
     period: PeriodCode
-    value: DecimalStr | None = None
-    growth: DecimalStr | None = Field(None, description='同比增长，百分数，如 "6.9"')
+    value: ValueIn | None = None
+    growth: GrowthIn | None = None
     published_rank: int | None = Field(None, ge=1)
     rank_group: str | None = Field(None, description="公布排名所在比较组的代码")
     rank_basis: RankBasis | None = None

@@ -1,9 +1,11 @@
 """Template filters over ``core.formatting`` (loaded as a builtin in every template)."""
 
 from django import template
+from django.apps import apps
 from django.utils.html import format_html
 
 from .. import formatting
+from ..generic import url_for
 
 register = template.Library()
 
@@ -78,3 +80,12 @@ def add_class(bound_field, css):
     if bound_field.help_text:
         attrs["aria-describedby"] = f"{bound_field.auto_id}_help"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def page_url(model_or_record, action="detail"):
+    """``{% page_url "projects.Problem" "list" %}``, ``{% page_url object "edit" %}``: a view
+    set's page, named by the model (its label) or the record, never by a spelled URL name."""
+    if isinstance(model_or_record, str):
+        model_or_record = apps.get_model(model_or_record)
+    return url_for(model_or_record, action)

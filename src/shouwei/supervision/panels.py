@@ -8,10 +8,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from shouwei.core import clock
+from shouwei.core.generic import url_for
 from shouwei.core.panels import register_cockpit_panel
 
 from . import selectors
 from .choices import ExtensionStatus, NoticeStatus
+from .models import ExtensionRequest, Milestone, SupervisionNotice
 
 
 def supervision_panel(*, user, unit, period) -> dict | None:
@@ -26,7 +28,7 @@ def supervision_panel(*, user, unit, period) -> dict | None:
     if not rows and run is None:
         return None
     board = reverse("supervision:board")
-    notices = reverse("supervision:supervisionnotice_list")
+    notices = url_for(SupervisionNotice, "list")
     counts = selectors.notice_counts(user)
     return {
         "today": today,
@@ -36,14 +38,13 @@ def supervision_panel(*, user, unit, period) -> dict | None:
             if n
         ],
         "overdue": selectors.overdue_milestones(user, today=today).filter(goal__year=year).count(),
-        "overdue_url": reverse("supervision:milestone_list") + "?overdue=true",
+        "overdue_url": url_for(Milestone, "list") + "?overdue=true",
         "unsigned": counts["unsigned"],
         "unsigned_url": f"{notices}?status={NoticeStatus.ISSUED}",
         "unanswered": counts["unanswered"],
         "unanswered_url": f"{notices}?status={NoticeStatus.SIGNED}",
         "extensions": selectors.pending_extensions(user).count(),
-        "extensions_url": reverse("supervision:extensionrequest_list")
-        + f"?status={ExtensionStatus.PENDING}",
+        "extensions_url": url_for(ExtensionRequest, "list") + f"?status={ExtensionStatus.PENDING}",
         "run": run,
         "scores": list(selectors.run_scores(run)) if run else [],
     }

@@ -55,7 +55,6 @@ class ProgressReportForm(ScopedModelForm):
             "reported_on",
             "percent",
             "text",
-            "attachment",
             "backdate_reason",
         ]
         widgets = {"reported_on": DATE}

@@ -287,12 +287,6 @@ class ProgressReport(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("0—100；填 100 表示节点完成"),
     )
-    attachment = models.FileField(
-        _("附件"),
-        upload_to="supervision/reports/%Y/%m/",
-        blank=True,
-        help_text=_("佐证材料，可不上传"),
-    )
     backdated = models.BooleanField(
         _("补报"), default=False, editable=False, help_text=_("进展日期早于填报日期")
     )

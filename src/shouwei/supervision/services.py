@@ -88,7 +88,6 @@ def report_create(
     reported_on: date,
     text: str,
     percent: int,
-    attachment=None,
     backdate_reason: str = "",
 ) -> ProgressReport:
     report = ProgressReport(
@@ -100,8 +99,6 @@ def report_create(
         backdate_reason=backdate_reason or "",
         entered_by=by,
     )
-    if attachment:
-        report.attachment = attachment
     require(by, ADD, report)
     _check_report(report, clock.today())
     _save(report, by)
@@ -113,8 +110,6 @@ def report_create(
 def report_update(*, by, instance: ProgressReport, **fields) -> ProgressReport:
     stored = ProgressReport.objects.select_for_update().get(pk=instance.pk)
     for name, value in fields.items():
-        if name == "attachment" and not value:
-            continue
         setattr(stored, name, value if value is not None else "")
     require(by, CHANGE, stored)
     _check_report(stored, clock.today())

@@ -124,3 +124,69 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     is_key = True
     street = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-hx"))
     liaison_unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-cyfz"))
+
+
+# --- supervision (督查绩效) ---------------------------------------------------------------------
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.Goal"
+
+    unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq"))
+    year = 2022
+    code = factory.Sequence(lambda n: f"t{n}")
+    title = factory.Sequence(lambda n: f"目标{n}")
+    source = "7月29日上半年经济形势分析暨下半年经济工作部署会"
+    responsible_leader = "管委会负责人"
+
+
+class TaskBookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.TaskBook"
+
+    goal = factory.SubFactory(GoalFactory)
+    lead_unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-cyfz"))
+    leader = "管委会负责人"
+    measures = "挂图作战，按月调度"
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.Milestone"
+
+    goal = factory.SubFactory(GoalFactory)
+    title = factory.Sequence(lambda n: f"节点{n}")
+    deliverable = "成果材料"
+    due = factory.LazyFunction(lambda: __import__("datetime").date(2022, 8, 31))
+    weight = Decimal(1)
+    lead_unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-cyfz"))
+
+
+class SupervisionNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.SupervisionNotice"
+
+    unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq-cyfz"))
+    issuer = "衡阳高新区督查绩效办公室"
+    task = "综保区外贸破零"
+    reason = "节点已逾期"
+    deadline = factory.LazyFunction(lambda: __import__("datetime").date(2022, 9, 10))
+
+
+class PerformanceSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.PerformanceScheme"
+
+    unit = factory.LazyFunction(lambda: Unit.objects.get(code="hy-gxq"))
+    year = 2022
+    name = factory.Sequence(lambda n: f"考评方案{n}")
+
+
+class SchemeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "supervision.SchemeItem"
+
+    scheme = factory.SubFactory(PerformanceSchemeFactory)
+    kind = "score"
+    rule = "milestone_on_time"
+    name = factory.Sequence(lambda n: f"考核项{n}")
+    weight = Decimal(100)

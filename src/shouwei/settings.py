@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "shouwei.portal",
     "shouwei.evaluation_web",
     "shouwei.enterprises",
+    "shouwei.supervision",
 ]
 
 MIDDLEWARE = [

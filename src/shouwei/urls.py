@@ -19,6 +19,7 @@ urlpatterns = [
     path("evaluation/", include("shouwei.evaluation_web.urls")),
     path("projects/", include("shouwei.projects.urls")),
     path("enterprises/", include("shouwei.enterprises.urls")),
+    path("supervision/", include("shouwei.supervision.urls")),
     path("content/", include("shouwei.portal.manage_urls")),
     path("api/", include("shouwei.api.urls")),
     path("admin/", admin.site.urls),

@@ -392,6 +392,135 @@ def _enterprises(users, units):
     return out
 
 
+def _supervision(users, units):
+    """督查绩效: the demo's records of 产业发展局 (cyfz) and 经济合作局 (jjhz), and a few more in
+    the states the actions need (a draft notice, pending extensions, a computed run)."""
+    from shouwei.supervision import services
+    from shouwei.supervision.models import (
+        Arrears,
+        DepartmentScore,
+        ExtensionRequest,
+        Goal,
+        Milestone,
+        PerformanceScheme,
+        ProgressReport,
+        SafetyIncident,
+        SchemeItem,
+        ScoreAdjustment,
+        SupervisionNotice,
+        TaskBook,
+    )
+
+    def obj(instance):
+        return Obj(instance, {"pk": instance.pk})
+
+    cyfz, jjhz = units["hy-gxq-cyfz"], units["hy-gxq-jjhz"]
+    goal = Goal.objects.filter(year=2022).order_by("code").first()
+    scheme = PerformanceScheme.objects.get(year=2022)
+    out = {
+        "sv.goal": {"zone": obj(goal)},
+        "sv.scheme": {"zone": obj(scheme)},
+        "sv.schemeitem": {"zone": obj(SchemeItem.objects.filter(scheme=scheme).first())},
+    }
+    out["sv.taskbook"] = {
+        k: obj(TaskBook.objects.filter(lead_unit=u).first())
+        for k, u in (("cyfz", cyfz), ("jjhz", jjhz))
+    }
+    milestones = {
+        k: Milestone.objects.filter(lead_unit=u, completed_on__isnull=True).order_by("due").first()
+        for k, u in (("cyfz", cyfz), ("jjhz", jjhz))
+    }
+    out["sv.milestone"] = {k: obj(m) for k, m in milestones.items()}
+    out["sv.report"] = {
+        k: obj(
+            ProgressReport.objects.create(
+                milestone=m,
+                unit=m.lead_unit,
+                reported_on=date(2022, 7, 29),
+                text="矩阵测试",
+                percent=10,
+            )
+        )
+        for k, m in milestones.items()
+    }
+    out["sv.report.new"] = {
+        k: Obj(
+            ProgressReport(milestone=m, unit=m.lead_unit),
+            {},
+            {
+                "milestone": m.pk,
+                "unit": m.lead_unit.code,
+                "reported_on": "2022-07-29",
+                "text": "矩阵测试",
+                "percent": 20,
+                "backdate_reason": "矩阵测试补报",
+            },
+        )
+        for k, m in milestones.items()
+    }
+    draft = SupervisionNotice.objects.create(
+        unit=cyfz,
+        issuer="矩阵测试",
+        task="矩阵测试",
+        reason="矩阵测试",
+        deadline=date(2099, 12, 31),
+    )
+    out["sv.notice"] = {
+        "cyfz": obj(SupervisionNotice.objects.get(unit=cyfz, status="signed")),
+        "jjhz": obj(SupervisionNotice.objects.get(unit=jjhz, status="issued")),
+        "draft": obj(draft),
+    }
+    out["sv.extension"] = {
+        k: obj(
+            ExtensionRequest.objects.create(
+                milestone=m,
+                new_due=date(2022, 12, 30),
+                reason="矩阵测试",
+                requested_on=date(2022, 7, 29),
+            )
+        )
+        for k, m in milestones.items()
+        if not m.extension_requests.filter(status="pending").exists()
+    }
+    out["sv.incident"] = {
+        "cyfz": obj(
+            SafetyIncident.objects.create(
+                unit=cyfz,
+                occurred_on=date(2022, 3, 1),
+                level="general",
+                place="矩阵测试",
+                description="x",
+            )
+        ),
+        "hx": obj(SafetyIncident.objects.get(unit__code="hy-gxq-hx")),
+    }
+    out["sv.arrears"] = {
+        "czj": obj(Arrears.objects.filter(owner_unit__code="hy-gxq-czj").first()),
+        "cyfz": obj(
+            Arrears.objects.create(
+                debtor="矩阵测试",
+                amount_due=1,
+                deadline=date(2022, 12, 31),
+                owner_unit=cyfz,
+                owner="x",
+            )
+        ),
+    }
+    bonus = SchemeItem.objects.get(scheme=scheme, kind="bonus")
+    out["sv.adjustment"] = {
+        "cyfz": obj(
+            ScoreAdjustment.objects.create(item=bonus, unit=cyfz, points=1, reason="矩阵测试")
+        )
+    }
+    run = services.scheme_run(by=users["supervisor"], scheme=scheme, as_of=date(2022, 7, 29))
+    out["sv.run"] = {"zone": obj(run)}
+    out["sv.score"] = {
+        k: obj(DepartmentScore.objects.get(run=run, unit=u))
+        for k, u in (("cyfz", cyfz), ("jjhz", jjhz))
+    }
+    return out
+
+
 def build_world() -> World:
     from shouwei.core.models import Unit
 
@@ -409,6 +538,7 @@ def build_world() -> World:
         _notifications(users),
         _targets(),
         _enterprises(users, units),
+        _supervision(users, units),
     ):
         world.objects.update(part)
     for objs in world.objects.values():

@@ -736,5 +736,62 @@ def admin_rows() -> list[Row]:
     return rows
 
 
+# --- supervision (督查绩效): objects built by tests/authz/conftest.py::_supervision ------------
+def _supervision_rows() -> list[Row]:
+    sv = "supervision"
+    ISSUE, SIGN, ANSWER, CLOSE, RUN, APPROVE = "issue", "sign", "answer", "close", "run", "approve"
+    by_message = {"refusal_by_message": True, "method": "POST"}
+    return [
+        Row(f"{sv}:board", Contract(VIEW, "supervision.Goal")),
+        *crud(sv, "supervision.Goal", ("sv.goal",)),
+        *crud(sv, "supervision.TaskBook", ("sv.taskbook",)),
+        *crud(sv, "supervision.Milestone", ("sv.milestone",)),
+        *crud(sv, "supervision.ProgressReport", ("sv.report",)),
+        *crud(sv, "supervision.SupervisionNotice", ("sv.notice",)),
+        *crud(sv, "supervision.ExtensionRequest", ("sv.extension",)),
+        *crud(sv, "supervision.SafetyIncident", ("sv.incident",)),
+        *crud(sv, "supervision.Arrears", ("sv.arrears",)),
+        *crud(sv, "supervision.PerformanceScheme", ("sv.scheme",)),
+        *crud(sv, "supervision.SchemeItem", ("sv.schemeitem",)),
+        *crud(sv, "supervision.ScoreAdjustment", ("sv.adjustment",)),
+        *crud(sv, "supervision.ScoreRun", ("sv.run",), edit=False),
+        *crud(sv, "supervision.DepartmentScore", ("sv.score",), edit=False),
+        Row(f"{sv}:notice_docx", Contract(VIEW), objects=("sv.notice",)),
+        Row(f"{sv}:notice_issue", Contract(ISSUE), objects=("sv.notice",), **by_message),
+        Row(f"{sv}:notice_sign", Contract(SIGN), objects=("sv.notice",), **by_message),
+        Row(
+            f"{sv}:notice_answer",
+            Contract(ANSWER),
+            objects=("sv.notice",),
+            data={"answer": "矩阵测试答复"},
+            **by_message,
+        ),
+        Row(f"{sv}:notice_close", Contract(CLOSE), objects=("sv.notice",), **by_message),
+        Row(
+            f"{sv}:extension_decide",
+            Contract(APPROVE),
+            objects=("sv.extension",),
+            data={"decision": "approve", "note": "同意"},
+            **by_message,
+        ),
+        Row(f"{sv}:scheme_run", Contract(RUN), objects=("sv.scheme",), data={}, **by_message),
+        api("GET /api/supervision/goals", LoggedIn()),
+        api("GET /api/supervision/milestones/{pk}", Contract(VIEW), objects=("sv.milestone",)),
+        api("POST /api/supervision/progress-reports", Contract(ADD), objects=("sv.report.new",)),
+        api("GET /api/supervision/notices", LoggedIn()),
+        api("POST /api/supervision/notices/{pk}/sign", Contract(SIGN), objects=("sv.notice",)),
+        api(
+            "POST /api/supervision/notices/{pk}/answer",
+            Contract(ANSWER),
+            objects=("sv.notice",),
+            data={"answer": "矩阵测试答复"},
+        ),
+        api("GET /api/supervision/scores", LoggedIn(), query="year=2022"),
+    ]
+
+
+SUPERVISION: list[Row] = _supervision_rows()
+
+
 def all_rows() -> list[Row]:
-    return [*PLATFORM, *ENTERPRISES, *PORTAL_SITE, *API, *admin_rows()]
+    return [*PLATFORM, *ENTERPRISES, *SUPERVISION, *PORTAL_SITE, *API, *admin_rows()]

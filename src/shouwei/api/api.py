@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import SessionAuth, TokenAuth
 
-ROUTERS = ("core", "indicators", "projects", "enterprises")
+ROUTERS = ("core", "indicators", "projects", "enterprises", "supervision")
 
 api = NinjaAPI(
     title="首位 API",

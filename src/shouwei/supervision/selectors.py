@@ -1,0 +1,181 @@
+"""Reads of the supervision app, always from what the user may see (``visible_to``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from shouwei.core.models import Unit
+from shouwei.indicators.lights import target_light as foundation_light
+from shouwei.indicators.models import Observation
+
+from .choices import ExtensionStatus, LightColour, NoticeStatus
+from .lights import Light, goal_light, milestone_light
+from .models import (
+    DepartmentScore,
+    ExtensionRequest,
+    Goal,
+    Milestone,
+    ScoreRun,
+    SupervisionNotice,
+)
+
+
+def light_of_milestone(m: Milestone, today: date) -> Light:
+    return milestone_light(due=m.due, completed_on=m.completed_on, today=today)
+
+
+def target_lights(goals, *, user, today: date) -> dict[int, object]:
+    """The foundation's light (indicators.lights.target_light) of each goal's bound target, at
+    the latest approved figure of the target's year up to ``today`` that ``user`` may read:
+    one query for all the goals. The rank is the figure's published rank and the pace the
+    default 时间过半、任务过半 (month / 12). A goal with no target, no indicator or no figure yet
+    is left out (it is lit by its milestones)."""
+    targets = {g.pk: g.target for g in goals if g.target_id and g.target.indicator_id}
+    if not targets:
+        return {}
+    wanted = Q(pk__in=[])
+    for t in targets.values():
+        wanted |= Q(unit_id=t.unit_id, indicator_id=t.indicator_id, period_end__year=t.year)
+    latest: dict[tuple[int, int, int], Observation] = {}
+    for obs in (
+        Observation.objects.visible_to(user)
+        .approved()
+        .filter(wanted, period_end__lte=today)
+        .order_by("period_end", "pk")
+    ):
+        latest[(obs.unit_id, obs.indicator_id, obs.period_end.year)] = obs
+    lights = {}
+    for goal_pk, t in targets.items():
+        obs = latest.get((t.unit_id, t.indicator_id, t.year))
+        if obs is None:
+            continue
+        lights[goal_pk] = foundation_light(
+            t,
+            value=obs.value,
+            growth=obs.growth,
+            rank=obs.published_rank,
+            expected=Decimal(obs.period_end.month) / 12,
+        )
+    return lights
+
+
+def target_light(goal: Goal, *, user, today: date):
+    return target_lights([goal], user=user, today=today).get(goal.pk)
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    light: Light
+    milestones: list[tuple[Milestone, Light]] = field(default_factory=list)
+
+    @property
+    def lead_unit(self) -> Unit | None:
+        book = getattr(self.goal, "task_book", None)
+        return book.lead_unit if book else None
+
+
+def goals_with_lights(user, *, year: int | None = None, today: date) -> list[GoalRow]:
+    goals = (
+        Goal.objects.visible_to(user)
+        .select_related("unit", "target__indicator", "target__unit", "task_book__lead_unit")
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("lead_unit").order_by("due", "pk"),
+            )
+        )
+    )
+    if year is not None:
+        goals = goals.filter(year=year)
+    goals = list(goals)
+    bound = target_lights(goals, user=user, today=today)
+    rows = []
+    for goal in goals:
+        ms = [(m, light_of_milestone(m, today)) for m in goal.milestones.all()]
+        light = goal_light(milestone_lights=[lt for _m, lt in ms], target_light=bound.get(goal.pk))
+        rows.append(GoalRow(goal=goal, light=light, milestones=ms))
+    return rows
+
+
+def overdue_milestones(user, *, today: date):
+    return (
+        Milestone.objects.visible_to(user)
+        .filter(completed_on__isnull=True, due__lt=today)
+        .select_related("goal", "lead_unit")
+        .order_by("due", "pk")
+    )
+
+
+@dataclass
+class BoardColumn:
+    key: str
+    title: str
+    goals: list[GoalRow]
+
+    def count(self, colour: str) -> int:
+        return sum(1 for g in self.goals if g.light.colour == colour)
+
+
+def board(user, *, year: int, today: date, by: str = "unit", light: str = "") -> list[BoardColumn]:
+    """Goals grouped by their lead department (``by="unit"``) or their responsible leader;
+    ``light``: only the goals of that colour (the cockpit's counts link here)."""
+    groups: dict[str, list[GoalRow]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for row in goals_with_lights(user, year=year, today=today):
+        if light and row.light.colour != light:
+            continue
+        if by == "leader":
+            key = title = row.goal.responsible_leader
+        else:
+            unit = row.lead_unit
+            key = unit.code if unit else ""
+            title = (unit.short_name or unit.name) if unit else ""
+        titles[key] = title
+        groups[key].append(row)
+    return [BoardColumn(key=k, title=titles[k], goals=v) for k, v in sorted(groups.items())]
+
+
+def open_notices(user):
+    return SupervisionNotice.objects.visible_to(user).select_related("unit", "milestone")
+
+
+def notice_counts(user) -> dict[str, int]:
+    qs = SupervisionNotice.objects.visible_to(user)
+    return {
+        "unsigned": qs.filter(status=NoticeStatus.ISSUED).count(),
+        "unanswered": qs.filter(status=NoticeStatus.SIGNED).count(),
+    }
+
+
+def pending_extensions(user):
+    return (
+        ExtensionRequest.objects.visible_to(user)
+        .filter(status=ExtensionStatus.PENDING)
+        .select_related("milestone__goal", "milestone__lead_unit")
+    )
+
+
+def latest_run(user, *, year: int) -> ScoreRun | None:
+    return (
+        ScoreRun.objects.visible_to(user)
+        .filter(scheme__year=year)
+        .select_related("scheme")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def run_scores(run: ScoreRun):
+    return DepartmentScore.objects.filter(run=run).select_related("unit").order_by("rank", "pk")
+
+
+def light_counts(rows: list[GoalRow]) -> list[tuple[str, str, int]]:
+    return [
+        (c.value, c.label, sum(1 for r in rows if r.light.colour == c.value)) for c in LightColour
+    ]

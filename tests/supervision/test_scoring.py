@@ -269,7 +269,7 @@ def test_a_source_no_app_provides_scores_no_data(people):
     scheme = PerformanceSchemeFactory()
     scheme.participants.set([people.cyfz])
     SchemeItemFactory(scheme=scheme, weight=50)
-    SchemeItemFactory(scheme=scheme, weight=50, rule="source", source="enterprises.request_on_time")
+    SchemeItemFactory(scheme=scheme, weight=50, rule="source", source="nobody.provides_this")
     MilestoneFactory(lead_unit=people.cyfz, due=date(2022, 8, 1), completed_on=date(2022, 8, 1))
     run = services.scheme_run(by=people.office, scheme=scheme, as_of=AS_OF)
     score = DepartmentScore.objects.get(run=run)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, FilteredRelation, Max, Q
 
 from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
@@ -340,50 +340,55 @@ def rank_histories(
 
     A period's rank is computed among that year's members (membership is set per year), from
     approved figures only — the unit's own as well as its peers': the same rule as the
-    cockpit's cards. A published rank is kept only when it was published for this group.
+    cockpit's cards. It is read from the stored ranks (``StoredRank``, kept by
+    ``indicators.ranks.refresh_ranks`` whenever approved figures, memberships or an
+    indicator's direction change), not recomputed from every peer's history per request. A
+    published rank is kept only when it was published for this group.
     """
     p = Period.parse(period)
     first_year = p.year - years + 1
-    members_by_year: dict[int, list[Unit]] = defaultdict(list)
-    for m in (
+    sizes = dict(
         PeerGroupMembership.objects.filter(group=group, year__range=(first_year, p.year))
-        .select_related("unit")
-        .order_by("year", "unit__sort_order", "unit__code")
-    ):
-        members_by_year[m.year].append(m.unit)
-    unit_pks = {u.pk for us in members_by_year.values() for u in us} | {unit.pk}
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+        .order_by()
+    )
     ind_by_pk = {i.pk: i for i in indicators}
-    cells: dict[tuple[int, date], dict[int, list[RankRow]]] = defaultdict(lambda: defaultdict(list))
-    for o in (
+    window = {
+        "indicator_id__in": list(ind_by_pk),
+        "period_end__gte": date(first_year, 1, 1),
+        "period_end__lte": p.end,
+    }
+    # The unit's own approved figures, each joined to its stored rank in the group (a row
+    # exists for the figure picked for the cell when the unit was a member that year).
+    own: dict[tuple[int, date], list[RankRow]] = defaultdict(list)
+    stored: dict[int, tuple[int | None, int | None, bool]] = {}
+    for *o, value_rank, growth_rank, peers_synthetic, stored_pk in (
         Observation.objects.visible_to(user)
         .approved()
-        .filter(
-            unit_id__in=unit_pks,
-            indicator_id__in=list(ind_by_pk),
-            period_end__gte=date(first_year, 1, 1),
-            period_end__lte=p.end,
+        .filter(unit=unit, **window)
+        .annotate(stored=FilteredRelation("stored_ranks", condition=Q(stored_ranks__group=group)))
+        .values_list(
+            *RANK_ROW_FIELDS,
+            "stored__value_rank",
+            "stored__growth_rank",
+            "stored__peers_synthetic",
+            "stored__pk",
         )
-        .values_list(*RANK_ROW_FIELDS)
+        .order_by("pk")
     ):
         row = RankRow(*o)
         row.indicator = ind_by_pk[row.indicator_id]
-        cells[(row.indicator_id, row.period_end)][row.unit_id].append(row)
+        own[(row.indicator_id, row.period_end)].append(row)
+        if stored_pk is not None:
+            stored[row.pk] = (value_rank, growth_rank, peers_synthetic)
 
     result: dict[int, list[RankPoint]] = {pk: [] for pk in ind_by_pk}
-    for ind_pk, end in sorted(cells, key=lambda key: (key[1], key[0])):
-        by_unit = cells[(ind_pk, end)]
-        if unit.pk not in by_unit:
-            continue
-        month = _month_ending(end)
-        chosen = {pk: pick_observation(obs, month) for pk, obs in by_unit.items()}
-        mine = chosen[unit.pk]
-        cell = PeerCell(
-            members=members_by_year.get(end.year, []),
-            chosen=chosen,
-            indicator=ind_by_pk[ind_pk],
-            basis=rank_basis_for(mine),
-        )
-        computed = cell.rank_of(unit)
+    for ind_pk, end in sorted(own, key=lambda key: (key[1], key[0])):
+        mine = pick_observation(own[(ind_pk, end)], _month_ending(end))
+        value_rank, growth_rank, peers_synthetic = stored.get(mine.pk, (None, None, False))
+        computed = growth_rank if rank_basis_for(mine) == RankBasis.GROWTH else value_rank
         published = mine.published_rank if mine.rank_group_id in (None, group.pk) else None
         if computed is None and published is None:
             continue
@@ -393,9 +398,9 @@ def rank_histories(
                 period_end=end,
                 computed_rank=computed,
                 published_rank=published,
-                group_size=len(cell.members),
+                group_size=sizes.get(end.year, 0),
                 observation=mine,
-                peers_synthetic=computed is not None and cell.peers_synthetic(unit),
+                peers_synthetic=computed is not None and peers_synthetic,
             )
         )
     return result

@@ -132,8 +132,7 @@ def generate(
         # The rows are INSERTed in batches, without signals: their stored ranks are computed
         # here, once per group and year.
         group = PeerGroup.objects.get(code=GROUP_CODE)
-        ranked = ranks.refresh_for_group_years((group.pk, y) for y in {p.year for p in periods})
-        say(f"stored ranks: {ranked:,} rows")
+        ranks.refresh_for_group_years((group.pk, y) for y in {p.year for p in periods})
     return {
         "units": new_units,
         "indicators": new_indicators,

@@ -393,3 +393,34 @@ def _apply(op, group, units, indicators) -> None:
         ind = Indicator.objects.get(pk=indicators[op[1]].pk)
         ind.direction = Direction.LOWER if ind.direction == Direction.HIGHER else Direction.HIGHER
         ind.save()
+
+
+def test_the_cockpits_cards_at_a_month_read_the_stored_ranks(world):
+    """For a month the cards of indicators outside the headline read the stored rank; they
+    show what ranking the cell afresh shows, and follow a correction."""
+    from shouwei.indicators.choices import Category
+    from shouwei.indicators.selectors import cockpit_for
+
+    group, units, _indicator, _obs = world
+    other = IndicatorFactory(code="sr-innovation", category=Category.INNOVATION)
+    for n, u in enumerate(units):
+        ObservationFactory(unit=u, indicator=other, value=Decimal(n), growth=Decimal(5 - n))
+    reader = UserFactory(is_superuser=True)
+
+    def card_rank(unit):
+        cockpit = cockpit_for(unit=unit, period="2022-06", user=reader)
+        card = next(
+            c for _c, _l, cards in cockpit.categories for c in cards if c.indicator == other
+        )
+        return card.rank.computed_rank, card.group_size
+
+    for unit in units:
+        expected = ranking_for(
+            group=group, indicator=other, period="2022-06", basis=RankBasis.GROWTH, user=reader
+        ).entry_for(unit)
+        assert card_rank(unit) == (expected.computed_rank, 4)
+    assert card_rank(units[0]) == (1, 4)
+    obs = Observation.objects.get(unit=units[0], indicator=other)
+    obs.growth = Decimal(-10)
+    obs.save()
+    assert card_rank(units[0]) == (4, 4)

@@ -21,7 +21,7 @@ from shouwei.core.permissions import scope_for
 
 from .choices import Category, ObservationStatus, RankBasis
 from .lights import GREY, Light, target_light
-from .models import Indicator, Observation, Target
+from .models import Indicator, Observation, StoredRank, Target
 from .ranking import competition_rank_of, competition_ranks
 
 # The cockpit charts the 经济运行 indicators: the ones the city ranks the 五区两园 on every month.
@@ -516,7 +516,13 @@ def _peers_of(unit: Unit, year: int) -> _Peers:
 
 
 def _approved_figures(
-    *, unit: Unit, peer_pks: set[int], period: Period, indicators: dict[int, Indicator], user
+    *,
+    unit: Unit,
+    peer_pks: set[int],
+    period: Period,
+    indicators: dict[int, Indicator],
+    user,
+    peer_indicators: set[int] | None = None,
 ) -> dict[int, dict[int, Observation | RankRow]]:
     """Indicator pk → unit pk → the approved figure picked for ``period``, for the unit and its
     peers. The unit's own as model instances (its cards show who entered and approved them);
@@ -527,7 +533,10 @@ def _approved_figures(
     for o in approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
         o.indicator = indicators[o.indicator_id]
         found[(o.indicator_id, o.unit_id)].append(o)
-    for values in approved.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
+    peers = approved.filter(unit_id__in=peer_pks - {unit.pk})
+    if peer_indicators is not None:
+        peers = peers.filter(indicator_id__in=peer_indicators)
+    for values in peers.values_list(*RANK_ROW_FIELDS):
         row = RankRow(*values)
         row.indicator = indicators[row.indicator_id]
         found[(row.indicator_id, row.unit_id)].append(row)
@@ -573,6 +582,7 @@ def _card(
     indicator: Indicator,
     figures: dict[int, Observation | RankRow],
     peers: _Peers,
+    stored: dict[int, StoredRank] | None = None,
 ) -> tuple[KpiCard, PeerSeries | None]:
     """One indicator's card — the unit's figure and its rank in the group the rank was
     published for, else the default group — and, for a headline indicator, its figures across
@@ -592,7 +602,20 @@ def _card(
 
     rank = None
     rank_synthetic = False
-    if group is not None and group.pk in peers.members:
+    if stored is not None and group is not None and group.pk in peers.members:
+        # The peers' figures were not read: the unit's rank is the stored one (the same
+        # PeerCell ranking, computed when the figures were approved).
+        row = stored.get(group.pk)
+        computed = row.rank_on(basis) if row is not None and obs is not None else None
+        rank = RankEntry(
+            unit=unit,
+            figure=_figure(obs, basis),
+            computed_rank=computed,
+            published_rank=obs.published_rank if obs is not None else None,
+            observation=obs,
+        )
+        rank_synthetic = computed is not None and row.peers_synthetic
+    elif group is not None and group.pk in peers.members:
         cell, entries = rank_in(group)
         rank = next((e for e in entries if e.unit.pk == unit.pk), None)
         rank_synthetic = bool(rank and rank.computed_rank is not None) and cell.peers_synthetic(
@@ -636,9 +659,25 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
     p = Period.parse(period)
     indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
     peers = _peers_of(unit, p.year)
+    # For a month, the stored ranks (picked on that month, as ``StoredRank`` is) give the
+    # cards' ranks: only the headline indicators' peer figures are read, for the peer
+    # comparison charts. Another period (2022H1) may pick other figures: ranked here.
+    use_stored = p.kind == PeriodKind.MONTH
+    headline = {pk for pk, i in indicators.items() if i.category == HEADLINE_CATEGORY}
     figures = _approved_figures(
-        unit=unit, peer_pks=peers.unit_pks, period=p, indicators=indicators, user=user
+        unit=unit,
+        peer_pks=peers.unit_pks,
+        period=p,
+        indicators=indicators,
+        user=user,
+        peer_indicators=headline if use_stored else None,
     )
+    stored: dict[int, dict[int, StoredRank]] = defaultdict(dict)
+    if use_stored and peers.members:
+        for row in StoredRank.objects.filter(
+            unit=unit, period_end=p.end, group_id__in=list(peers.members)
+        ).exclude(indicator_id__in=headline):
+            stored[row.indicator_id][row.group_id] = row
     history = _past_years(unit=unit, year=p.year, user=user)
     targets_by_ind = _targets_by_indicator(unit=unit, year=p.year, user=user)
 
@@ -649,7 +688,13 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
         ind_figures = figures.get(ind.pk, {})
         if unit.pk not in ind_figures and not targets_by_ind.get(ind.pk):
             continue
-        card, series = _card(unit=unit, indicator=ind, figures=ind_figures, peers=peers)
+        card, series = _card(
+            unit=unit,
+            indicator=ind,
+            figures=ind_figures,
+            peers=peers,
+            stored=stored.get(ind.pk, {}) if use_stored and ind.pk not in headline else None,
+        )
         if series is not None:
             peer_comparison.append(series)
         expected = seasonal_share(history.get(ind.pk, {}), p.end_month) or Decimal(p.end_month) / 12

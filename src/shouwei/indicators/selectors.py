@@ -28,6 +28,9 @@ from .ranking import competition_rank_of, competition_ranks
 HEADLINE_CATEGORY = Category.ECONOMY
 # How far back trend and rank-history charts reach (calendar years up to the period shown).
 HISTORY_YEARS = 3
+# Whether the cockpit's cards read stored ranks (``StoredRank``) at a month; the benchmark
+# (benchmarks/bench_ranks.py) turns it off to time the cards ranked per request.
+STORED_CARD_RANKS = True
 # Lights listed most urgent first.
 LIGHT_ORDER = ("red", "yellow", "green", "grey")
 
@@ -662,7 +665,7 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
     # For a month, the stored ranks (picked on that month, as ``StoredRank`` is) give the
     # cards' ranks: only the headline indicators' peer figures are read, for the peer
     # comparison charts. Another period (2022H1) may pick other figures: ranked here.
-    use_stored = p.kind == PeriodKind.MONTH
+    use_stored = STORED_CARD_RANKS and p.kind == PeriodKind.MONTH
     headline = {pk for pk, i in indicators.items() if i.category == HEADLINE_CATEGORY}
     figures = _approved_figures(
         unit=unit,

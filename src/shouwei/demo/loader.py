@@ -16,6 +16,7 @@ from django.db import transaction
 from shouwei.core import clock
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, period_range
+from shouwei.indicators import ranks
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.models import Indicator, Observation, Target
 
@@ -34,15 +35,17 @@ def load_hengyang(*, synthetic: bool = True) -> LoadReport:
     synthetic peers), then every app's registered demo loader (``shouwei.demo.registry``)."""
     data = read_toml("hengyang")
     ctx = DemoContext(report=LoadReport(), synthetic=synthetic)
-    units = _load_units(data, ctx.report)
-    groups = _load_groups(data, units, ctx.report)
-    indicators = _load_indicators(data, units, ctx.report)
-    _load_observations(data, units, groups, indicators, ctx.report)
-    _load_targets(data, units, groups, indicators, ctx.report)
-    if synthetic:
-        load_synthetic_peers(groups["hy-5d2p"], indicators, ctx.report)
-    for loader in demo_loaders():
-        loader.func(ctx)
+    # The stored ranks of every cell the load touches are computed once, at the end.
+    with ranks.batched():
+        units = _load_units(data, ctx.report)
+        groups = _load_groups(data, units, ctx.report)
+        indicators = _load_indicators(data, units, ctx.report)
+        _load_observations(data, units, groups, indicators, ctx.report)
+        _load_targets(data, units, groups, indicators, ctx.report)
+        if synthetic:
+            load_synthetic_peers(groups["hy-5d2p"], indicators, ctx.report)
+        for loader in demo_loaders():
+            loader.func(ctx)
     return ctx.report
 
 

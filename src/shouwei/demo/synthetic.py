@@ -29,6 +29,7 @@ from django.db import connection, models, transaction
 from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, PeriodKind
+from shouwei.indicators import ranks
 from shouwei.indicators.choices import Category, Direction, IndicatorKind, ObservationStatus
 from shouwei.indicators.models import Indicator, Observation
 
@@ -128,6 +129,10 @@ def generate(
         created, skipped = _write_observations(
             unit_objs, ind_objs, periods, seed=seed, total=spec.observations, say=say
         )
+        # The rows are INSERTed in batches, without signals: their stored ranks are computed
+        # here, once per group and year.
+        group = PeerGroup.objects.get(code=GROUP_CODE)
+        ranks.refresh_for_group_years((group.pk, y) for y in {p.year for p in periods})
     return {
         "units": new_units,
         "indicators": new_indicators,

@@ -9,3 +9,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import menu  # noqa: F401
+        from .ranks import connect_signals
+
+        connect_signals()

@@ -22,6 +22,7 @@ from shouwei.imports import parsers
 from shouwei.imports.base import UPDATE, CodeList, Column, ImportConflict, Importer, Row, RowError
 from shouwei.imports.registry import register_importer
 
+from . import ranks
 from .choices import ObservationStatus, RankBasis
 from .models import IMPORT_SOURCE_PREFIX, Indicator, Observation
 from .services import placement_problems, reporting_unit_for
@@ -338,7 +339,26 @@ class ObservationImporter(Importer):
                     "请重新上传文件校验"
                 )
 
+    def write_rows(self, rows: list[Row], *, batch, user):
+        """The rows go in with bulk statements, which send no signal: the stored ranks of the
+        cells whose approved figures changed are refreshed once for the whole file. (Rows are
+        written as drafts or submitted, and an approved figure is never overwritten, so today
+        that set is empty; the refresh is kept so that the rule holds whatever comes in.)"""
+        before = _approved_keys([r.target.pk for r in rows if r.action == UPDATE])
+        result = super().write_rows(rows, batch=batch, user=user)
+        ranks.refresh_for_observations(before | _approved_keys(_batch_pks(batch)))
+        return result
+
     # --- rollback -------------------------------------------------------------------------------
+    def rollback(self, *, batch, user):
+        """Undo the batch (``Importer.rollback``), then refresh the stored ranks of the cells
+        whose approved figures it changed, once (empty today: an approved record locks the
+        rollback, see ``locked_reason``)."""
+        before = _approved_keys(_batch_pks(batch))
+        result = super().rollback(batch=batch, user=user)
+        ranks.refresh_for_observations(before | _approved_keys(_batch_pks(batch)))
+        return result
+
     def locked_reason(self, instance: Observation) -> str | None:
         if instance.status == ObservationStatus.APPROVED:
             return "导入后已审核通过"
@@ -346,6 +366,22 @@ class ObservationImporter(Importer):
 
     def describe(self, instance: Observation) -> str:
         return f"{instance.unit.code} / {instance.indicator.code} / {instance.period}"
+
+
+def _batch_pks(batch) -> list[int]:
+    return list(Observation.objects.filter(import_batch=batch).values_list("pk", flat=True))
+
+
+def _approved_keys(pks: list[int]) -> set[tuple[int, int, date]]:
+    """The ``(unit, indicator, period end)`` cells of those of ``pks`` that are approved."""
+    keys: set[tuple[int, int, date]] = set()
+    for start in range(0, len(pks), 1000):
+        keys.update(
+            Observation.objects.filter(
+                pk__in=pks[start : start + 1000], status=ObservationStatus.APPROVED
+            ).values_list("unit_id", "indicator_id", "period_end")
+        )
+    return keys
 
 
 def _status_fields(status: str | None) -> dict[str, Any]:

@@ -135,6 +135,19 @@ class ObservationQuerySet(ScopedQuerySet):
     def approved(self):
         return self.filter(status=ObservationStatus.APPROVED)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """``bulk_create`` sends no signal: the stored ranks of the approved figures it writes
+        are refreshed here, once for all of them (``indicators.ranks``)."""
+        from .ranks import refresh_for_observations
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        refresh_for_observations(
+            (o.unit_id, o.indicator_id, o.period_end)
+            for o in created
+            if o.status == ObservationStatus.APPROVED and o.period_end is not None
+        )
+        return created
+
 
 class Observation(models.Model):
     """A unit's figure for an indicator in a period: value and/or YoY growth, maybe a rank."""
@@ -301,6 +314,19 @@ class Observation(models.Model):
         self.period, self.period_kind, self.period_end = p.code, p.kind.value, p.end
         super().save(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the stored ranks knew of this figure when it was read: saving it refreshes the
+        # cell it left as well as the one it is in (``indicators.ranks``).
+        loaded = instance.__dict__
+        if all(f in loaded for f in ("status", "unit_id", "indicator_id", "period_end")):
+            instance._ranked_state = (
+                loaded["status"],
+                (loaded["unit_id"], loaded["indicator_id"], loaded["period_end"]),
+            )
+        return instance
+
     def lineage(self, *, internal: bool = True) -> list[dict]:
         """Where the figure came from. Who entered and approved it and the import file it came
         in are its units' own business (``internal``); everyone else reads the published
@@ -434,3 +460,45 @@ class Target(models.Model):
                 raise ValidationError({"stretch_rank": _("争取名次不能比保底名次更靠后")})
         elif self.target_value is None:
             raise ValidationError({"target_value": _("总量或增速目标须填写目标值")})
+
+
+class StoredRank(models.Model):
+    """One member's rank in one peer group for one indicator at one period end, on both bases
+    (总量 and 增速): a fact of the approved figures, computed when they change
+    (``indicators.ranks.refresh_ranks``), not on every page view.
+
+    A row exists for each member of the group that year with an approved figure picked for
+    the period end (``selectors.pick_observation`` on the month ending then, as rank histories
+    pick it); a member without one has no row and no rank. A rank is None when fewer than two
+    members have a figure on that basis. Approved figures are public (``Observation.contract``),
+    so the rank is the same for every reader and the table needs no contract of its own."""
+
+    group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period_end = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="stored_ranks"
+    )
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True)
+    growth = models.DecimalField(max_digits=10, decimal_places=3, null=True)
+    value_rank = models.PositiveIntegerField(null=True)
+    growth_rank = models.PositiveIntegerField(null=True)
+    group_size = models.PositiveIntegerField()
+    # Whether another member's figure in the cell is simulated (模拟数据).
+    peers_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "indicator", "period_end", "unit"], name="uniq_stored_rank_cell"
+            ),
+        ]
+        # Rank histories read one unit's rows over years; the cockpit one period end.
+        indexes = [models.Index(fields=["group", "unit", "period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}/{self.indicator_id}/{self.period_end}/{self.unit_id}"
+
+    def rank_on(self, basis: str) -> int | None:
+        return self.growth_rank if basis == RankBasis.GROWTH else self.value_rank

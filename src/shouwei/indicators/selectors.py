@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, FilteredRelation, Max, Q
 
 from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
@@ -21,13 +21,16 @@ from shouwei.core.permissions import scope_for
 
 from .choices import Category, ObservationStatus, RankBasis
 from .lights import GREY, Light, target_light
-from .models import Indicator, Observation, Target
+from .models import Indicator, Observation, StoredRank, Target
 from .ranking import competition_rank_of, competition_ranks
 
 # The cockpit charts the 经济运行 indicators: the ones the city ranks the 五区两园 on every month.
 HEADLINE_CATEGORY = Category.ECONOMY
 # How far back trend and rank-history charts reach (calendar years up to the period shown).
 HISTORY_YEARS = 3
+# Whether the cockpit's cards read stored ranks (``StoredRank``) at a month; the benchmark
+# (benchmarks/bench_ranks.py) turns it off to time the cards ranked per request.
+STORED_CARD_RANKS = True
 # Lights listed most urgent first.
 LIGHT_ORDER = ("red", "yellow", "green", "grey")
 
@@ -340,50 +343,55 @@ def rank_histories(
 
     A period's rank is computed among that year's members (membership is set per year), from
     approved figures only — the unit's own as well as its peers': the same rule as the
-    cockpit's cards. A published rank is kept only when it was published for this group.
+    cockpit's cards. It is read from the stored ranks (``StoredRank``, kept by
+    ``indicators.ranks.refresh_ranks`` whenever approved figures, memberships or an
+    indicator's direction change), not recomputed from every peer's history per request. A
+    published rank is kept only when it was published for this group.
     """
     p = Period.parse(period)
     first_year = p.year - years + 1
-    members_by_year: dict[int, list[Unit]] = defaultdict(list)
-    for m in (
+    sizes = dict(
         PeerGroupMembership.objects.filter(group=group, year__range=(first_year, p.year))
-        .select_related("unit")
-        .order_by("year", "unit__sort_order", "unit__code")
-    ):
-        members_by_year[m.year].append(m.unit)
-    unit_pks = {u.pk for us in members_by_year.values() for u in us} | {unit.pk}
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+        .order_by()
+    )
     ind_by_pk = {i.pk: i for i in indicators}
-    cells: dict[tuple[int, date], dict[int, list[RankRow]]] = defaultdict(lambda: defaultdict(list))
-    for o in (
+    window = {
+        "indicator_id__in": list(ind_by_pk),
+        "period_end__gte": date(first_year, 1, 1),
+        "period_end__lte": p.end,
+    }
+    # The unit's own approved figures, each joined to its stored rank in the group (a row
+    # exists for the figure picked for the cell when the unit was a member that year).
+    own: dict[tuple[int, date], list[RankRow]] = defaultdict(list)
+    stored: dict[int, tuple[int | None, int | None, bool]] = {}
+    for *o, value_rank, growth_rank, peers_synthetic, stored_pk in (
         Observation.objects.visible_to(user)
         .approved()
-        .filter(
-            unit_id__in=unit_pks,
-            indicator_id__in=list(ind_by_pk),
-            period_end__gte=date(first_year, 1, 1),
-            period_end__lte=p.end,
+        .filter(unit=unit, **window)
+        .annotate(stored=FilteredRelation("stored_ranks", condition=Q(stored_ranks__group=group)))
+        .values_list(
+            *RANK_ROW_FIELDS,
+            "stored__value_rank",
+            "stored__growth_rank",
+            "stored__peers_synthetic",
+            "stored__pk",
         )
-        .values_list(*RANK_ROW_FIELDS)
+        .order_by("pk")
     ):
         row = RankRow(*o)
         row.indicator = ind_by_pk[row.indicator_id]
-        cells[(row.indicator_id, row.period_end)][row.unit_id].append(row)
+        own[(row.indicator_id, row.period_end)].append(row)
+        if stored_pk is not None:
+            stored[row.pk] = (value_rank, growth_rank, peers_synthetic)
 
     result: dict[int, list[RankPoint]] = {pk: [] for pk in ind_by_pk}
-    for ind_pk, end in sorted(cells, key=lambda key: (key[1], key[0])):
-        by_unit = cells[(ind_pk, end)]
-        if unit.pk not in by_unit:
-            continue
-        month = _month_ending(end)
-        chosen = {pk: pick_observation(obs, month) for pk, obs in by_unit.items()}
-        mine = chosen[unit.pk]
-        cell = PeerCell(
-            members=members_by_year.get(end.year, []),
-            chosen=chosen,
-            indicator=ind_by_pk[ind_pk],
-            basis=rank_basis_for(mine),
-        )
-        computed = cell.rank_of(unit)
+    for ind_pk, end in sorted(own, key=lambda key: (key[1], key[0])):
+        mine = pick_observation(own[(ind_pk, end)], _month_ending(end))
+        value_rank, growth_rank, peers_synthetic = stored.get(mine.pk, (None, None, False))
+        computed = growth_rank if rank_basis_for(mine) == RankBasis.GROWTH else value_rank
         published = mine.published_rank if mine.rank_group_id in (None, group.pk) else None
         if computed is None and published is None:
             continue
@@ -393,9 +401,9 @@ def rank_histories(
                 period_end=end,
                 computed_rank=computed,
                 published_rank=published,
-                group_size=len(cell.members),
+                group_size=sizes.get(end.year, 0),
                 observation=mine,
-                peers_synthetic=computed is not None and cell.peers_synthetic(unit),
+                peers_synthetic=computed is not None and peers_synthetic,
             )
         )
     return result
@@ -511,7 +519,13 @@ def _peers_of(unit: Unit, year: int) -> _Peers:
 
 
 def _approved_figures(
-    *, unit: Unit, peer_pks: set[int], period: Period, indicators: dict[int, Indicator], user
+    *,
+    unit: Unit,
+    peer_pks: set[int],
+    period: Period,
+    indicators: dict[int, Indicator],
+    user,
+    peer_indicators: set[int] | None = None,
 ) -> dict[int, dict[int, Observation | RankRow]]:
     """Indicator pk → unit pk → the approved figure picked for ``period``, for the unit and its
     peers. The unit's own as model instances (its cards show who entered and approved them);
@@ -522,7 +536,10 @@ def _approved_figures(
     for o in approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
         o.indicator = indicators[o.indicator_id]
         found[(o.indicator_id, o.unit_id)].append(o)
-    for values in approved.filter(unit_id__in=peer_pks - {unit.pk}).values_list(*RANK_ROW_FIELDS):
+    peers = approved.filter(unit_id__in=peer_pks - {unit.pk})
+    if peer_indicators is not None:
+        peers = peers.filter(indicator_id__in=peer_indicators)
+    for values in peers.values_list(*RANK_ROW_FIELDS):
         row = RankRow(*values)
         row.indicator = indicators[row.indicator_id]
         found[(row.indicator_id, row.unit_id)].append(row)
@@ -568,6 +585,7 @@ def _card(
     indicator: Indicator,
     figures: dict[int, Observation | RankRow],
     peers: _Peers,
+    stored: dict[int, StoredRank] | None = None,
 ) -> tuple[KpiCard, PeerSeries | None]:
     """One indicator's card — the unit's figure and its rank in the group the rank was
     published for, else the default group — and, for a headline indicator, its figures across
@@ -587,7 +605,20 @@ def _card(
 
     rank = None
     rank_synthetic = False
-    if group is not None and group.pk in peers.members:
+    if stored is not None and group is not None and group.pk in peers.members:
+        # The peers' figures were not read: the unit's rank is the stored one (the same
+        # PeerCell ranking, computed when the figures were approved).
+        row = stored.get(group.pk)
+        computed = row.rank_on(basis) if row is not None and obs is not None else None
+        rank = RankEntry(
+            unit=unit,
+            figure=_figure(obs, basis),
+            computed_rank=computed,
+            published_rank=obs.published_rank if obs is not None else None,
+            observation=obs,
+        )
+        rank_synthetic = computed is not None and row.peers_synthetic
+    elif group is not None and group.pk in peers.members:
         cell, entries = rank_in(group)
         rank = next((e for e in entries if e.unit.pk == unit.pk), None)
         rank_synthetic = bool(rank and rank.computed_rank is not None) and cell.peers_synthetic(
@@ -631,9 +662,25 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
     p = Period.parse(period)
     indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
     peers = _peers_of(unit, p.year)
+    # For a month, the stored ranks (picked on that month, as ``StoredRank`` is) give the
+    # cards' ranks: only the headline indicators' peer figures are read, for the peer
+    # comparison charts. Another period (2022H1) may pick other figures: ranked here.
+    use_stored = STORED_CARD_RANKS and p.kind == PeriodKind.MONTH
+    headline = {pk for pk, i in indicators.items() if i.category == HEADLINE_CATEGORY}
     figures = _approved_figures(
-        unit=unit, peer_pks=peers.unit_pks, period=p, indicators=indicators, user=user
+        unit=unit,
+        peer_pks=peers.unit_pks,
+        period=p,
+        indicators=indicators,
+        user=user,
+        peer_indicators=headline if use_stored else None,
     )
+    stored: dict[int, dict[int, StoredRank]] = defaultdict(dict)
+    if use_stored and peers.members:
+        for row in StoredRank.objects.filter(
+            unit=unit, period_end=p.end, group_id__in=list(peers.members)
+        ).exclude(indicator_id__in=headline):
+            stored[row.indicator_id][row.group_id] = row
     history = _past_years(unit=unit, year=p.year, user=user)
     targets_by_ind = _targets_by_indicator(unit=unit, year=p.year, user=user)
 
@@ -644,7 +691,13 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
         ind_figures = figures.get(ind.pk, {})
         if unit.pk not in ind_figures and not targets_by_ind.get(ind.pk):
             continue
-        card, series = _card(unit=unit, indicator=ind, figures=ind_figures, peers=peers)
+        card, series = _card(
+            unit=unit,
+            indicator=ind,
+            figures=ind_figures,
+            peers=peers,
+            stored=stored.get(ind.pk, {}) if use_stored and ind.pk not in headline else None,
+        )
         if series is not None:
             peer_comparison.append(series)
         expected = seasonal_share(history.get(ind.pk, {}), p.end_month) or Decimal(p.end_month) / 12

@@ -1,0 +1,370 @@
+"""Stored ranks (``StoredRank``): computed when approved figures change, read by the cockpit's
+rank histories instead of re-ranking every peer's history on each page view.
+
+``refresh_ranks`` is the one writer: it recomputes a set of cells with ``selectors.PeerCell``,
+the one ranking definition (competition ranks, direction-aware), from the approved figures and
+the year's memberships as they stand in the database. Every path that changes what a cell
+ranks calls it, through the entry points below:
+
+* an observation saved or deleted through the ORM while approved before or after (approve,
+  correct, a rejected or deleted approved figure, the admin, the tests' factories): the
+  ``post_save``/``post_delete`` receivers connected in ``apps.IndicatorsConfig.ready``;
+* a peer group membership added, changed or removed (``group × year``);
+* an indicator's direction (``lower_is_better``) or cumulation changed;
+* the bulk writers that send no signal: the observation importer's commit and rollback, the
+  demo loaders — each once for all the cells it touched;
+* ``shouwei ranks rebuild`` for an existing database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+
+from shouwei.core.models import PeerGroupMembership, Unit
+from shouwei.imports.bulk import _insert
+
+from .choices import ObservationStatus, RankBasis
+from .models import Indicator, Observation, StoredRank
+from .selectors import RANK_ROW_FIELDS, PeerCell, RankRow, _month_ending, pick_observation
+
+WRITE_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Cells to recompute: one peer group in one year, for these indicators (None: all) at
+    these period ends (None: every period end of the year)."""
+
+    group_id: int
+    year: int
+    indicator_ids: frozenset[int] | None = None
+    period_ends: frozenset[date] | None = None
+
+
+def refresh_ranks(scopes: Iterable[Scope]) -> int:
+    """Recompute every cell of ``scopes`` from the database; returns the rows written. No
+    query at all for no scope (a write that touched no approved figure)."""
+    merged: dict[tuple[int, int], list[Scope]] = defaultdict(list)
+    for s in scopes:
+        merged[(s.group_id, s.year)].append(s)
+    if not merged:
+        return 0
+    with transaction.atomic():
+        return _refresh(merged)
+
+
+def _refresh(merged: dict[tuple[int, int], list[Scope]]) -> int:
+    members_of: dict[tuple[int, int], list[Unit]] = defaultdict(list)
+    for m in PeerGroupMembership.objects.filter(
+        group_id__in={g for g, _y in merged}, year__in={y for _g, y in merged}
+    ).select_related("unit"):
+        members_of[(m.group_id, m.year)].append(m.unit)
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    written = 0
+    for (group_id, year), parts in merged.items():
+        ind_ids = _union(p.indicator_ids for p in parts)
+        ends = _union(p.period_ends for p in parts)
+        stale = StoredRank.objects.filter(group_id=group_id, period_end__year=year)
+        if ind_ids is not None:
+            stale = stale.filter(indicator_id__in=ind_ids)
+        if ends is not None:
+            stale = stale.filter(period_end__in=ends)
+        stale._raw_delete(stale.db)  # nothing points at a stored rank: no cascade to collect
+        members = members_of.get((group_id, year), [])
+        if not members:
+            continue
+        rows = _compute(group_id, year, members, ind_ids, ends, indicators)
+        _write(rows)
+        written += len(rows)
+    return written
+
+
+def _write(rows: list[StoredRank]) -> None:
+    """INSERT the rows with ``executemany`` (SQLite) or COPY (PostgreSQL): ``bulk_create``
+    caps an SQLite statement at 999 parameters and compiles every value, which made a
+    province's 324,000 rows take minutes (nothing listens for a stored rank's signals)."""
+    if not rows:
+        return
+    fields = [f for f in StoredRank._meta.concrete_fields if not f.primary_key]
+    values = [[f.get_db_prep_save(getattr(r, f.attname), connection) for f in fields] for r in rows]
+    _insert(connection, StoredRank._meta.db_table, [f.column for f in fields], values, WRITE_CHUNK)
+
+
+def _union(sets: Iterable[frozenset | None]) -> set | None:
+    out: set = set()
+    for s in sets:
+        if s is None:
+            return None
+        out |= s
+    return out
+
+
+def _compute(group_id, year, members, ind_ids, ends, indicators) -> list[StoredRank]:
+    member_pks = {u.pk for u in members}
+    approved = Observation.objects.filter(
+        status=ObservationStatus.APPROVED,
+        unit_id__in=member_pks,
+        period_end__gte=date(year, 1, 1),
+        period_end__lte=date(year, 12, 31),
+    )
+    if ind_ids is not None:
+        approved = approved.filter(indicator_id__in=ind_ids)
+    if ends is not None:
+        approved = approved.filter(period_end__in=ends)
+    cells: dict[tuple[int, date], dict[int, list[RankRow]]] = defaultdict(lambda: defaultdict(list))
+    for values in approved.values_list(*RANK_ROW_FIELDS).order_by():
+        row = RankRow(*values)
+        row.indicator = indicators[row.indicator_id]
+        cells[(row.indicator_id, row.period_end)][row.unit_id].append(row)
+    out = []
+    size = len(members)
+    for (ind_pk, end), by_unit in cells.items():
+        month = _month_ending(end)
+        chosen = {
+            pk: pick_observation(sorted(rows, key=_row_order), month)
+            for pk, rows in by_unit.items()
+        }
+        indicator = indicators[ind_pk]
+        by_basis = {
+            basis: {
+                e.unit.pk: e
+                for e in PeerCell(
+                    members=members, chosen=chosen, indicator=indicator, basis=basis
+                ).entries()
+            }
+            for basis in (RankBasis.VALUE, RankBasis.GROWTH)
+        }
+        synthetic = sum(1 for pk, o in chosen.items() if o.synthetic)
+        for pk, obs in chosen.items():
+            out.append(
+                StoredRank(
+                    group_id=group_id,
+                    indicator_id=ind_pk,
+                    period_end=end,
+                    unit_id=pk,
+                    observation_id=obs.pk,
+                    value=obs.value,
+                    growth=obs.growth,
+                    value_rank=by_basis[RankBasis.VALUE][pk].computed_rank,
+                    growth_rank=by_basis[RankBasis.GROWTH][pk].computed_rank,
+                    group_size=size,
+                    # PeerCell.peers_synthetic, counted once for the cell rather than per unit.
+                    peers_synthetic=synthetic - (1 if obs.synthetic else 0) > 0,
+                )
+            )
+    return out
+
+
+def _row_order(row: RankRow) -> int:
+    # Several candidates for one unit's cell (2022-06 and 2022H1 both end on 30 June): the
+    # readers pick among them in primary-key order, as the database returns them unordered
+    # only when there is one.
+    return row.pk
+
+
+# --- entry points: which cells a write touches --------------------------------------------------
+
+
+def scopes_for_observations(keys: Iterable[tuple[int, int, date]]) -> list[Scope]:
+    """The cells of the ``(unit_id, indicator_id, period_end)`` keys: each group the unit is a
+    member of in that year."""
+    keys = set(keys)
+    if not keys:
+        return []
+    groups_of: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for unit_id, group_id, year in PeerGroupMembership.objects.filter(
+        unit_id__in={k[0] for k in keys}, year__in={k[2].year for k in keys}
+    ).values_list("unit_id", "group_id", "year"):
+        groups_of[(unit_id, year)].append(group_id)
+    wanted: dict[tuple[int, int], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for unit_id, ind_id, end in keys:
+        for group_id in groups_of.get((unit_id, end.year), []):
+            inds, ends = wanted[(group_id, end.year)]
+            inds.add(ind_id)
+            ends.add(end)
+    return [
+        Scope(group_id=g, year=y, indicator_ids=frozenset(i), period_ends=frozenset(e))
+        for (g, y), (i, e) in wanted.items()
+    ]
+
+
+@dataclass
+class _Pending:
+    keys: set = field(default_factory=set)
+    pairs: set = field(default_factory=set)
+    indicators: set = field(default_factory=set)
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("shouwei_ranks_pending", default=None)
+
+
+@contextmanager
+def batched():
+    """Collect what the writes inside the block touch and refresh it once at the end, in the
+    same transaction: a loader or an importer writing thousands of figures (or memberships)
+    one by one recomputes each cell once, not once per write. Nested blocks join the outer."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending = _Pending()
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic():
+            yield
+            _pending.reset(token)
+            token = None
+            pairs = set(pending.pairs)
+            scopes = [Scope(group_id=g, year=y) for g, y in pairs]
+            scopes += [
+                s
+                for s in scopes_for_observations(pending.keys)
+                if (s.group_id, s.year) not in pairs
+            ]
+            if pending.indicators:
+                scopes += [
+                    Scope(group_id=g, year=y, indicator_ids=frozenset(pending.indicators))
+                    for g, y in _all_group_years()
+                    if (g, y) not in pairs
+                ]
+            refresh_ranks(scopes)
+    finally:
+        if token is not None:
+            _pending.reset(token)
+
+
+def _all_group_years() -> set[tuple[int, int]]:
+    return set(PeerGroupMembership.objects.values_list("group_id", "year").distinct())
+
+
+def refresh_for_observations(keys: Iterable[tuple[int, int, date]]) -> int:
+    """Refresh the cells of these ``(unit_id, indicator_id, period_end)`` keys."""
+    if (pending := _pending.get()) is not None:
+        pending.keys.update(keys)
+        return 0
+    return refresh_ranks(scopes_for_observations(keys))
+
+
+def refresh_for_group_years(pairs: Iterable[tuple[int, int]]) -> int:
+    """Refresh every cell of these ``(group_id, year)`` pairs (a membership changed)."""
+    if (pending := _pending.get()) is not None:
+        pending.pairs.update(pairs)
+        return 0
+    return refresh_ranks(Scope(group_id=g, year=y) for g, y in set(pairs))
+
+
+def refresh_for_indicator(indicator_id: int) -> int:
+    """Refresh the indicator's cells in every group and year (its direction changed)."""
+    if (pending := _pending.get()) is not None:
+        pending.indicators.add(indicator_id)
+        return 0
+    return refresh_ranks(
+        Scope(group_id=g, year=y, indicator_ids=frozenset({indicator_id}))
+        for g, y in _all_group_years()
+    )
+
+
+@transaction.atomic
+def rebuild_ranks() -> int:
+    """Every stored rank recomputed from scratch (``shouwei ranks rebuild``)."""
+    everything = StoredRank.objects.all()
+    everything._raw_delete(everything.db)
+    return refresh_ranks(Scope(group_id=g, year=y) for g, y in _all_group_years())
+
+
+# --- the ORM receivers ---------------------------------------------------------------------------
+
+
+def _observation_key(obs) -> tuple[int, int, date] | None:
+    if obs.unit_id is None or obs.indicator_id is None or obs.period_end is None:
+        return None
+    return (obs.unit_id, obs.indicator_id, obs.period_end)
+
+
+def _observation_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_ranked_state", None)
+    keys = set()
+    if before is not None and before[0] == ObservationStatus.APPROVED:
+        keys.add(before[1])
+    if instance.status == ObservationStatus.APPROVED or (before is None and not created):
+        # An instance read with its status deferred may have been approved: refresh its cell.
+        keys.add(_observation_key(instance))
+    keys.discard(None)
+    if keys:
+        refresh_for_observations(keys)
+    instance._ranked_state = (instance.status, _observation_key(instance))
+
+
+def _observation_deleted(sender, instance, **kwargs) -> None:
+    before = getattr(instance, "_ranked_state", None) or (
+        instance.status,
+        _observation_key(instance),
+    )
+    if before[0] == ObservationStatus.APPROVED and before[1] is not None:
+        refresh_for_observations([before[1]])
+
+
+def _membership_loaded_pair(instance) -> tuple[int, int] | None:
+    return getattr(instance, "_ranked_pair", None)
+
+
+def _membership_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        instance._ranked_pair = None
+        return
+    instance._ranked_pair = (
+        PeerGroupMembership.objects.filter(pk=instance.pk).values_list("group_id", "year").first()
+    )
+
+
+def _membership_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    pairs = {(instance.group_id, instance.year)}
+    old = _membership_loaded_pair(instance)
+    if old is not None:
+        pairs.add(tuple(old))
+    refresh_for_group_years(pairs)
+
+
+def _membership_deleted(sender, instance, **kwargs) -> None:
+    refresh_for_group_years([(instance.group_id, instance.year)])
+
+
+def _indicator_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    instance._ranked_rules = (
+        None
+        if raw or instance.pk is None
+        else Indicator.objects.filter(pk=instance.pk).values_list("direction", "cumulative").first()
+    )
+
+
+def _indicator_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
+    before = getattr(instance, "_ranked_rules", None)
+    if raw or created or before is None:
+        return
+    if tuple(before) != (instance.direction, instance.cumulative):
+        refresh_for_indicator(instance.pk)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save, pre_save
+
+    for signal, receiver, model, name in (
+        (post_save, _observation_saved, Observation, "observation"),
+        (post_delete, _observation_deleted, Observation, "observation-delete"),
+        (pre_save, _membership_pre_save, PeerGroupMembership, "membership-pre"),
+        (post_save, _membership_saved, PeerGroupMembership, "membership"),
+        (post_delete, _membership_deleted, PeerGroupMembership, "membership-delete"),
+        (pre_save, _indicator_pre_save, Indicator, "indicator-pre"),
+        (post_save, _indicator_saved, Indicator, "indicator"),
+    ):
+        signal.connect(receiver, sender=model, dispatch_uid=f"indicators-ranks-{name}")

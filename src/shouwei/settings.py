@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shouwei.core.middleware.RequestContextMiddleware",  # log lines carry address and user
     "django.middleware.security.SecurityMiddleware",
     "shouwei.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -319,13 +320,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
 
+# Every line with its time; security lines and server errors with the source address and user
+# too. django.request: every 500 with its traceback, with or without DEBUG (Django's own
+# handler for it prints only when DEBUG is on).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "shouwei.core.logs.RequestFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s ip=%(ip)s user=%(user)s %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "request_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["request"],
+        },
+    },
     "loggers": {
         "shouwei": {"handlers": ["console"], "level": os.environ.get("SHOUWEI_LOG_LEVEL", "INFO")},
-        "shouwei.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "shouwei.security": {"handlers": ["request_console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["request_console"], "level": "ERROR", "propagate": False},
     },
 }
 

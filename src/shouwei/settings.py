@@ -267,6 +267,9 @@ SHOUWEI_IMPORT_MAX_BYTES = int(os.environ.get("SHOUWEI_IMPORT_MAX_BYTES", str(50
 SHOUWEI_IMPORT_MAX_ROWS = int(os.environ.get("SHOUWEI_IMPORT_MAX_ROWS", "200000"))
 # Files with more data rows than this are validated and committed by the task worker.
 SHOUWEI_IMPORT_INLINE_ROWS = int(os.environ.get("SHOUWEI_IMPORT_INLINE_ROWS", "2000"))
+# A batch being validated or written by a process on another machine, with no progress for
+# this long, counts as abandoned (a process on this machine is checked directly).
+SHOUWEI_IMPORT_STALE_MINUTES = int(os.environ.get("SHOUWEI_IMPORT_STALE_MINUTES", "30"))
 # The unit whose website the portal is (a unit code): its open data are that unit's approved
 # figures. Unset, the portal takes the highest unit with published figures (portal.selectors).
 SHOUWEI_PORTAL_UNIT = os.environ.get("SHOUWEI_PORTAL_UNIT", "").strip()
@@ -347,6 +350,13 @@ LOGGING = {
         "django.request": {"handlers": ["request_console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Free text (notes, narratives, descriptions): at most this many characters.
+SHOUWEI_TEXT_MAX_CHARS = int(os.environ.get("SHOUWEI_TEXT_MAX_CHARS", "2000"))
+
+# Reported figures are refused for periods that have not begun; plans and targets may be set
+# this many years ahead of the current one (next year's targets are set in the autumn).
+SHOUWEI_PLAN_YEARS_AHEAD = int(os.environ.get("SHOUWEI_PLAN_YEARS_AHEAD", "1"))
 
 # Key projects: behind plan when the completion rate trails the year's elapsed share by more.
 SHOUWEI_PROJECT_BEHIND_MARGIN = os.environ.get("SHOUWEI_PROJECT_BEHIND_MARGIN", "0.10")

@@ -104,8 +104,9 @@ def cell_value(value):
     return force_str(value)
 
 
-def _safe_text(text: str) -> str:
-    # A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
+def safe_text(text: str) -> str:
+    """A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
+    Every sheet the product writes passes its text through here."""
     if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
         return "'" + text
     return text
@@ -164,7 +165,7 @@ def _write_row(ws, r: int, row, formats: _Formats, role: str) -> None:
         elif role == "header":
             ws.write_string(r, c, str(value), formats.get(role))
         else:
-            ws.write_string(r, c, _safe_text(value), formats.get(role))
+            ws.write_string(r, c, safe_text(value), formats.get(role))
 
 
 def xlsx_bytes(*sheets: Sheet) -> bytes:
@@ -210,7 +211,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
             if isinstance(value, Number):
                 out.append(value.as_text())
             else:
-                out.append("" if value is None else _safe_text(value))
+                out.append("" if value is None else safe_text(value))
         writer.writerow(out)
     # UTF-8 with BOM: Excel on Chinese Windows opens it without mojibake.
     return buf.getvalue().encode("utf-8-sig")

@@ -351,6 +351,12 @@ LOGGING = {
     },
 }
 
+# API tokens expire after this many days unless issued for fewer (never more than the maximum).
+SHOUWEI_API_TOKEN_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_DAYS", "90"))
+SHOUWEI_API_TOKEN_MAX_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_MAX_DAYS", "365"))
+# API calls per caller and minute (429 beyond, with Retry-After).
+SHOUWEI_API_RATE_PER_MINUTE = int(os.environ.get("SHOUWEI_API_RATE_PER_MINUTE", "600"))
+
 # Free text (notes, narratives, descriptions): at most this many characters.
 SHOUWEI_TEXT_MAX_CHARS = int(os.environ.get("SHOUWEI_TEXT_MAX_CHARS", "2000"))
 

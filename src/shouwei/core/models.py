@@ -204,6 +204,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("只读"), default=False, help_text=_("只读令牌只能查询（GET），不能新增、修改或审核")
+    )
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -217,9 +220,25 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls, *, user, name: str, days: int | None = None, read_only: bool = False
+    ) -> tuple["ApiToken", str]:
+        """A new token, valid ``days`` (default SHOUWEI_API_TOKEN_DAYS; never longer than
+        SHOUWEI_API_TOKEN_MAX_DAYS): no token lives for ever."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        days = min(days or settings.SHOUWEI_API_TOKEN_DAYS, settings.SHOUWEI_API_TOKEN_MAX_DAYS)
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + timedelta(days=days),
+            read_only=read_only,
+        )
         return token, key
 
 

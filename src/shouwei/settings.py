@@ -29,7 +29,17 @@ DATA_DIR = Path(
     os.environ.get("SHOUWEI_DATA_DIR")
     or Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "shouwei"
 )
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds unpublished statistics, the secret key and uploads: only the
+# service's own account may read it. Files this process creates are 0600 and directories
+# 0700 (the umask), and the directory and the SQLite file are put back to that on start.
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+for _private in (DATA_DIR, DATA_DIR / "shouwei.sqlite3"):
+    try:
+        if _private.exists() and _private.stat().st_uid == os.getuid():
+            _private.chmod(0o700 if _private.is_dir() else 0o600)
+    except OSError:  # a read-only mount: nothing to tighten there
+        pass
 
 
 def _secret_key() -> str:
@@ -318,6 +328,8 @@ def _cache(url: str) -> dict:
 
 CACHES = {"default": _cache(os.environ.get("SHOUWEI_CACHE_URL", "locmem://"))}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

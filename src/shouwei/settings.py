@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouwei.core.middleware.LoginRequiredMiddleware",
+    "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
     # axes last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +124,7 @@ if SHOUWEI_SITE == "portal":
     _PLATFORM_ONLY = {
         "simple_history.middleware.HistoryRequestMiddleware",
         "shouwei.core.middleware.LoginRequiredMiddleware",
+        "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
         "axes.middleware.AxesMiddleware",
     }
     MIDDLEWARE = [m for m in MIDDLEWARE if m not in _PLATFORM_ONLY]
@@ -171,11 +173,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (core.passwords): length, three of four character classes, not one of the
+# last five; SHOUWEI_PASSWORD_MAX_AGE_DAYS (0: off) asks for a new one after that long.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("SHOUWEI_PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "shouwei.core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "shouwei.core.passwords.NotReusedValidator",
+        "OPTIONS": {"last": int(os.environ.get("SHOUWEI_PASSWORD_HISTORY", "5"))},
+    },
 ]
+SHOUWEI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHOUWEI_PASSWORD_MAX_AGE_DAYS", "0"))
+# Accounts with no login for this long are disabled by the daily job (superusers excepted).
+SHOUWEI_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("SHOUWEI_ACCOUNT_INACTIVE_DAYS", "90"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

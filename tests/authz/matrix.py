@@ -605,5 +605,13 @@ def admin_rows() -> list[Row]:
     return rows
 
 
+# --- security and reliability (issue 16)
+SECURITY: list[Row] = [
+    # One's own password: everyone logged in (a POST with no fields reaches the form: 400).
+    Row("password_change", LoggedIn()),
+    Row("password_change", LoggedIn(), method="POST", data={}),
+]
+
+
 def all_rows() -> list[Row]:
-    return [*PLATFORM, *PORTAL_SITE, *API, *admin_rows()]
+    return [*PLATFORM, *PORTAL_SITE, *API, *SECURITY, *admin_rows()]

@@ -16,6 +16,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its cockpit panel in its own panels.py (see core/panels.py).
         autodiscover_modules("panels")
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signals
+
+        user_logged_in.connect(signals.on_login, dispatch_uid="shouwei.core.on_login")
 
 
 # Third-party apps under a Chinese name in the admin (English in the English UI): their own

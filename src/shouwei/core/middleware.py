@@ -135,3 +135,30 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _REQUEST.reset(token)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A person whose password an administrator set (or whose password is past its age) sees
+    the change-password page until they change it. Read from the session, where the login
+    put it (core.apps, user_logged_in): no query on other requests."""
+
+    ALLOWED = ("/accounts/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .passwords import SESSION_MUST_CHANGE
+
+        if (
+            getattr(request, "session", None) is not None
+            and request.session.get(SESSION_MUST_CHANGE)
+            and request.user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            from django.shortcuts import redirect
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先修改初始密码", "errors": None}, status=403)
+            return redirect("password_change")
+        return self.get_response(request)

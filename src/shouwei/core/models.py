@@ -312,3 +312,45 @@ class DemoClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d}"
+
+
+class AccountSecurity(models.Model):
+    """A person's password state: whether they must change it before anything else (an
+    initial password someone else set, or one past its age), and when they last changed it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="account_security",
+    )
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("初始密码或管理员重置的密码：登录后须先修改")
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号安全")
+        verbose_name_plural = pgettext_lazy("plural", "账号安全")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a person's recent passwords: a new one may not repeat them
+    (core.passwords.NotReusedValidator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = pgettext_lazy("plural", "历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,15 @@
+"""Periodic jobs of the foundation (run by ``shouwei worker``, see core.schedule)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .passwords import disable_inactive
+from .schedule import periodic
+
+
+@periodic("core.disable_inactive_accounts", every=timedelta(days=1))
+def disable_inactive_accounts() -> int:
+    """Accounts with no login for SHOUWEI_ACCOUNT_INACTIVE_DAYS are disabled (等保: 及时清理
+    多余、过期的账户)."""
+    return len(disable_inactive())

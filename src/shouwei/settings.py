@@ -371,10 +371,16 @@ LOGGING = {
             "formatter": "request",
             "filters": ["request"],
         },
+        # The append-only security log table (core.models.SecurityEvent, /audit/security-log/).
+        "security_table": {"class": "shouwei.core.logs.SecurityLogHandler"},
     },
     "loggers": {
         "shouwei": {"handlers": ["console"], "level": os.environ.get("SHOUWEI_LOG_LEVEL", "INFO")},
-        "shouwei.security": {"handlers": ["request_console"], "level": "INFO", "propagate": False},
+        "shouwei.security": {
+            "handlers": ["request_console", "security_table"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "django.request": {"handlers": ["request_console"], "level": "ERROR", "propagate": False},
     },
 }
@@ -384,6 +390,9 @@ SHOUWEI_API_TOKEN_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_DAYS", "90"))
 SHOUWEI_API_TOKEN_MAX_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_MAX_DAYS", "365"))
 # API calls per caller and minute (429 beyond, with Retry-After).
 SHOUWEI_API_RATE_PER_MINUTE = int(os.environ.get("SHOUWEI_API_RATE_PER_MINUTE", "600"))
+
+# The security log table keeps this many days (等保2.0: at least six months).
+SHOUWEI_SECURITY_LOG_DAYS = int(os.environ.get("SHOUWEI_SECURITY_LOG_DAYS", "365"))
 
 # Free text (notes, narratives, descriptions): at most this many characters.
 SHOUWEI_TEXT_MAX_CHARS = int(os.environ.get("SHOUWEI_TEXT_MAX_CHARS", "2000"))

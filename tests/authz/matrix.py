@@ -606,7 +606,18 @@ def admin_rows() -> list[Row]:
 
 
 # --- security and reliability (issue 16)
+@dataclass(frozen=True)
+class Auditor(Rule):
+    """The security log's readers: superusers and system administrators."""
+
+    def outcome(self, user, obj) -> str:
+        from shouwei.core.views import is_auditor
+
+        return ALLOW if is_auditor(user) else DENY
+
+
 SECURITY: list[Row] = [
+    Row("core:security_log", Auditor()),
     # One's own password: everyone logged in (a POST with no fields reaches the form: 400).
     Row("password_change", LoggedIn()),
     Row("password_change", LoggedIn(), method="POST", data={}),

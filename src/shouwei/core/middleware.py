@@ -131,10 +131,17 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         token = _REQUEST.set(request)
+        request._security_events = []
         try:
             return self.get_response(request)
         finally:
             _REQUEST.reset(token)
+            if request._security_events:
+                from .logs import write_events
+
+                # After the view and its transactions: a refusal that rolled back its own
+                # transaction still leaves its record (core.logs.SecurityLogHandler).
+                write_events(request._security_events)
 
 
 class PasswordChangeRequiredMiddleware:

@@ -164,3 +164,42 @@ def password_change(request):
         {"form": form, "forced": bool(request.session.get(SESSION_MUST_CHANGE))},
         status=400 if form.is_bound else 200,
     )
+
+
+def is_auditor(user) -> bool:
+    """Who reads the security log: superusers and system administrators (等保: 审计管理员)."""
+    from .choices import Role
+    from .permissions import scope_for
+
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.ADMIN))
+
+
+@require_safe
+def security_log_list(request):
+    """安全日志: the append-only table, newest first, by kind and user; read only."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import SecurityEvent, SecurityEventKind
+
+    if not is_auditor(request.user):
+        security_log.warning("refused security log to %s", request.user)
+        raise PermissionDenied(_("只有系统管理员可以查看安全日志"))
+    qs = SecurityEvent.objects.all()
+    kind = request.GET.get("kind", "")
+    if kind in SecurityEventKind.values:
+        qs = qs.filter(kind=kind)
+    username = request.GET.get("user", "").strip()[:150]
+    if username:
+        qs = qs.filter(username=username)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/security_log.html",
+        {
+            "page": page,
+            "kinds": SecurityEventKind.choices,
+            "kind": kind,
+            "username": username,
+            "retention_days": settings.SHOUWEI_SECURITY_LOG_DAYS,
+        },
+    )

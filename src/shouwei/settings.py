@@ -59,6 +59,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation (docs/security.md): the previous keys, still accepted for what they signed.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SHOUWEI_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 DEBUG = _env_bool("SHOUWEI_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -97,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "shouwei.core.middleware.RequestContextMiddleware",  # log lines carry address and user
     "django.middleware.security.SecurityMiddleware",
+    "shouwei.core.middleware.SecurityHeadersMiddleware",
     "shouwei.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -169,3 +169,30 @@ class PasswordChangeRequiredMiddleware:
                 return JsonResponse({"detail": "请先修改初始密码", "errors": None}, status=403)
             return redirect("password_change")
         return self.get_response(request)
+
+
+# Browser features no page of the platform or the portal uses: a script injected into a page
+# still cannot reach the camera, the microphone or the position.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+    "display-capture=(), interest-cohort=()"
+)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set: Permissions-Policy, and
+    Cross-Origin-Resource-Policy for the platform (the portal's integrity manifest and files
+    stay readable from other origins)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if settings.SHOUWEI_SITE != "portal" and not request.path.startswith(
+            ("/portal/", "/.well-known/", "/sitemap.xml")
+        ):
+            response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -182,7 +182,10 @@ def observation_approve(*, observation: Observation, by) -> Observation:
     observation.save(update_fields=["status", "approved_by", "approved_at"])
     update_change_reason(observation, _("审核通过"))
     security_log.info(
-        "approved observation #%s by %s", observation.pk, by, extra={"event": "approval"}
+        "approved observation #%s by %s",
+        observation.pk,
+        by,
+        extra={"event": "approval", "user_id": by.pk, "username": by.get_username()},
     )
     return observation
 

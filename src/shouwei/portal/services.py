@@ -145,7 +145,10 @@ def publish(*, user, article: Article) -> Article:
         raise PermissionDenied("不能审核发布自己撰写或修改过的文章（双人审核）")
     published = _seal_and_publish(article, user)
     security_log.info(
-        "published article #%s by %s", article.pk, user, extra={"event": "publication"}
+        "published article #%s by %s",
+        article.pk,
+        user,
+        extra={"event": "publication", "user_id": user.pk, "username": user.get_username()},
     )
     return published
 

@@ -1,5 +1,6 @@
 import contextvars
 import json
+import logging
 import re
 
 from django.conf import settings
@@ -137,11 +138,18 @@ class RequestContextMiddleware:
         finally:
             _REQUEST.reset(token)
             if request._security_events:
+                from django.db import DatabaseError
+
                 from .logs import write_events
 
                 # After the view and its transactions: a refusal that rolled back its own
-                # transaction still leaves its record (core.logs.SecurityLogHandler).
-                write_events(request._security_events)
+                # transaction still leaves its record (core.logs.SecurityLogHandler). The
+                # lines are on the console log already: a database that is down loses the
+                # rows, not the answer.
+                try:
+                    write_events(request._security_events)
+                except DatabaseError:
+                    logging.getLogger("shouwei").exception("security log rows not written")
 
 
 class PasswordChangeRequiredMiddleware:
@@ -173,10 +181,10 @@ class PasswordChangeRequiredMiddleware:
 
 # Browser features no page of the platform or the portal uses: a script injected into a page
 # still cannot reach the camera, the microphone or the position.
+# Only features Chromium knows: an unknown one is a console error on every page.
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
-    "display-capture=(), interest-cohort=()"
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
 )
 
 

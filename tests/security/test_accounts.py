@@ -137,3 +137,9 @@ def test_the_command_disables_inactive_accounts(person, capsys):
     person.refresh_from_db()
     assert not person.is_active
     assert "xiaozhang" in capsys.readouterr().out
+
+
+def test_the_user_menu_links_to_the_password_page(client_for):
+    html = client_for("leader").get("/indicators/").content.decode()
+    assert 'href="/accounts/password/"' in html
+    assert "/core/security-log/" not in html  # the leader is no auditor

@@ -29,7 +29,17 @@ DATA_DIR = Path(
     os.environ.get("SHOUWEI_DATA_DIR")
     or Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "shouwei"
 )
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data directory holds unpublished statistics, the secret key and uploads: only the
+# service's own account may read it. Files this process creates are 0600 and directories
+# 0700 (the umask), and the directory and the SQLite file are put back to that on start.
+os.umask(0o077)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+for _private in (DATA_DIR, DATA_DIR / "shouwei.sqlite3"):
+    try:
+        if _private.exists() and _private.stat().st_uid == os.getuid():
+            _private.chmod(0o700 if _private.is_dir() else 0o600)
+    except OSError:  # a read-only mount: nothing to tighten there
+        pass
 
 
 def _secret_key() -> str:
@@ -49,6 +59,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key rotation (docs/security.md): the previous keys, still accepted for what they signed.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SHOUWEI_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 DEBUG = _env_bool("SHOUWEI_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -87,7 +101,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shouwei.core.middleware.RequestContextMiddleware",  # log lines carry address and user
     "django.middleware.security.SecurityMiddleware",
+    "shouwei.core.middleware.SecurityHeadersMiddleware",
     "shouwei.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +116,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouwei.core.middleware.LoginRequiredMiddleware",
+    "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
     # axes last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,6 +131,7 @@ if SHOUWEI_SITE == "portal":
     _PLATFORM_ONLY = {
         "simple_history.middleware.HistoryRequestMiddleware",
         "shouwei.core.middleware.LoginRequiredMiddleware",
+        "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
         "axes.middleware.AxesMiddleware",
     }
     MIDDLEWARE = [m for m in MIDDLEWARE if m not in _PLATFORM_ONLY]
@@ -162,11 +180,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (core.passwords): length, three of four character classes, not one of the
+# last five; SHOUWEI_PASSWORD_MAX_AGE_DAYS (0: off) asks for a new one after that long.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("SHOUWEI_PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "shouwei.core.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "shouwei.core.passwords.NotReusedValidator",
+        "OPTIONS": {"last": int(os.environ.get("SHOUWEI_PASSWORD_HISTORY", "5"))},
+    },
 ]
+SHOUWEI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SHOUWEI_PASSWORD_MAX_AGE_DAYS", "0"))
+# Accounts with no login for this long are disabled by the daily job (superusers excepted).
+SHOUWEI_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("SHOUWEI_ACCOUNT_INACTIVE_DAYS", "90"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -268,6 +300,9 @@ SHOUWEI_IMPORT_MAX_BYTES = int(os.environ.get("SHOUWEI_IMPORT_MAX_BYTES", str(50
 SHOUWEI_IMPORT_MAX_ROWS = int(os.environ.get("SHOUWEI_IMPORT_MAX_ROWS", "200000"))
 # Files with more data rows than this are validated and committed by the task worker.
 SHOUWEI_IMPORT_INLINE_ROWS = int(os.environ.get("SHOUWEI_IMPORT_INLINE_ROWS", "2000"))
+# A batch being validated or written by a process on another machine, with no progress for
+# this long, counts as abandoned (a process on this machine is checked directly).
+SHOUWEI_IMPORT_STALE_MINUTES = int(os.environ.get("SHOUWEI_IMPORT_STALE_MINUTES", "30"))
 # The unit whose website the portal is (a unit code): its open data are that unit's approved
 # figures. Unset, the portal takes the highest unit with published figures (portal.selectors).
 SHOUWEI_PORTAL_UNIT = os.environ.get("SHOUWEI_PORTAL_UNIT", "").strip()
@@ -320,20 +355,62 @@ def _cache(url: str) -> dict:
 
 CACHES = {"default": _cache(os.environ.get("SHOUWEI_CACHE_URL", "locmem://"))}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
 
+# Every line with its time; security lines and server errors with the source address and user
+# too. django.request: every 500 with its traceback, with or without DEBUG (Django's own
+# handler for it prints only when DEBUG is on).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "shouwei.core.logs.RequestFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "request": {
+            "format": "%(asctime)s %(levelname)s %(name)s ip=%(ip)s user=%(user)s %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "request_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "request",
+            "filters": ["request"],
+        },
+        # The append-only security log table (core.models.SecurityEvent, /audit/security-log/).
+        "security_table": {"class": "shouwei.core.logs.SecurityLogHandler"},
+    },
     "loggers": {
         "shouwei": {"handlers": ["console"], "level": os.environ.get("SHOUWEI_LOG_LEVEL", "INFO")},
-        "shouwei.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "shouwei.security": {
+            "handlers": ["request_console", "security_table"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"handlers": ["request_console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# API tokens expire after this many days unless issued for fewer (never more than the maximum).
+SHOUWEI_API_TOKEN_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_DAYS", "90"))
+SHOUWEI_API_TOKEN_MAX_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_MAX_DAYS", "365"))
+# API calls per caller and minute (429 beyond, with Retry-After).
+SHOUWEI_API_RATE_PER_MINUTE = int(os.environ.get("SHOUWEI_API_RATE_PER_MINUTE", "600"))
+
+# The security log table keeps this many days (等保2.0: at least six months).
+SHOUWEI_SECURITY_LOG_DAYS = int(os.environ.get("SHOUWEI_SECURITY_LOG_DAYS", "365"))
+
+# Free text (notes, narratives, descriptions): at most this many characters.
+SHOUWEI_TEXT_MAX_CHARS = int(os.environ.get("SHOUWEI_TEXT_MAX_CHARS", "2000"))
+
+# Reported figures are refused for periods that have not begun; plans and targets may be set
+# this many years ahead of the current one (next year's targets are set in the autumn).
+SHOUWEI_PLAN_YEARS_AHEAD = int(os.environ.get("SHOUWEI_PLAN_YEARS_AHEAD", "1"))
 
 # Key projects: behind plan when the completion rate trails the year's elapsed share by more.
 SHOUWEI_PROJECT_BEHIND_MARGIN = os.environ.get("SHOUWEI_PROJECT_BEHIND_MARGIN", "0.10")

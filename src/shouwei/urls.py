@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", core_views.password_change, name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("shouwei.core.urls")),
     path("indicators/", include("shouwei.indicators.urls")),

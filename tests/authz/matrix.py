@@ -793,5 +793,24 @@ def _supervision_rows() -> list[Row]:
 SUPERVISION: list[Row] = _supervision_rows()
 
 
+# --- security and reliability (issue 16)
+@dataclass(frozen=True)
+class Auditor(Rule):
+    """The security log's readers: superusers and system administrators."""
+
+    def outcome(self, user, obj) -> str:
+        from shouwei.core.views import is_auditor
+
+        return ALLOW if is_auditor(user) else DENY
+
+
+SECURITY: list[Row] = [
+    Row("core:security_log", Auditor()),
+    # One's own password: everyone logged in (a POST with no fields reaches the form: 400).
+    Row("password_change", LoggedIn()),
+    Row("password_change", LoggedIn(), method="POST", data={}),
+]
+
+
 def all_rows() -> list[Row]:
-    return [*PLATFORM, *ENTERPRISES, *SUPERVISION, *PORTAL_SITE, *API, *admin_rows()]
+    return [*PLATFORM, *ENTERPRISES, *SUPERVISION, *SECURITY, *PORTAL_SITE, *API, *admin_rows()]

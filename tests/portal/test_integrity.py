@@ -184,7 +184,9 @@ def test_a_compressed_copy_that_differs_from_the_file_is_reported(seed, monkeypa
     assert "压缩版本与原文件不一致" in str(integrity.verify()[0])
 
 
-def test_an_injected_script_is_reported_beside_a_changed_static_file(sealed, seed, monkeypatch):
+def test_a_changed_static_file_makes_the_page_a_notice_so_an_injected_script_is_not_served(
+    sealed, seed, monkeypatch
+):
     from shouwei.portal import qr
 
     real_svg = qr.svg
@@ -192,7 +194,9 @@ def test_an_injected_script_is_reported_beside_a_changed_static_file(sealed, see
     css = sealed["shouwei/portal.css"]
     css.write_text(css.read_text() + "\n/* changed */\n")
     parts = {p.part for p in integrity.verify() if p.article_id == seed.pk}
-    assert parts == {"static:shouwei/portal.css", "page_markup:<script>"}
+    assert parts == {"static:shouwei/portal.css"}
+    resp = Client().get(seed.get_absolute_url())
+    assert resp.status_code == 503 and b"location='x'" not in resp.content
 
 
 def test_reseal_after_an_upgrade_takes_the_new_template_and_verify_is_clean_again(sealed, seed):

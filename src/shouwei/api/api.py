@@ -11,7 +11,7 @@ CDN: intranets have no internet, and the CSP allows scripts from our origin only
 from ninja import NinjaAPI
 
 from . import errors
-from .auth import SessionAuth, TokenAuth
+from .auth import ApiRateThrottle, SessionAuth, TokenAuth
 
 ROUTERS = ("core", "indicators", "projects", "enterprises", "supervision")
 
@@ -27,6 +27,7 @@ api = NinjaAPI(
         "一律返回 422。"
     ),
     auth=[TokenAuth(), SessionAuth()],
+    throttle=[ApiRateThrottle()],
     urls_namespace="api",
 )
 errors.install(api)

@@ -9,6 +9,7 @@ caught by the request schema (pydantic) or by the model's own validation in a se
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -17,8 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+
+security_log = logging.getLogger("shouwei.security")
 
 # Request field → Chinese name, for messages like 数值（value）：应为数字. Routers of other apps
 # add their fields here, next to the ones below.
@@ -150,6 +153,12 @@ def install(api: NinjaAPI) -> None:
 
     def on_http_error(request, exc: HttpError) -> HttpResponse:
         # ninja's own HttpErrors speak English; ours are raised in Chinese already.
+        if isinstance(exc, Throttled):
+            wait = max(1, round(exc.wait or getattr(request, "_rate_wait", 1)))
+            security_log.warning("API rate limit reached on %s", request.path)
+            response = detail(request, 429, _("请求过于频繁，请 %(s)s 秒后再试") % {"s": wait})
+            response["Retry-After"] = str(wait)
+            return response
         if exc.message.startswith("Cannot parse request body"):
             return detail(
                 request, 400, _("请求体无法解析：应为 JSON 对象，Content-Type 为 application/json")

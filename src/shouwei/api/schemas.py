@@ -146,7 +146,8 @@ class IndicatorRef(Schema):
 
 
 # The error statuses any operation may answer with, so that the schema documents them.
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# 429: over SHOUWEI_API_RATE_PER_MINUTE (with Retry-After).
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 # Operations with a JSON body also answer 400 when the body is not JSON.
 BODY_ERRORS = {**ERRORS, 400: ErrorOut}
 # Actions on a record (submit, approve) also answer 409 when its status does not allow them.

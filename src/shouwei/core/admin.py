@@ -65,3 +65,35 @@ class ScheduledJobAdmin(admin.ModelAdmin):
 
     list_display = ("name", "next_run_at", "last_enqueued_at", "last_finished_at")
     readonly_fields = ("name", "last_enqueued_at", "last_finished_at", "last_error")
+
+
+# An account an administrator creates, or whose password they reset, changes its password at
+# its first login (core.passwords): the administrator never knows the password in use.
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin  # noqa: E402
+
+from .passwords import require_change  # noqa: E402
+
+_User = get_user_model()
+
+
+class ShouweiUserAdmin(UserAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.pk != request.user.pk:
+            require_change(obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and str(id) != str(request.user.pk)
+        ):
+            require_change(_User.objects.get(pk=id))
+        return response
+
+
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, ShouweiUserAdmin)

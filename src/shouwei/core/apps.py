@@ -16,6 +16,28 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its cockpit panel in its own panels.py (see core/panels.py).
         autodiscover_modules("panels")
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signals
+
+        user_logged_in.connect(signals.on_login, dispatch_uid="shouwei.core.on_login")
+        # The security log (core.models.SecurityEvent) of logins, failures, lockouts, roles.
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_out, user_login_failed
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import RoleAssignment
+
+        user_logged_in.connect(signals.on_logged_in, dispatch_uid="shouwei.security.login")
+        user_logged_out.connect(signals.on_logged_out, dispatch_uid="shouwei.security.logout")
+        user_login_failed.connect(signals.on_login_failed, dispatch_uid="shouwei.security.fail")
+        user_locked_out.connect(signals.on_locked_out, dispatch_uid="shouwei.security.lockout")
+        post_save.connect(
+            signals.on_role_saved, sender=RoleAssignment, dispatch_uid="shouwei.security.role"
+        )
+        post_delete.connect(
+            signals.on_role_deleted, sender=RoleAssignment, dispatch_uid="shouwei.security.unrole"
+        )
 
 
 # Third-party apps under a Chinese name in the admin (English in the English UI): their own

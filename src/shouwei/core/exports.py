@@ -104,8 +104,9 @@ def cell_value(value):
     return force_str(value)
 
 
-def _safe_text(text: str) -> str:
-    # A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
+def safe_text(text: str) -> str:
+    """A cell starting with = + - @ is a formula to Excel: neutralise it (CSV injection).
+    Every sheet the product writes passes its text through here."""
     if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
         return "'" + text
     return text
@@ -164,16 +165,28 @@ def _write_row(ws, r: int, row, formats: _Formats, role: str) -> None:
         elif role == "header":
             ws.write_string(r, c, str(value), formats.get(role))
         else:
-            ws.write_string(r, c, _safe_text(value), formats.get(role))
+            ws.write_string(r, c, safe_text(value), formats.get(role))
 
 
-def xlsx_bytes(*sheets: Sheet) -> bytes:
+def xlsx_bytes(*sheets: Sheet, watermark: str = "") -> bytes:
+    """``watermark``: who exported non-public data and when (``export_watermark``); printed in
+    every page's header and footer, kept in the file's properties and on a sheet of its own
+    after the data, so a copy that leaks says whose it was."""
     buf = io.BytesIO()
     # constant_memory: rows go to disk as they are written, so a 100,000-row export stays small.
     book = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": False})
     title_format = book.add_format({"bold": True, "font_size": 14})
+    if watermark:
+        book.set_properties(
+            {"author": watermark, "comments": watermark, "keywords": "内部资料", "title": watermark}
+        )
     for sheet in sheets:
         ws = book.add_worksheet(sheet.name[:31])
+        if watermark:
+            # &C: centred; && is a literal ampersand in Excel's header codes.
+            text = watermark.replace("&", "&&")
+            ws.set_header(f"&C{text}")
+            ws.set_footer(f"&C{text} · &P/&N")
         formats = _Formats(book, wrap=sheet.wrap)
         for c, width in enumerate(_widths(sheet)):
             ws.set_column(c, c, width)
@@ -195,6 +208,10 @@ def xlsx_bytes(*sheets: Sheet) -> bytes:
             r += 1
             _write_row(ws, r, sheet.totals, formats, "total")
         ws.freeze_panes(header_row + 1, sheet.freeze_columns)
+    if watermark:
+        ws = book.add_worksheet("导出说明")
+        ws.write_string(0, 0, watermark)
+        ws.write_string(1, 0, "本文件含未公开数据，仅供内部工作使用，不得外传。")
     book.close()
     return buf.getvalue()
 
@@ -210,7 +227,7 @@ def csv_bytes(sheet: Sheet) -> bytes:
             if isinstance(value, Number):
                 out.append(value.as_text())
             else:
-                out.append("" if value is None else _safe_text(value))
+                out.append("" if value is None else safe_text(value))
         writer.writerow(out)
     # UTF-8 with BOM: Excel on Chinese Windows opens it without mojibake.
     return buf.getvalue().encode("utf-8-sig")
@@ -228,21 +245,38 @@ def file_response(content: bytes, *, filename: str, content_type: str = XLSX_TYP
     return response
 
 
-def export_response(rows, *, fmt: str, basename: str) -> HttpResponse:
-    """``rows``: a ``Sheet``, or a header row and the rows under it."""
+def export_watermark(user) -> str:
+    """The mark of an export of non-public data: who, and when."""
+    name = user.get_full_name() or user.get_username()
+    return (
+        f"内部资料 · 导出人：{name}（{user.get_username()}）· {timezone.localtime():%Y-%m-%d %H:%M}"
+    )
+
+
+def export_response(rows, *, fmt: str, basename: str, user=None) -> HttpResponse:
+    """``rows``: a ``Sheet``, or a header row and the rows under it. ``user``: the person
+    exporting non-public data; the .xlsx then carries their watermark (export_watermark),
+    the .csv (plain data, no page to print on) an X-Shouwei-Watermark header."""
     sheet = rows if isinstance(rows, Sheet) else rows_sheet(rows, basename)
     stamp = (
         timezone.localtime().strftime("%Y%m%d-%H%M")
         if timezone.is_aware(timezone.now())
         else datetime.now().strftime("%Y%m%d-%H%M")
     )
+    watermark = export_watermark(user) if user is not None else ""
     if fmt == "csv":
-        return file_response(
+        response = file_response(
             csv_bytes(sheet),
             filename=f"{basename}-{stamp}.csv",
             content_type="text/csv; charset=utf-8",
         )
-    return file_response(xlsx_bytes(sheet), filename=f"{basename}-{stamp}.xlsx")
+        if watermark:
+            # A plain-data file has no page to print on: the mark travels as a header.
+            response["X-Shouwei-Watermark"] = quote(watermark)
+        return response
+    return file_response(
+        xlsx_bytes(sheet, watermark=watermark), filename=f"{basename}-{stamp}.xlsx"
+    )
 
 
 def table_rows(table) -> list[list]:

@@ -204,6 +204,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    read_only = models.BooleanField(
+        _("只读"), default=False, help_text=_("只读令牌只能查询（GET），不能新增、修改或审核")
+    )
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -217,9 +220,25 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(
+        cls, *, user, name: str, days: int | None = None, read_only: bool = False
+    ) -> tuple["ApiToken", str]:
+        """A new token, valid ``days`` (default SHOUWEI_API_TOKEN_DAYS; never longer than
+        SHOUWEI_API_TOKEN_MAX_DAYS): no token lives for ever."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        days = min(days or settings.SHOUWEI_API_TOKEN_DAYS, settings.SHOUWEI_API_TOKEN_MAX_DAYS)
         key = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key), prefix=key[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=cls.hash_key(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + timedelta(days=days),
+            read_only=read_only,
+        )
         return token, key
 
 
@@ -293,3 +312,120 @@ class DemoClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d}"
+
+
+class AccountSecurity(models.Model):
+    """A person's password state: whether they must change it before anything else (an
+    initial password someone else set, or one past its age), and when they last changed it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="account_security",
+    )
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("初始密码或管理员重置的密码：登录后须先修改")
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账号安全")
+        verbose_name_plural = pgettext_lazy("plural", "账号安全")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a person's recent passwords: a new one may not repeat them
+    (core.passwords.NotReusedValidator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = pgettext_lazy("plural", "历史密码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    LOGOUT = "logout", _("退出")
+    REFUSED = "refused", _("越权被拒")
+    EXPORT = "export", _("导出")
+    APPROVAL = "approval", _("审核通过")
+    PUBLICATION = "publication", _("发布")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    PASSWORD = "password", _("密码")
+    ACCOUNT = "account", _("账号")
+    TAMPERING = "tampering", _("篡改告警")
+    OTHER = "other", _("其他")
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("安全日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("安全日志只能追加；过期记录由保留期任务清理（purge_expired）")
+
+    def purge_expired(self, *, days: int) -> int:
+        """The one deletion there is: records older than the retention period."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        cutoff = timezone.now() - timedelta(days=days)
+        return models.QuerySet.delete(self.filter(at__lt=cutoff))[0]
+
+
+class SecurityEvent(models.Model):
+    """The append-only security log (等保2.0 安全审计): who did what, when, from where. Rows
+    are only ever added (save of an existing row, update and delete refuse), written from the
+    ``shouwei.security`` log lines (core.logs.SecurityLogHandler)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(
+        _("类别"), max_length=20, choices=SecurityEventKind.choices, db_index=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.CharField(_("来源地址"), max_length=45, blank=True)
+    path = models.CharField(_("地址"), max_length=300, blank=True)
+    message = models.TextField(_("内容"))
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("安全日志")
+        verbose_name_plural = pgettext_lazy("plural", "安全日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("安全日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("安全日志只能追加，不能删除")

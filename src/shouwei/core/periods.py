@@ -197,3 +197,42 @@ def period_range(start: str | Period, end: str | Period) -> list[Period]:
     if a.kind != b.kind:
         raise PeriodError("起止期间类型必须相同")
     return [a + i for i in range(b - a + 1)]
+
+
+def is_period(text: str) -> bool:
+    try:
+        Period.parse(text)
+    except PeriodError:
+        return False
+    return True
+
+
+def refuse_future(period: str | Period, *, today: date | None = None) -> Period:
+    """A reported figure is for a period that has begun: one starting after the business
+    today (core.clock) is refused — an import of 2099-12 once moved the leader's cockpit to
+    2099年. Plans, which look ahead, use ``refuse_beyond_plan_years``."""
+    from . import clock  # clock reads the database; periods is imported by models
+
+    p = Period.parse(period)
+    today = today or clock.today()
+    if p.start > today:
+        raise PeriodError(
+            _("期间“%(p)s”尚未开始（当前日期 %(d)s），不能填报未来期间的数据")
+            % {"p": p.code, "d": today.isoformat()}
+        )
+    return p
+
+
+def refuse_beyond_plan_years(year: int, *, today: date | None = None) -> None:
+    """A plan or target may be set for the coming year(s) (SHOUWEI_PLAN_YEARS_AHEAD, default
+    1: next year's targets are set in the autumn), not further."""
+    from django.conf import settings
+
+    from . import clock
+
+    today = today or clock.today()
+    last = today.year + settings.SHOUWEI_PLAN_YEARS_AHEAD
+    if year > last:
+        raise PeriodError(
+            _("年度 %(y)s 超出可制定计划的范围（最晚 %(last)s 年）") % {"y": year, "last": last}
+        )

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 
 from .permissions import ADD, CHANGE, DELETE, require
+from .text import check_text_fields
 
 
 def _write(instance: models.Model, *, by, action: str, fields: dict[str, Any]) -> models.Model:
@@ -23,6 +24,7 @@ def _write(instance: models.Model, *, by, action: str, fields: dict[str, Any]) -
     # Judged on the record as it will be stored: every unit it names now.
     require(by, action, instance)
     instance.full_clean()
+    check_text_fields(instance)
     instance._history_user = by
     instance.save()
     return instance

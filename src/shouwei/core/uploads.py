@@ -122,4 +122,47 @@ def check_document(name: str, data: bytes, *, limit: int, field: str = "file") -
         raise ValidationError(
             {field: f"“{original}”的类型不允许或与内容不符；只接受 PDF、Word、Excel"}
         )
+    if ext == "pdf" and (active := pdf_active_content(data)):
+        raise ValidationError(
+            {
+                field: f"“{original}”含有可执行内容（{'、'.join(active)}），不能作为附件；"
+                "请用“打印为 PDF”或“另存为 PDF”重新生成后上传"
+            }
+        )
     return CheckedFile(data, original, ext, FILE_TYPES[ext])
+
+
+# PDF names that run something or reach out when the file is opened or clicked: scripts,
+# open/page/field actions, launching programs, forms that submit, embedded files and media.
+_PDF_ACTIVE = (
+    b"/JavaScript", b"/JS", b"/OpenAction", b"/AA", b"/Launch", b"/SubmitForm",
+    b"/ImportData", b"/RichMedia", b"/EmbeddedFile", b"/EmbeddedFiles", b"/XFA", b"/GoToE",
+)  # fmt: skip
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.S)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    # A name may spell letters as #xx escapes (/J#61vaScript is /JavaScript).
+    return {
+        _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), n)
+        for n in _PDF_NAME.findall(data)
+    }
+
+
+def pdf_active_content(data: bytes) -> list[str]:
+    """The active-content names a PDF holds, in its objects and in its compressed object
+    streams (a dictionary hidden in a Flate stream is read the same way). Empty: a plain
+    document."""
+    import zlib
+
+    names = _pdf_names(data)
+    for body in _PDF_STREAM.findall(data):
+        try:
+            # Bounded: a stream that inflates past 50 MB is not a document's object stream.
+            inflated = zlib.decompressobj().decompress(body, 50 * 1024 * 1024)
+        except zlib.error:
+            continue
+        names |= _pdf_names(inflated)
+    return sorted(n.decode("latin-1").lstrip("/") for n in names & set(_PDF_ACTIVE))

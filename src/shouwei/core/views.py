@@ -1,7 +1,11 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.db import connection
@@ -10,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from .filters import PeerGroupFilterSet, UnitFilterSet
@@ -18,6 +24,8 @@ from .generic import ObjectViewSet
 from .models import Notification, PeerGroup, Unit
 from .navigation import MenuItem, register_menu
 from .tables import PeerGroupTable, UnitTable
+
+security_log = logging.getLogger("shouwei.security")
 
 
 class LoginView(auth_views.LoginView):
@@ -132,3 +140,66 @@ def notification_read_all(request):
         read_at=timezone.now()
     )
     return redirect("core:notification_list")
+
+
+@sensitive_post_parameters()
+@csrf_protect
+def password_change(request):
+    """修改密码: one's own, with the current one; the policy's validators apply."""
+    from .passwords import SESSION_MUST_CHANGE
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-control"
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        request.session.pop(SESSION_MUST_CHANGE, None)
+        security_log.info("password changed by %s", request.user)
+        messages.success(request, _("密码已修改"))
+        return redirect("home")
+    return render(
+        request,
+        "registration/password_change.html",
+        {"form": form, "forced": bool(request.session.get(SESSION_MUST_CHANGE))},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def is_auditor(user) -> bool:
+    """Who reads the security log: superusers and system administrators (等保: 审计管理员)."""
+    from .choices import Role
+    from .permissions import scope_for
+
+    return user.is_authenticated and (user.is_superuser or scope_for(user).has_role(Role.ADMIN))
+
+
+@require_safe
+def security_log_list(request):
+    """安全日志: the append-only table, newest first, by kind and user; read only."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import SecurityEvent, SecurityEventKind
+
+    if not is_auditor(request.user):
+        security_log.warning("refused security log to %s", request.user)
+        raise PermissionDenied(_("只有系统管理员可以查看安全日志"))
+    qs = SecurityEvent.objects.all()
+    kind = request.GET.get("kind", "")
+    if kind in SecurityEventKind.values:
+        qs = qs.filter(kind=kind)
+    username = request.GET.get("user", "").strip()[:150]
+    if username:
+        qs = qs.filter(username=username)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/security_log.html",
+        {
+            "page": page,
+            "kinds": SecurityEventKind.choices,
+            "kind": kind,
+            "username": username,
+            "retention_days": settings.SHOUWEI_SECURITY_LOG_DAYS,
+        },
+    )

@@ -419,4 +419,20 @@ def _sheet(workbook: Any, name: str, rows: list[dict[str, Any]]) -> None:
             value = row[key]
             if value is None:
                 continue
-            sheet.write(r, c, value)
+            if isinstance(value, str):
+                # write() would take "=…" for a formula: a unit name from the input file must
+                # stay text (the same rule as shouwei.core.exports.safe_text, which this
+                # Django-free engine cannot import).
+                if value[:1] in ("=", "+", "@", "-", "\t", "\r") and not _numeric(value):
+                    value = "'" + value
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write(r, c, value)
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

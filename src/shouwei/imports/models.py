@@ -79,6 +79,11 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     rolled_back_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # The process validating or writing the batch ("host pid start-time") and its last sign of
+    # life: a batch whose process died (kill -9, a crash, a reboot) is found and marked failed
+    # (services.recover_stale) instead of staying 校验中/写入中 for ever.
+    worker = models.CharField(_("处理进程"), max_length=200, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     # Who imports: the departments' clerks, the statisticians and the supervision office.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import time as time_module
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -15,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from shouwei.core.periods import Period, PeriodError
+from shouwei.core.periods import Period, PeriodError, refuse_future
+from shouwei.core.text import strip_control, text_limit
 
 
 class CellError(ValueError):
@@ -48,7 +50,10 @@ def is_blank(raw: Any) -> bool:
 def text(raw: Any) -> str | None:
     if isinstance(raw, datetime | date | time | timedelta):
         raise CellError(f"应为文字，收到日期/时间“{raw}”")
-    value = clean(raw)
+    # Control characters (NUL among them) ride along invisibly in spreadsheets: dropped.
+    value = strip_control(clean(raw))
+    if len(value) > text_limit():
+        raise CellError(f"文字不能超过 {text_limit()} 字（本格 {len(value)} 字）")
     return value or None
 
 
@@ -141,13 +146,41 @@ def period(raw: Any) -> str | None:
     if is_blank(raw):
         return None
     if isinstance(raw, datetime | date):
-        return Period.parse(f"{raw.year}-{raw.month:02d}").code
-    if isinstance(raw, float) and not raw.is_integer():
+        code = Period.parse(f"{raw.year}-{raw.month:02d}").code
+    elif isinstance(raw, float) and not raw.is_integer():
         # 2022.10 typed into a number cell arrives as 2022.1: January and October look alike.
         raise CellError(
             f"“{raw!r}”是数字格式，无法区分月份（如 2022.1 与 2022.10），请写成 2022-10"
         )
-    return _period_code(clean(raw))
+    else:
+        code = _period_code(clean(raw))
+    # Imported figures are reported ones: a period that has not begun is refused.
+    if _period_start(code) > _business_today():
+        try:
+            refuse_future(code)
+        except PeriodError as exc:
+            raise CellError(str(exc)) from exc
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _period_start(code: str) -> date:
+    return Period.parse(code).start
+
+
+_today_memo: tuple[float, date] | None = None
+
+
+def _business_today() -> date:
+    """core.clock.today(), read at most once a second: a 200,000-row file would otherwise ask
+    the cache (perhaps over the network) once a row."""
+    global _today_memo
+    now = time_module.monotonic()
+    if _today_memo is None or now - _today_memo[0] > 1:
+        from shouwei.core import clock
+
+        _today_memo = (now, clock.today())
+    return _today_memo[1]
 
 
 @lru_cache(maxsize=4096)

@@ -15,6 +15,10 @@ def batch_actions(user, batch: ImportBatch) -> dict[str, bool]:
     """What the detail page offers; the services check again when the button is pressed."""
     editable = ImportBatch.objects.editable_by(user).filter(pk=batch.pk).exists()
     return {
-        "can_commit": editable and batch.status == ImportStatus.VALID,
+        "can_commit": editable
+        and (
+            batch.status == ImportStatus.VALID
+            or (batch.status == ImportStatus.FAILED and not batch.dry_run)
+        ),
         "can_rollback": editable and batch.status == ImportStatus.COMMITTED,
     }

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import posixpath
+import socket
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -96,7 +99,12 @@ def batch_upload(
 def batch_validate(*, batch: ImportBatch, sheet: Sheet | None = None) -> ImportBatch:
     """The dry run: every row checked as the uploader, counts, errors and a preview stored."""
     importer = importer_for(batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.VALIDATING, processed_rows=0)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.VALIDATING,
+        processed_rows=0,
+        worker=process_token(),
+        heartbeat_at=timezone.now(),
+    )
     try:
         sheet = sheet or _read(batch, importer)
         outcome = engine.run(
@@ -115,12 +123,17 @@ def batch_commit(*, batch: ImportBatch, user, inline: bool | None = None) -> Imp
     require(user, CHANGE, batch, _("您无权操作该导入批次"))
     if not importer_for(batch).can_start(user):
         raise PermissionDenied(_("您无权导入该类数据"))
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.VALID).update(
-        status=ImportStatus.COMMITTING,
-        committed_by=user,
-        processed_rows=0,
-        dry_run=False,
-        message="",
+    recover_stale(batch_pk=batch.pk)
+    claimed = (
+        ImportBatch.objects.filter(pk=batch.pk)
+        .filter(committable())
+        .update(
+            status=ImportStatus.COMMITTING,
+            committed_by=user,
+            processed_rows=0,
+            dry_run=False,
+            message="",
+        )
     )
     batch.refresh_from_db()
     if not claimed:
@@ -139,6 +152,9 @@ def run_commit(*, batch: ImportBatch) -> ImportBatch:
     """Validate again as the committing user, then write all rows in one transaction."""
     user = batch.committed_by
     importer = importer_for(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        worker=process_token(), heartbeat_at=timezone.now()
+    )
     try:
         outcome = engine.run(
             importer, _read(batch, importer), user=user, progress=partial(_progress, batch.pk)
@@ -223,7 +239,93 @@ def _read(batch: ImportBatch, importer: Importer) -> Sheet:
 
 def _progress(batch_pk: int, processed: int) -> None:
     # A plain UPDATE outside any transaction: the polling page sees it at once.
-    ImportBatch.objects.filter(pk=batch_pk).update(processed_rows=processed)
+    ImportBatch.objects.filter(pk=batch_pk).update(
+        processed_rows=processed, heartbeat_at=timezone.now()
+    )
+
+
+# --- batches whose process died ---------------------------------------------------------------
+
+
+def committable():
+    """A validated batch, or one whose writing failed (its rows were rolled back with it):
+    committing validates the whole file again as the committing user first."""
+    from django.db.models import Q
+
+    return Q(status=ImportStatus.VALID) | Q(status=ImportStatus.FAILED, dry_run=False)
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (/proc/PID/stat, field 22): with
+    the pid it names one process, not whichever later reuses the number. "" off Linux."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def process_token(pid: int | None = None) -> str:
+    pid = pid or os.getpid()
+    return f"{socket.gethostname()} {pid} {_start_time(pid)}".strip()
+
+
+def process_alive(token: str) -> bool | None:
+    """Whether the process a token names still runs; None when that cannot be told here
+    (another machine's process)."""
+    host, _, rest = token.partition(" ")
+    pid_text, _, started = rest.partition(" ")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return None
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        pass
+    return not started or _start_time(pid) == started
+
+
+def stale_after() -> timedelta:
+    """How long a batch on another machine may go without progress before it counts as
+    abandoned (a process on this machine is checked directly)."""
+    return timedelta(minutes=settings.SHOUWEI_IMPORT_STALE_MINUTES)
+
+
+def recover_stale(*, batch_pk: int | None = None) -> int:
+    """Mark failed, with the reason, every batch in 校验中/写入中 whose process has died; its
+    transaction died with it, so nothing was written. Returns how many were marked. A batch
+    still queued for the task worker (no process yet) is left waiting."""
+    running = ImportBatch.objects.filter(
+        status__in=(ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+    ).exclude(worker="")
+    if batch_pk is not None:
+        running = running.filter(pk=batch_pk)
+    marked = 0
+    now = timezone.now()
+    for pk, status, worker, heartbeat in running.values_list(
+        "pk", "status", "worker", "heartbeat_at"
+    ):
+        alive = process_alive(worker)
+        if alive is None:
+            alive = heartbeat is not None and now - heartbeat < stale_after()
+        if alive:
+            continue
+        if status == ImportStatus.COMMITTING:
+            message = _(
+                "写入进程（%(w)s）意外终止，事务已整体回滚，没有写入任何数据；可以重新确认导入"
+            ) % {"w": worker}
+        else:
+            message = _("校验进程（%(w)s）意外终止，没有写入任何数据；请重新上传该文件") % {
+                "w": worker
+            }
+        # Conditional: the process may have finished between the read and this write.
+        marked += ImportBatch.objects.filter(pk=pk, status=status, worker=worker).update(
+            status=ImportStatus.FAILED, message=message
+        )
+        logger.warning("import batch %s: process %s died in %s, marked failed", pk, worker, status)
+    return marked
 
 
 def _reject(batch: ImportBatch, exc: FileRejected) -> ImportBatch:

@@ -83,7 +83,7 @@ def _batch(request, pk):
 
 
 def batch_detail(request, pk):
-    batch = _batch(request, pk)
+    batch = _stale_checked(request, pk)
     importer = get_importer(batch.importer)
     return render(
         request,
@@ -101,13 +101,23 @@ def batch_detail(request, pk):
 
 def batch_progress(request, pk):
     """The partial the detail page polls every second while the worker runs."""
-    batch = _batch(request, pk)
+    batch = _stale_checked(request, pk)
     running = batch.status in RUNNING
     response = render(request, "imports/_progress.html", {"batch": batch, "running": running})
     if not running:
         # Done: htmx reloads the whole page to show the preview, counts and errors.
         response["HX-Refresh"] = "true"
     return response
+
+
+def _stale_checked(request, pk):
+    """The batch, after marking it failed if the process working on it has died."""
+    batch = _batch(request, pk)
+    if batch.status in (ImportStatus.VALIDATING, ImportStatus.COMMITTING) and (
+        services.recover_stale(batch_pk=batch.pk)
+    ):
+        batch.refresh_from_db()
+    return batch
 
 
 def batch_file(request, pk):

@@ -12,6 +12,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shouwei.core.exports import safe_text
+
 from .base import Importer
 
 INSTRUCTIONS_SHEET = "填写说明"
@@ -93,7 +95,9 @@ def _write_code_sheet(book: Workbook, code_lists: dict) -> dict[str, str]:
             sheet.column_dimensions[get_column_letter(column + offset)].width = width
         for r, values in enumerate(cl.rows, start=3):
             for offset, value in enumerate(values):
-                sheet.cell(row=r, column=column + offset, value=value)
+                # Names come from users (a unit, a project): never a live formula.
+                text = safe_text(value) if isinstance(value, str) else value
+                sheet.cell(row=r, column=column + offset, value=text)
         if cl.rows:
             letter = get_column_letter(column)
             name = f"codes_{cl.key}"

@@ -14,7 +14,13 @@ from simple_history.models import HistoricalRecords
 from shouwei.core.choices import Role
 from shouwei.core.generic import url_for
 from shouwei.core.models import PeerGroup, Unit, code_validator
-from shouwei.core.periods import Period, PeriodError
+from shouwei.core.periods import (
+    Period,
+    PeriodError,
+    is_period,
+    refuse_beyond_plan_years,
+    refuse_future,
+)
 from shouwei.core.permissions import (
     APPROVE,
     CORRECT,
@@ -28,6 +34,7 @@ from shouwei.core.permissions import (
     catalogue_contract,
     manage,
 )
+from shouwei.core.text import check_text_fields
 
 from .choices import (
     Category,
@@ -304,6 +311,12 @@ class Observation(models.Model):
         return Period.parse(self.period)
 
     def clean(self) -> None:
+        try:
+            refuse_future(self.period)
+        except PeriodError as exc:
+            if is_period(self.period):  # an unreadable one is the field validator's to report
+                raise ValidationError({"period": str(exc)}) from exc
+        check_text_fields(self)
         if self.value is None and self.growth is None and self.published_rank is None:
             raise ValidationError(_("数值、同比增长和公布排名至少填写一项"))
         if self.published_rank is not None and not self.rank_basis:
@@ -453,6 +466,11 @@ class Target(models.Model):
         return url_for(self)
 
     def clean(self) -> None:
+        if self.year is not None:
+            try:
+                refuse_beyond_plan_years(self.year)
+            except PeriodError as exc:
+                raise ValidationError({"year": str(exc)}) from exc
         if self.kind == TargetKind.RANK:
             if self.floor_rank is None:
                 raise ValidationError({"floor_rank": _("排名目标须填写保底名次")})

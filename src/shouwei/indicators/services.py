@@ -8,6 +8,7 @@ the form too, with the same words.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,8 @@ from .models import Indicator, Observation
 # the state they would be approving (四眼原则: nobody approves a state they changed).
 CONTENT_FIELDS = ("unit", "indicator", "period", "value", "growth", "published_rank",
                   "rank_group", "rank_basis", "reporting_unit", "note")  # fmt: skip
+
+security_log = logging.getLogger("shouwei.security")
 
 
 def reporting_unit_for(*, indicator: Indicator, unit: Unit, given: Unit | None) -> Unit | None:
@@ -178,6 +181,12 @@ def observation_approve(*, observation: Observation, by) -> Observation:
     observation._history_user = by
     observation.save(update_fields=["status", "approved_by", "approved_at"])
     update_change_reason(observation, _("审核通过"))
+    security_log.info(
+        "approved observation #%s by %s",
+        observation.pk,
+        by,
+        extra={"event": "approval", "user_id": by.pk, "username": by.get_username()},
+    )
     return observation
 
 

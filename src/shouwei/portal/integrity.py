@@ -24,8 +24,9 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article
-from .sanitize import clean_body
+from .choices import ArticleStatus
+from .models import Article, Attachment
+from .sanitize import body_text, clean_body
 
 # Everything the public article page loads or is rendered from.
 STATIC_ASSETS = ("shouwei/portal.css", "shouwei/portal.js", "shouwei/scroll-cues.js")
@@ -83,7 +84,8 @@ def render_content(article: Article) -> str:
         )
 
 
-def part_hashes(article: Article) -> dict[str, str]:
+def text_part_hashes(article: Article) -> dict[str, str]:
+    """The parts of the row itself (no attachments)."""
     # In UTC: the same instant must hash the same whether it came from the database or a form.
     when = article.published_at
     published = when.astimezone(UTC).isoformat() if when else ""
@@ -94,6 +96,29 @@ def part_hashes(article: Article) -> dict[str, str]:
         "channel": sha256(str(article.channel_id)),
         "body": sha256(safe_body(article)),
     }
+
+
+ATTACHMENT_PART = "attachment:"
+
+
+def attachment_part(att: Attachment) -> str:
+    """What of an attachment the page shows or serves: its file's digest, name and kind."""
+    return sha256(
+        "\n".join([att.sha256, att.kind, att.original_name, att.content_type, att.file.name])
+    )
+
+
+def attachment_hashes(article: Article) -> dict[str, str]:
+    """``{"attachments": digest of the list, "attachment:<pk>": digest, ...}`` for the
+    attachment rows the article has now: one inserted behind the application's back has no
+    seal, one changed has another digest, one deleted changes the list."""
+    each = {f"{ATTACHMENT_PART}{a.pk}": attachment_part(a) for a in article.attachments.all()}
+    listing = "\n".join(f"{k}={v}" for k, v in sorted(each.items()))
+    return {"attachments": sha256(listing), **each}
+
+
+def part_hashes(article: Article) -> dict[str, str]:
+    return {**text_part_hashes(article), **attachment_hashes(article)}
 
 
 def seal(article: Article) -> None:
@@ -114,6 +139,8 @@ PART_LABELS = {
     "page": "访客收到的文章内容（与发布时的摘要不符）",
     "page_title": "访客收到的网页标题（<title>）",
     "page_status": "页面无法正常访问",
+    "body_text": "正文纯文本（站内搜索所用，与正文不符）",
+    "attachments": "附件列表（增加或删除了附件）",
 }
 
 
@@ -122,6 +149,10 @@ def part_label(part: str) -> str:
         return f"页面加载了发布时没有的脚本或样式：{part.removeprefix('page_load:')}"
     if part.startswith("page_markup:"):
         return f"页面中多出了可执行或跳转的标记：{part.removeprefix('page_markup:')}"
+    if part.startswith(ATTACHMENT_PART):
+        return f"附件 #{part.removeprefix(ATTACHMENT_PART)}（增加、删除或改动了附件记录）"
+    if part.startswith(ATTACHMENT_FILE):
+        return f"附件 #{part.removeprefix(ATTACHMENT_FILE)} 的文件（磁盘上的文件与发布时不符）"
     if part.startswith("static:") and part.endswith((" (gzip)", " (br)")):
         return f"{part}：压缩版本与原文件不一致"
     return PART_LABELS.get(part, part)
@@ -140,8 +171,91 @@ class Problem:
 
 
 def changed_parts(article: Article, parts: dict[str, str]) -> list[str]:
-    """The parts of the row (``parts``: ``part_hashes(article)``) that differ from its seals."""
+    """The parts of the row (``parts``: ``part_hashes(article)``) that differ from its seals;
+    a sealed attachment that is gone changes the "attachments" part."""
     return [k for k, v in parts.items() if article.part_hashes.get(k) != v]
+
+
+ATTACHMENT_FILE = "attachment_file:"
+
+
+def file_bytes_problem(att: Attachment, data: bytes) -> str | None:
+    """The file on disk against the digest taken at upload (and sealed with the page)."""
+    return None if sha256(data) == att.sha256 else f"{ATTACHMENT_FILE}{att.pk}"
+
+
+def attachment_files_problems(article: Article) -> list[str]:
+    out = []
+    for att in article.attachments.all():
+        try:
+            with att.file.open("rb") as fh:
+                data = fh.read()
+        except OSError:
+            data = b""
+        if problem := file_bytes_problem(att, data):
+            out.append(problem)
+    return out
+
+
+def body_text_differs(article: Article) -> bool:
+    """The stored plain text the portal search reads must be the body's: a forged
+    ``body_text`` would put words in the search results that no page says."""
+    return article.body_text != body_text(article.body)
+
+
+def row_problems(article: Article) -> list[str]:
+    """What of the row no longer matches its seal (no file is read)."""
+    parts = changed_parts(article, part_hashes(article))
+    if has_unsanitised_body(article):
+        parts.append("body_unsanitised")
+    if "body" not in parts and body_text_differs(article):  # a changed body says it already
+        parts.append("body_text")
+    return parts
+
+
+def searchable(article: Article) -> bool:
+    """Whether the search may show this article's title and text (its text parts sealed)."""
+    return not (
+        changed_parts(article, text_part_hashes(article))
+        or has_unsanitised_body(article)
+        or body_text_differs(article)
+    )
+
+
+def file_problems(article: Article) -> list[str]:
+    """The page's templates and static files (on disk, as this process would load them)
+    against the seal."""
+    return [k for k, v in asset_hashes().items() if article.asset_hashes.get(k) != v]
+
+
+def content_differs(article: Article) -> bool:
+    """The content block, rendered now, against the seal (an intact row and intact files
+    render the sealed bytes; anything else that changes them is caught here)."""
+    return sha256(render_content(article)) != article.content_sha256
+
+
+def last_sealed_version(article: Article) -> Article | None:
+    """The article as it was when last saved through the application while published, if
+    that still hashes to the seal: what to serve instead of a row changed behind its back."""
+    history = article.history.filter(status=ArticleStatus.PUBLISHED).order_by(
+        "-history_date", "-history_id"
+    )
+    wanted = {k: article.part_hashes.get(k) for k in text_part_hashes(article)}
+    for record in history[:10]:
+        candidate = record.instance
+        candidate.view_count = article.view_count
+        if text_part_hashes(candidate) == wanted and not has_unsanitised_body(candidate):
+            return candidate
+    return None
+
+
+def sealed_attachments(article: Article) -> list[Attachment]:
+    """The attachments the seal names, as sealed (rows inserted or changed later left out)."""
+    return [
+        a
+        for a in article.attachments.all()
+        if article.part_hashes.get(f"{ATTACHMENT_PART}{a.pk}") == attachment_part(a)
+    ]
 
 
 def has_unsanitised_body(article: Article) -> bool:
@@ -175,15 +289,20 @@ def verify() -> list[Problem]:
             report("content")
         if has_unsanitised_body(article):
             report("body_unsanitised")
+        if "body" not in reported and body_text_differs(article):
+            report("body_text")
+        for part in attachment_files_problems(article):
+            report(part)
         for path, digest in sorted(current_assets.items()):
             if article.asset_hashes.get(path) != digest:
                 report(path)
         for path, digest in sorted(served_assets.items()):
             if digest == COPY_DIFFERS or digest != article.asset_hashes.get(path, digest):
                 report(path)
-        # The served page is compared with the seals only while the row itself is intact: a
-        # changed row changes the page too, and its parts above already say what changed.
-        if not reported.intersection(parts) and "content" not in reported:
+        # The served page is compared with the seals only while the row and the files are
+        # intact: a changed one changes the page too (the page then serves the last sealed
+        # version or a notice), and its parts above already say what changed.
+        if not reported:
             for part in visitor.page_problems(article):
                 report(part)
     return problems

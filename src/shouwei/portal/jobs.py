@@ -6,6 +6,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from django.core.cache import cache
+
 from shouwei.core import alerts
 from shouwei.core.schedule import periodic
 
@@ -60,3 +62,17 @@ def alert_operators(problems: list[integrity.Problem]) -> int:
             key=f"portal.verify:article:{article_id}:{'+'.join(parts)}",
         )
     return created
+
+
+def alert_tampered(article, parts: list[str]) -> None:
+    """A page or file found changed while being served: logged every time, alerted once per
+    finding within ten minutes (the cache remembers), so a busy page does not flood the bell."""
+    problems = [
+        integrity.Problem(article.pk, article.title, article.get_absolute_url(), part)
+        for part in parts
+    ]
+    for p in problems:
+        logger.warning("portal integrity (served): %s", p)
+    key = f"portal:tamper-alerted:{article.pk}:{'+'.join(sorted(parts))}"
+    if cache.add(key, 1, timeout=600):
+        alert_operators(problems)

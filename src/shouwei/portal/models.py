@@ -134,6 +134,8 @@ class Article(models.Model):
 
     history = HistoricalRecords(excluded_fields=["view_count"])
     objects = ArticleQuerySet.as_manager()
+    # Rich text, as long as an article is (core.text.check_text_fields leaves them alone).
+    long_text_fields = ("body", "body_text")
     # The portal is the zone's one site, placed at no unit: its editors and reviewers, wherever
     # their role sits, manage every article (the public reads published ones without a scope).
     # Only drafts and withdrawn articles change; a published one is withdrawn first.

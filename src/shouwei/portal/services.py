@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import date, datetime, time, timedelta
 
@@ -31,6 +32,7 @@ from .models import (
 )
 from .sanitize import body_text, clean_body, has_markup
 
+security_log = logging.getLogger("shouwei.security")
 NO_RIGHT = "没有门户网站的编辑或审核权限"
 EDIT_ROLES = PORTAL_ROLES
 
@@ -141,7 +143,14 @@ def publish(*, user, article: Article) -> Article:
     _require(user, PUBLISH, article)
     if selectors.changed_by(user, article):
         raise PermissionDenied("不能审核发布自己撰写或修改过的文章（双人审核）")
-    return _seal_and_publish(article, user)
+    published = _seal_and_publish(article, user)
+    security_log.info(
+        "published article #%s by %s",
+        article.pk,
+        user,
+        extra={"event": "publication", "user_id": user.pk, "username": user.get_username()},
+    )
+    return published
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +17,8 @@ from shouwei.core.formatting import format_growth, format_number
 from shouwei.core.periods import PeriodKind
 
 from . import cache as page_cache
-from . import integrity, qr, selectors, services
+from . import integrity, jobs, qr, selectors, services
+from .choices import ArticleStatus
 from .models import Channel
 
 
@@ -71,8 +74,9 @@ def channel(request, slug: str):
     )
 
 
-def article_context(request, art) -> dict:
-    """What the article page shows; the editors' preview of a draft renders the same."""
+def article_context(request, art, attachments=None) -> dict:
+    """What the article page shows; the editors' preview of a draft renders the same.
+    ``attachments``: the sealed ones, when the row is served from its last sealed version."""
     page_url = request.build_absolute_uri(art.get_absolute_url())
     return {
         "article": art,
@@ -80,7 +84,11 @@ def article_context(request, art) -> dict:
         "breadcrumb": art.channel.ancestors(),
         "channels": _channels(),
         "related": selectors.related(art),
-        "attachments": art.attachments.filter(kind="file"),
+        "attachments": (
+            art.attachments.filter(kind="file")
+            if attachments is None
+            else [a for a in attachments if a.kind == "file"]
+        ),
         "page_url": page_url,
         # segno writes only path data and the escaped title: no markup from the request.
         "qr_svg": mark_safe(qr.svg(page_url)),
@@ -108,8 +116,44 @@ def article(request, pk: int):
     # the live count into the cached bytes would cost a query on every hit, the one thing the
     # cache is there to save, and a government site's counter is not read to the second.
     art.view_count += int(counted)
-    response = render(request, "portal/article.html", article_context(request, art))
+    served = _sealed_or_none(art)
+    if served is None:
+        return unavailable(request)
+    page, attachments = served
+    response = render(request, "portal/article.html", article_context(request, page, attachments))
     return page_cache.store(request, key, response, seconds)
+
+
+def _sealed_or_none(art):
+    """What may be served for a published row: itself when it matches its seal; when it was
+    changed behind the application's back, its last sealed version (with the sealed
+    attachments); None when nothing sealed can be shown (a changed template or static file,
+    no intact version). Either way operators are alerted."""
+    files = integrity.file_problems(art)
+    row = integrity.row_problems(art)
+    if not files and not row:
+        if not integrity.content_differs(art):
+            return art, None
+        files = ["content"]
+    jobs.alert_tampered(art, files + row)
+    if files:
+        return None
+    page = integrity.last_sealed_version(art)
+    if page is None:
+        return None
+    page.content_sha256 = art.content_sha256
+    if integrity.content_differs(page):
+        return None
+    return page, integrity.sealed_attachments(art)
+
+
+def unavailable(request):
+    """A published page whose seal fails and that has no intact version: a notice, never
+    the tampered page. Standalone template: the site's base template may be what changed."""
+    response = render(request, "portal/unavailable.html", status=503)
+    response["Retry-After"] = "600"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 @require_safe
@@ -120,6 +164,8 @@ def search(request):
     if query:
         terms = selectors.search_terms(query)
         page = Paginator(selectors.search(terms), 20).get_page(request.GET.get("page"))
+        # A row changed behind the application's back is left out: its forged words must not
+        # be shown (the page itself serves its last sealed version; the check alerts).
         results = [
             {
                 "article": a,
@@ -127,6 +173,7 @@ def search(request):
                 "excerpt": selectors.highlight(selectors.excerpt(a.body_text, terms), terms),
             }
             for a in page
+            if integrity.searchable(a)
         ]
     return render(
         request,
@@ -188,9 +235,27 @@ def open_data_export(request, fmt: str):
 
 @require_safe
 def attachment(request, pk: int):
-    att = get_object_or_404(selectors.attachments_for(request.user), pk=pk)
+    att = get_object_or_404(
+        selectors.attachments_for(request.user).select_related("article"), pk=pk
+    )
+    # Read whole (at most SHOUWEI_PORTAL_UPLOAD_MAX_BYTES) and checked before a byte is sent:
+    # a file replaced on disk, or a row inserted or changed behind the application's back in
+    # a published article, is not served.
+    try:
+        with att.file.open("rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise Http404 from exc
+    problem = integrity.file_bytes_problem(att, data)
+    if problem is None and att.article.status == ArticleStatus.PUBLISHED:
+        sealed = att.article.part_hashes.get(f"{integrity.ATTACHMENT_PART}{att.pk}")
+        if sealed != integrity.attachment_part(att):
+            problem = f"{integrity.ATTACHMENT_PART}{att.pk}"
+    if problem is not None:
+        jobs.alert_tampered(att.article, [problem])
+        raise Http404
     response = FileResponse(
-        att.file.open("rb"),
+        io.BytesIO(data),
         content_type=att.content_type,
         as_attachment=att.kind != "image",
         filename=att.original_name,

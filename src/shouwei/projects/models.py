@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from shouwei.core.choices import Role
 from shouwei.core.generic import url_for
 from shouwei.core.models import Unit, code_validator
-from shouwei.core.periods import Period, PeriodError, PeriodKind
+from shouwei.core.periods import Period, PeriodError, PeriodKind, is_period, refuse_future
 from shouwei.core.permissions import (
     CHANGE,
     STAFF_READERS,
@@ -30,6 +30,7 @@ from shouwei.core.permissions import (
     ScopedQuerySet,
     manage,
 )
+from shouwei.core.text import check_text_fields
 
 from .choices import ProblemStatus, ProjectLevel, Stage
 
@@ -331,6 +332,14 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.period}"
+
+    def clean(self) -> None:
+        try:
+            refuse_future(self.period)
+        except PeriodError as exc:
+            if is_period(self.period):  # an unreadable one is the field validator's to report
+                raise ValidationError({"period": str(exc)}) from exc
+        check_text_fields(self)
 
     def get_absolute_url(self) -> str:
         return url_for(self)

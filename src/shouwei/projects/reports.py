@@ -131,7 +131,11 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
     schedule = _schedule_sheet(
         projects, problems, entered=entered, unit=unit, week=week, monday=monday, month=month
     )
-    content = exports.xlsx_bytes(schedule, _overdue_sheet(problems, sunday=sunday))
+    content = exports.xlsx_bytes(
+        schedule,
+        _overdue_sheet(problems, sunday=sunday),
+        watermark=exports.export_watermark(user) if user is not None else "",
+    )
     filename = f"重点项目周调度-{unit.code if unit else 'all'}-{week.upper()}.xlsx"
     return content, filename
 

@@ -191,7 +191,10 @@ class ObjectViewSet(View):
         if fmt in ("xlsx", "csv"):
             security_log.info("export %s by %s: %s", self.model._meta.model_name, user, fmt)
             return export_response(
-                table_rows(table), fmt=fmt, basename=str(self.model._meta.verbose_name_plural)
+                table_rows(table),
+                fmt=fmt,
+                basename=str(self.model._meta.verbose_name_plural),
+                user=user,  # the platform's lists are not public: watermarked
             )
         paginate(table, request, default=self.per_page)
         query = request.GET.copy()

@@ -1,0 +1,62 @@
+"""Hooks on Django's own events (connected in CoreConfig.ready)."""
+
+from __future__ import annotations
+
+import logging
+
+security_log = logging.getLogger("shouwei.security")
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    """Remember in the session whether this person must change their password first
+    (core.middleware.PasswordChangeRequiredMiddleware reads it, with no query)."""
+    from .passwords import SESSION_MUST_CHANGE, must_change
+
+    if request is not None and hasattr(request, "session") and must_change(user):
+        request.session[SESSION_MUST_CHANGE] = True
+
+
+def _log(kind: str, message: str, *args, user=None, username: str = "") -> None:
+    extra = {"event": kind}
+    if user is not None:
+        extra.update(user_id=user.pk, username=user.get_username())
+    elif username:
+        extra["username"] = username
+    security_log.info(message, *args, extra=extra)
+
+
+def on_logged_in(sender, request, user, **kwargs) -> None:
+    _log("login", "login of %s", user, user=user)
+
+
+def on_logged_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        _log("logout", "logout of %s", user, user=user)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    name = str(credentials.get("username", ""))[:150]
+    _log("login_failed", "login failed for %s", name, username=name)
+
+
+def on_locked_out(sender, request, username=None, ip_address=None, **kwargs) -> None:
+    _log("lockout", "locked out %s from %s", username, ip_address, username=username or "")
+
+
+def on_role_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    what = "granted" if created else "changed"
+    _log(
+        "role_change",
+        "role %s %s: %s at %s",
+        what,
+        instance.user,
+        instance.role,
+        instance.unit,
+        user=None,
+    )
+
+
+def on_role_deleted(sender, instance, **kwargs) -> None:
+    _log("role_change", "role removed %s: %s at %s", instance.user, instance.role, instance.unit)

@@ -312,6 +312,28 @@ def _targets():
     return {"target": out}
 
 
+def _projects_ii(users, units):
+    """Issue 15: a call the zone issued (by 产业发展局, over every department's projects) and
+    one 经济合作局 issued over its own."""
+    from shouwei.projects import services
+
+    calls, entries = {}, {}
+    for key, unit, by in (
+        ("zone", units["hy-gxq"], users["staff_cyfz"]),
+        ("jjhz", units["hy-gxq-jjhz"], users["staff_jjhz"]),
+    ):
+        call = services.call_issue(
+            by=by,
+            issuing_unit=unit,
+            period_kind="week",
+            period="2022-W30",
+            deadline=date(2022, 7, 29),
+        )
+        calls[key] = Obj(call, {"pk": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk})
+        entries[key] = Obj(call, {"path": f"/projects/progress/entry/?call={call.pk}"})
+    return {"schedulingcall": calls, "callentry": entries}
+
+
 def build_world() -> World:
     from shouwei.core.models import Unit
 
@@ -328,6 +350,7 @@ def build_world() -> World:
         _reference(units),
         _notifications(users),
         _targets(),
+        _projects_ii(users, units),
     ):
         world.objects.update(part)
     for objs in world.objects.values():

@@ -471,6 +471,21 @@ PLATFORM: list[Row] = [
     Row("integrity_manifest", Public(), anonymous=None),
 ]
 
+# --- projects II (issue 15): scheduling calls, procedures, funding, plans, stoppages, land
+PLATFORM += [
+    *crud("projects", "projects.SchedulingCall", ("schedulingcall",), delete=False),
+    Row("projects:call_todo", LoggedIn()),
+    Row("projects:call_sheet", Contract(VIEW), objects=("schedulingcall",)),
+    Row("projects:call_close", Contract("close"), method="POST", objects=("schedulingcall",)),
+    Row("projects:call_remind", Contract("remind"), method="POST", objects=("schedulingcall",)),
+    # The monthly entry as the answer to a call (?call=<pk>): a clerk, on a call they read.
+    Row(
+        "projects:progress_entry",
+        Both((Contract(ADD, "projects.ProgressReport"), Contract(VIEW))),
+        objects=("callentry",),
+    ),
+]
+
 
 # The portal-only instance (SHOUWEI_SITE=portal, shouwei.urls_portal): nobody logs in there.
 PORTAL_SITE: list[Row] = [

@@ -7,8 +7,15 @@ from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
 from . import selectors
-from .choices import ProblemStatus, ProjectLevel, Stage
-from .models import AnnualPlan, Problem, ProgressReport, Project, validate_month
+from .choices import CallPeriodKind, ProblemStatus, ProjectLevel, Stage
+from .models import (
+    AnnualPlan,
+    Problem,
+    ProgressReport,
+    Project,
+    SchedulingCall,
+    validate_month,
+)
 
 YES = forms.CheckboxInput
 
@@ -100,3 +107,15 @@ class ProblemFilterSet(SearchFilterSet):
         if not value:
             return queryset
         return queryset.filter(status=ProblemStatus.OPEN, deadline__lt=clock.today())
+
+
+class SchedulingCallFilterSet(SearchFilterSet):
+    search_fields = ("title", "period", "question")
+    period_kind = django_filters.ChoiceFilter(choices=CallPeriodKind.choices, label=_("调度周期"))
+    open = django_filters.BooleanFilter(
+        field_name="closed_at", lookup_expr="isnull", label=_("未关闭"), widget=YES
+    )
+
+    class Meta:
+        model = SchedulingCall
+        fields = ["q", "period_kind", "open"]

@@ -9,7 +9,15 @@ from shouwei.core.periods import Period
 
 from . import services
 from .choices import Stage
-from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project, validate_month
+from .models import (
+    AnnualPlan,
+    Problem,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    SchedulingCall,
+    validate_month,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -210,3 +218,55 @@ class PhotoForm(forms.ModelForm):
         report.empty_label = None
         report.label = _("月份")
         report.label_from_instance = lambda r: r.period
+
+
+class SchedulingCallForm(ScopedModelForm):
+    """Issue (or reword) a call. The period and the project filter are fixed once issued."""
+
+    class Meta:
+        model = SchedulingCall
+        fields = [
+            "title",
+            "issuing_unit",
+            "period_kind",
+            "period",
+            "level",
+            "stage",
+            "department",
+            "ask_stage",
+            "ask_entered",
+            "ask_problems",
+            "question",
+            "deadline",
+            "remind_days_before",
+            "escalate_days_after",
+        ]
+        widgets = {"deadline": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["department"].queryset = self.fields["department"].queryset.order_by("path")
+        if self.instance.pk:
+            for name in ("issuing_unit", "period_kind", "period", "level", "stage", "department"):
+                self.fields[name].disabled = True
+
+    def clean_period(self):
+        return self.cleaned_data["period"].strip().upper()
+
+
+class CallAnswerFields(forms.Form):
+    """What a call asks beyond the month's figures: its question and the problems."""
+
+    answer = forms.CharField(
+        label=_("问题回复"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("对调度问题的回答"),
+    )
+    problems = forms.CharField(
+        label=_("存在问题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("需要协调解决的问题；没有可不填"),
+    )

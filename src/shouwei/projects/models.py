@@ -6,6 +6,9 @@ behind-plan projects — is computed from these records by ``selectors``; none i
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -31,7 +34,7 @@ from shouwei.core.permissions import (
     manage,
 )
 
-from .choices import ProblemStatus, ProjectLevel, Stage
+from .choices import CallPeriodKind, ProblemStatus, ProjectLevel, Stage
 
 # GB/T 4754 国民经济行业分类: a section letter (A–T) or a division/group/class code of 2–4
 # digits, optionally led by its section letter (C39, 3971).
@@ -467,3 +470,244 @@ class Problem(models.Model):
     def clean(self) -> None:
         if self.status == ProblemStatus.RESOLVED and not self.resolution.strip():
             raise ValidationError({"resolution": _("标记为已解决时须填写办理结果")})
+
+
+# --- 调度任务: the scheduling call ---------------------------------------------------------------
+WEEK_CODE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_bounds(code: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week code (2022-W30); ValueError when it is none."""
+    m = WEEK_CODE.match(code)
+    if not m:
+        raise ValueError(code)
+    monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def call_report_month(kind: str, period: str) -> str:
+    """The month whose progress report a call's answer is. A month call: that month. A week
+    call: the month holding the week's Thursday (ISO 8601 counts a week in the month, as in
+    the year, that holds its Thursday), so a week never straddles two answers."""
+    if kind == CallPeriodKind.MONTH:
+        return period
+    monday, _sunday = week_bounds(period)
+    return f"{monday + timedelta(days=3):%Y-%m}"
+
+
+CALL_ISSUERS = (Role.STAFF, Role.SUPERVISOR)
+OPEN_CALL = Q(closed_at__isnull=True)
+
+
+class SchedulingCall(models.Model):
+    """A data call (调度任务): the office asks the responsible units of the projects a filter
+    selects for this period's figures by a deadline. Its rows (``CallRow``) are fixed when it
+    is issued; each is answered by a progress report of its project, so nothing is typed
+    twice."""
+
+    title = models.CharField(
+        _("调度名称"), max_length=200, help_text=_("如 第30周重点项目调度；不填则按期间生成")
+    )
+    issuing_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("下发单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("下发调度的单位；调度范围是其下各单位负责的项目"),
+    )
+    period_kind = models.CharField(
+        _("调度周期"),
+        max_length=10,
+        choices=CallPeriodKind.choices,
+        default=CallPeriodKind.WEEK,
+        help_text=_("按周或按月调度"),
+    )
+    period = models.CharField(
+        _("调度期间"), max_length=8, help_text=_("周如 2022-W30，月如 2022-07")
+    )
+    level = models.CharField(
+        _("项目级别"),
+        max_length=20,
+        choices=ProjectLevel.choices,
+        blank=True,
+        help_text=_("只调度该级别的项目；留空为全部级别"),
+    )
+    stage = models.CharField(
+        _("项目阶段"),
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_("只调度当前处于该阶段的项目；留空为全部阶段"),
+    )
+    department = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("只调度该部门（含下级）负责的项目；留空为下发单位下全部部门"),
+    )
+    ask_stage = models.BooleanField(
+        _("填报阶段"),
+        default=True,
+        help_text=_("要求填报本期末阶段（本期完成投资和累计投资总是要填）"),
+    )
+    ask_entered = models.BooleanField(
+        _("填报入库"), default=True, help_text=_("要求填报纳入统计局投资库的日期")
+    )
+    ask_problems = models.BooleanField(
+        _("填报问题"), default=True, help_text=_("要求填报需要协调解决的问题")
+    )
+    question = models.CharField(
+        _("调度问题"),
+        max_length=300,
+        blank=True,
+        help_text=_("另需各单位回答的问题，如 本周是否具备开工条件；留空则不问"),
+    )
+    deadline = models.DateField(_("填报截止日期"), help_text=_("各单位应在此日期（含）前填报"))
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("提前催报天数"),
+        default=1,
+        validators=[MaxValueValidator(30)],
+        help_text=_("截止前几天提醒尚未填报的单位；0 为截止当天"),
+    )
+    escalate_days_after = models.PositiveSmallIntegerField(
+        _("逾期提级天数"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("逾期几天仍未填报的，提交该单位的分管领导"),
+    )
+    issued_by = _by_field(_("下发人"))
+    issued_at = models.DateTimeField(_("下发时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True, editable=False)
+    closed_by = _by_field(_("关闭人"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # Placed at the issuing unit; a department issues for the zone it serves, and every
+    # department of the zone reads the zone's calls (its 待办 comes from them).
+    contract = Contract(
+        unit_fields=("issuing_unit",),
+        served_fields=("issuing_unit",),
+        read_ancestors=True,
+        actions={
+            VIEW: Grant(STAFF_READERS),
+            "add": Grant(CALL_ISSUERS),
+            CHANGE: Grant(CALL_ISSUERS, OPEN_CALL),
+            "close": Grant(CALL_ISSUERS, OPEN_CALL),
+            "remind": Grant((*CALL_ISSUERS, Role.LEADER), OPEN_CALL),
+        },
+    )
+
+    class Meta:
+        ordering = ["-deadline", "-pk"]
+        verbose_name = _("调度任务")
+        verbose_name_plural = pgettext_lazy("plural", "调度任务")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def report_month(self) -> str:
+        return call_report_month(self.period_kind, self.period)
+
+    def clean(self) -> None:
+        if self.period_kind == CallPeriodKind.WEEK:
+            try:
+                week_bounds(self.period)
+            except ValueError:
+                raise ValidationError(
+                    {"period": _("周调度的期间应为 ISO 周，如 2022-W30")}
+                ) from None
+        elif self.period_kind == CallPeriodKind.MONTH:
+            try:
+                validate_month(self.period)
+            except ValidationError as exc:
+                raise ValidationError({"period": exc.messages}) from None
+        if (
+            self.department_id
+            and self.issuing_unit_id
+            and not self.department.path.startswith(self.issuing_unit.path)
+        ):
+            raise ValidationError({"department": _("责任部门须在下发单位之下")})
+
+
+class CallRow(models.Model):
+    """One project asked in a call, answered by its responsible unit. ``unit`` is that unit
+    as the call was issued (the board counts per unit; a project moved later stays where it
+    was asked)."""
+
+    call = models.ForeignKey(
+        SchedulingCall,
+        verbose_name=_("调度任务"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+        help_text=_("所属调度"),
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="call_rows",
+        help_text=_("被调度的项目"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("填报单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("下发时项目的责任部门"),
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("填报的月度进度"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="call_rows",
+        help_text=_("本行的回答就是这份月度进度"),
+    )
+    answer = models.TextField(_("问题回复"), blank=True, help_text=_("对调度问题的回答"))
+    problems = models.TextField(_("存在问题"), blank=True, help_text=_("需要协调解决的问题"))
+    answered_on = models.DateField(_("填报日期"), null=True, blank=True, editable=False)
+    answered_at = models.DateTimeField(_("填报时间"), null=True, blank=True, editable=False)
+    answered_by = _by_field(_("填报人"))
+    late = models.BooleanField(_("逾期填报"), default=False, editable=False)
+    after_close = models.BooleanField(_("关闭后填报"), default=False, editable=False)
+    reminded_before_at = models.DateTimeField(_("截止前催报时间"), null=True, editable=False)
+    reminded_after_at = models.DateTimeField(_("逾期催报时间"), null=True, editable=False)
+    escalated_at = models.DateTimeField(_("提级时间"), null=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    # The unit answers its own rows only; the zone that issued the call reads them all.
+    contract = Contract(
+        unit_fields=("unit", "call__issuing_unit"),
+        served_fields=("call__issuing_unit",),
+        read_ancestors=True,
+        actions={VIEW: Grant(STAFF_READERS), CHANGE: Grant((Role.STAFF,))},
+    )
+
+    class Meta:
+        ordering = ["call", "unit__path", "project__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "project"], name="uniq_callrow_call_project")
+        ]
+        indexes = [models.Index(fields=["call", "unit"], name="callrow_call_unit_idx")]
+        verbose_name = _("调度填报")
+        verbose_name_plural = pgettext_lazy("plural", "调度填报")
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.project}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None

@@ -39,7 +39,15 @@ from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 
 from .choices import ProblemStatus, ProjectLevel
-from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
+from .models import (
+    AnnualPlan,
+    CallRow,
+    Problem,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    SchedulingCall,
+)
 from .services import behind_margin, completion_rate, elapsed_share
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -352,3 +360,131 @@ def reports_before(projects, period: str) -> dict[int, ProgressReport]:
         Q(next_period__isnull=True) | Q(next_period__gte=period)
     )
     return {r.project_id: r for r in reports}
+
+
+# --- 调度任务 ----------------------------------------------------------------------------------
+@dataclass
+class UnitAnswers:
+    """One unit's rows of a call on the board: asked, answered (of which late), unanswered
+    (of which past the deadline)."""
+
+    unit: Unit
+    asked: int = 0
+    answered: int = 0
+    late: int = 0
+    unanswered: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    @property
+    def behind(self) -> int:
+        """Late in any way: answered after the deadline, or not answered and past it."""
+        return self.late + self.overdue
+
+
+def call_board(user, call: SchedulingCall, *, today: date) -> list[UnitAnswers]:
+    """Per unit, the rows of the call the user may read: one grouped query however many
+    projects and units; the units most behind first."""
+    past = call.deadline < today
+    rows = (
+        CallRow.objects.visible_to(user)
+        .filter(call=call)
+        .values("unit")
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            late=Count("pk", filter=Q(answered_at__isnull=False, late=True)),
+            escalated=Count("pk", filter=Q(escalated_at__isnull=False, answered_at__isnull=True)),
+        )
+        .order_by()
+    )
+    counts = {r["unit"]: r for r in rows}
+    board = []
+    for unit in Unit.objects.filter(pk__in=counts):
+        r = counts[unit.pk]
+        unanswered = r["asked"] - r["answered"]
+        board.append(
+            UnitAnswers(
+                unit=unit,
+                asked=r["asked"],
+                answered=r["answered"],
+                late=r["late"],
+                unanswered=unanswered,
+                overdue=unanswered if past else 0,
+                escalated=r["escalated"],
+            )
+        )
+    return sorted(board, key=lambda u: (-u.behind, -u.unanswered, u.unit.path))
+
+
+def call_totals(board: list[UnitAnswers]) -> UnitAnswers:
+    total = UnitAnswers(unit=None)
+    for u in board:
+        for name in ("asked", "answered", "late", "unanswered", "overdue", "escalated"):
+            setattr(total, name, getattr(total, name) + getattr(u, name))
+    return total
+
+
+@dataclass
+class CallTodo:
+    """An open call with rows the user's unit still has to answer (待办)."""
+
+    call: SchedulingCall
+    mine: int
+    unanswered: int
+    overdue: bool
+
+
+def call_todo(user, *, today: date) -> list[CallTodo]:
+    """The open calls with rows the user may answer, and how many of them are unanswered:
+    one grouped query."""
+    rows = (
+        CallRow.objects.editable_by(user)
+        .filter(call__closed_at__isnull=True)
+        .values("call")
+        .annotate(mine=Count("pk"), unanswered=Count("pk", filter=Q(answered_at__isnull=True)))
+        .order_by()
+    )
+    counts = {r["call"]: r for r in rows}
+    calls = SchedulingCall.objects.filter(pk__in=counts).order_by("deadline", "pk")
+    return [
+        CallTodo(
+            call=c,
+            mine=counts[c.pk]["mine"],
+            unanswered=counts[c.pk]["unanswered"],
+            overdue=c.deadline < today and counts[c.pk]["unanswered"] > 0,
+        )
+        for c in calls
+    ]
+
+
+def call_rows_for(user, call: SchedulingCall) -> dict[int, CallRow]:
+    """The rows of the call the user may answer, by project id."""
+    return {r.project_id: r for r in CallRow.objects.editable_by(user).filter(call=call)}
+
+
+def units_late_on_calls(user, *, today: date, unit: Unit | None = None) -> list[dict]:
+    """For the cockpit: open calls past their deadline with unanswered rows the user may
+    read, per call the units still late (one grouped query)."""
+    rows = CallRow.objects.visible_to(user).filter(
+        call__closed_at__isnull=True, call__deadline__lt=today, answered_at__isnull=True
+    )
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    grouped = (
+        rows.values("call", "call__title", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("call", "unit__name")
+    )
+    calls: dict[int, dict] = {}
+    for r in grouped:
+        c = calls.setdefault(
+            r["call"],
+            {
+                "title": r["call__title"],
+                "url": reverse("projects:schedulingcall_detail", args=[r["call"]]),
+                "units": [],
+            },
+        )
+        c["units"].append((r["unit__name"], r["n"]))
+    return list(calls.values())

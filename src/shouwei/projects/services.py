@@ -10,25 +10,32 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouwei.core import alerts, uploads
+from shouwei.core import alerts, clock, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
-from shouwei.core.permissions import CHANGE, require
+from shouwei.core.permissions import ADD, CHANGE, require
 
 from .choices import ProblemStatus, Stage
-from .models import Problem, ProgressPhoto, ProgressReport, Project
+from .models import (
+    CallRow,
+    Problem,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    SchedulingCall,
+)
 
 security_log = logging.getLogger("shouwei.security")
 DEFAULT_BEHIND_MARGIN = Decimal("0.10")
@@ -363,3 +370,221 @@ def _notify_escalation(problem: Problem, *, today: date, url: str) -> None:
     message = {"title": title, "body": body, "url": url, "key": key}
     alerts.notify_roles(unit=problem.project.responsible_unit, roles=[Role.LEADER], **message)
     alerts.notify_roles(unit=problem.owner_unit, roles=[Role.STAFF], **message)
+
+
+# --- 调度任务: issuing, answering, closing and 催报 ----------------------------------------------
+CALL_SCOPE_FIELDS = ("issuing_unit", "period_kind", "period", "level", "stage", "department")
+
+
+def call_projects(call: SchedulingCall):
+    """The projects a call asks: those of the units under the issuing unit (or under the
+    department it names) that match its level and stage."""
+    unit = call.department or call.issuing_unit
+    qs = Project.objects.filter(responsible_unit__path__startswith=unit.path)
+    if call.level:
+        qs = qs.filter(level=call.level)
+    if call.stage:
+        qs = qs.filter(stage=call.stage)
+    return qs
+
+
+@transaction.atomic
+def call_issue(*, by, title: str = "", **fields) -> SchedulingCall:
+    """Issue a call: the record and one row per project it asks, in one transaction."""
+    call = SchedulingCall(**fields, issued_by=by)
+    call.title = title.strip() or _("%(period)s重点项目调度") % {"period": call.period}
+    require(by, ADD, call, _("您无权在该单位下发调度"))
+    call.full_clean()
+    projects = list(call_projects(call).values_list("pk", "responsible_unit_id"))
+    if not projects:
+        raise ValidationError(_("没有符合条件的项目，调度未下发"))
+    call._history_user = by
+    call.save()
+    from simple_history.utils import bulk_create_with_history
+
+    bulk_create_with_history(
+        [CallRow(call=call, project_id=p, unit_id=u) for p, u in projects],
+        CallRow,
+        batch_size=2000,
+        default_user=by,
+    )
+    return call
+
+
+def _value_of(value):
+    return getattr(value, "pk", value) or None
+
+
+@transaction.atomic
+def call_update(*, by, instance: SchedulingCall, **fields) -> SchedulingCall:
+    """Change the wording, deadline or reminders of an open call. What it asks of whom (the
+    period and the project filter) was fixed when it was issued: another scope is another call."""
+    stored = SchedulingCall.objects.select_for_update().get(pk=instance.pk)
+    require(by, CHANGE, stored, _("调度已关闭或您无权修改"))
+    changed = [
+        name
+        for name in CALL_SCOPE_FIELDS
+        if name in fields and _value_of(fields[name]) != _value_of(getattr(stored, name))
+    ]
+    if changed:
+        raise ValidationError(_("调度下发后不能修改期间和调度范围；如需调整请关闭后重新下发"))
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.title = stored.title.strip() or instance.title
+    stored.full_clean()
+    stored._history_user = by
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def call_close(*, by, call: SchedulingCall) -> SchedulingCall:
+    """Close a call: rows answered afterwards are still kept, flagged as after the close."""
+    stored = SchedulingCall.objects.select_for_update().get(pk=call.pk)
+    require(by, "close", stored, _("调度已关闭或您无权关闭"))
+    stored.closed_at = timezone.now()
+    stored.closed_by = by
+    stored._history_user = by
+    stored._change_reason = _("关闭调度")
+    stored.save(update_fields=["closed_at", "closed_by"])
+    return stored
+
+
+@transaction.atomic
+def call_answer(
+    *,
+    by,
+    row: CallRow,
+    answer: str = "",
+    problems: str = "",
+    today: date | None = None,
+    **progress,
+) -> CallRow:
+    """Answer one row: the answer *is* the project's progress report for the call's month
+    (``progress_save``, with every rule of the monthly entry), and the row points at it.
+
+    Refused for a row of another unit. An answer after the deadline is kept and marked late;
+    one after the call was closed is kept too, marked late and after the close."""
+    stored = CallRow.objects.select_for_update().select_related("call", "project").get(pk=row.pk)
+    require(
+        by,
+        CHANGE,
+        stored,
+        _("项目“%(name)s”不是您单位负责的，不能填报") % {"name": stored.project.name},
+    )
+    call = stored.call
+    today = today or clock.today()
+    report = progress_save(by=by, project=stored.project, period=call.report_month, **progress)
+    if stored.answered_at is None:
+        stored.answered_on = today
+        stored.late = today > call.deadline or call.is_closed
+    stored.after_close = stored.after_close or call.is_closed
+    stored.answered_at = timezone.now()
+    stored.answered_by = by
+    stored.report = report
+    stored.answer = answer.strip()
+    stored.problems = problems.strip()
+    stored.full_clean(exclude=["call", "project", "unit", "report"])
+    stored._history_user = by
+    if stored.after_close:
+        stored._change_reason = _("调度关闭后填报")
+    stored.save()
+    return stored
+
+
+def _unanswered_by_unit(call: SchedulingCall, **filters) -> dict[int, int]:
+    rows = (
+        CallRow.objects.filter(call=call, answered_at__isnull=True, **filters)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["unit"]: r["n"] for r in rows}
+
+
+def _tell_unit(call: SchedulingCall, unit, *, count: int, kind: str, roles, today: date) -> int:
+    days = (call.deadline - today).days
+    if kind == "before":
+        title = _("催报：%(call)s") % {"call": call.title}
+        when = _("%(deadline)s截止（还有 %(days)s 天）") % {
+            "deadline": f"{call.deadline:%Y-%m-%d}",
+            "days": days,
+        }
+    else:
+        title = (
+            _("调度逾期未报：%(call)s") if kind == "after" else _("调度逾期提级：%(call)s")
+        ) % {"call": call.title}
+        when = _("%(deadline)s已截止，逾期 %(days)s 天") % {
+            "deadline": f"{call.deadline:%Y-%m-%d}",
+            "days": -days,
+        }
+    body = _("%(unit)s尚有 %(n)s 个项目未填报；%(when)s") % {
+        "unit": unit.name,
+        "n": count,
+        "when": when,
+    }
+    if kind == "escalate":
+        url = reverse("projects:schedulingcall_detail", args=[call.pk])
+    else:
+        url = f"{reverse('projects:progress_entry')}?call={call.pk}"
+    key = f"projects.call-{kind}:{call.pk}:{unit.pk}"
+    return alerts.notify_roles(unit=unit, roles=roles, title=title, body=body, url=url, key=key)
+
+
+@transaction.atomic
+def remind_calls(*, today: date) -> dict[str, int]:
+    """催报 for every open call, once per unit and stage: from ``remind_days_before`` days
+    before the deadline up to it, the staff of units with unanswered rows; the day after it,
+    again (逾期未报); ``escalate_days_after`` days after it, the unit's leaders (a zone leader
+    leads its departments). Returns how many units were told at each stage."""
+    from shouwei.core.models import Unit
+
+    now = timezone.now()
+    told = {"before": 0, "after": 0, "escalate": 0}
+    calls = SchedulingCall.objects.filter(
+        closed_at__isnull=True, deadline__gte=today - timedelta(days=31)
+    )
+    for call in calls.select_for_update():
+        if call.deadline - timedelta(days=call.remind_days_before) <= today <= call.deadline:
+            stages = [("before", "reminded_before_at", (Role.STAFF,))]
+        elif today > call.deadline:
+            stages = [("after", "reminded_after_at", (Role.STAFF,))]
+            if today >= call.deadline + timedelta(days=call.escalate_days_after):
+                stages.append(("escalate", "escalated_at", (Role.LEADER,)))
+        else:
+            continue
+        for kind, mark, roles in stages:
+            counts = _unanswered_by_unit(call, **{f"{mark}__isnull": True})
+            if not counts:
+                continue
+            for unit in Unit.objects.filter(pk__in=counts):
+                _tell_unit(call, unit, count=counts[unit.pk], kind=kind, roles=roles, today=today)
+                told[kind] += 1
+            CallRow.objects.filter(
+                call=call, answered_at__isnull=True, **{f"{mark}__isnull": True}
+            ).update(**{mark: now})
+    return told
+
+
+def call_remind_unit(*, by, call: SchedulingCall, unit, today: date | None = None) -> int:
+    """One click on the board: remind one unit's staff of its unanswered rows now. Returns
+    how many people were told (0: nothing unanswered, or they have not read the last one)."""
+    require(by, "remind", call, _("调度已关闭或您无权催报"))
+    today = today or clock.today()
+    count = _unanswered_by_unit(call, unit=unit).get(unit.pk, 0)
+    if not count:
+        return 0
+    kind = "before" if today <= call.deadline else "after"
+    days = (call.deadline - today).days
+    title = _("催报：%(call)s") % {"call": call.title}
+    body = _("%(unit)s尚有 %(n)s 个项目未填报；截止日期 %(deadline)s%(late)s") % {
+        "unit": unit.name,
+        "n": count,
+        "deadline": f"{call.deadline:%Y-%m-%d}",
+        "late": _("，已逾期 %(days)s 天") % {"days": -days} if kind == "after" else "",
+    }
+    url = f"{reverse('projects:progress_entry')}?call={call.pk}"
+    key = f"projects.call-remind:{call.pk}:{unit.pk}"
+    return alerts.notify_roles(
+        unit=unit, roles=(Role.STAFF,), title=title, body=body, url=url, key=key
+    )

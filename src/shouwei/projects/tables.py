@@ -5,7 +5,7 @@ from shouwei.core import formatting
 from shouwei.core.exports import RATE, Number
 from shouwei.core.tables import WRAP, MeasureColumn
 
-from .models import AnnualPlan, Problem, ProgressReport, Project
+from .models import AnnualPlan, Problem, ProgressReport, Project, SchedulingCall
 from .services import completion_rate
 
 MONEY = {"decimals": 2}
@@ -114,3 +114,21 @@ class ProblemTable(tables.Table):
             "escalated_at",
         )
         empty_text = _("没有问题")
+
+
+class SchedulingCallTable(tables.Table):
+    title = tables.Column(linkify=True, attrs=WRAP)
+    asked = tables.Column(verbose_name=_("应报"), attrs={"td": {"class": "text-end"}})
+    answered = tables.Column(verbose_name=_("已报"), attrs={"td": {"class": "text-end"}})
+    closed_at = tables.Column(verbose_name=_("状态"), empty_values=())
+
+    class Meta:
+        model = SchedulingCall
+        fields = ("title", "period", "issuing_unit", "deadline", "asked", "answered", "closed_at")
+        empty_text = _("没有调度任务")
+
+    def render_closed_at(self, value):
+        return _("已关闭") if value else _("填报中")
+
+    def value_closed_at(self, value):
+        return str(_("已关闭") if value else _("填报中"))

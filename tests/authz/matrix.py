@@ -484,6 +484,8 @@ PLATFORM += [
         Both((Contract(ADD, "projects.ProgressReport"), Contract(VIEW))),
         objects=("callentry",),
     ),
+    *crud("projects", "projects.Procedure", ("procedure",)),
+    Row("projects:procedure_board", LoggedIn()),
 ]
 
 

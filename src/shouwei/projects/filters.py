@@ -7,10 +7,11 @@ from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
 from . import selectors
-from .choices import CallPeriodKind, ProblemStatus, ProjectLevel, Stage
+from .choices import CallPeriodKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
 from .models import (
     AnnualPlan,
     Problem,
+    Procedure,
     ProgressReport,
     Project,
     SchedulingCall,
@@ -119,3 +120,21 @@ class SchedulingCallFilterSet(SearchFilterSet):
     class Meta:
         model = SchedulingCall
         fields = ["q", "period_kind", "open"]
+
+
+class ProcedureFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "name", "approving_office")
+    kind = django_filters.ChoiceFilter(choices=ProcedureKind.choices, label=_("手续"))
+    late = django_filters.BooleanFilter(
+        method="late_now",
+        label=_("已逾期"),
+        widget=YES,
+        help_text=_("计划办结日期已过仍未办结的手续"),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = ["q", "kind", "late"]
+
+    def late_now(self, queryset, name, value):
+        return queryset.filter(selectors.late_procedures_q(clock.today())) if value else queryset

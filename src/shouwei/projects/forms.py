@@ -12,6 +12,7 @@ from .choices import Stage
 from .models import (
     AnnualPlan,
     Problem,
+    Procedure,
     ProgressPhoto,
     ProgressReport,
     Project,
@@ -270,3 +271,23 @@ class CallAnswerFields(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("需要协调解决的问题；没有可不填"),
     )
+
+
+class ProcedureForm(ProjectChildForm):
+    class Meta:
+        model = Procedure
+        fields = [
+            "project",
+            "kind",
+            "name",
+            "planned_on",
+            "done_on",
+            "approving_office",
+            "document_no",
+            "order_note",
+        ]
+        widgets = {
+            "planned_on": DATE,
+            "done_on": DATE,
+            "order_note": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -34,7 +34,7 @@ from shouwei.core.permissions import (
     manage,
 )
 
-from .choices import CallPeriodKind, ProblemStatus, ProjectLevel, Stage
+from .choices import CallPeriodKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
 
 # GB/T 4754 国民经济行业分类: a section letter (A–T) or a division/group/class code of 2–4
 # digits, optionally led by its section letter (C39, 3971).
@@ -711,3 +711,89 @@ class CallRow(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+# --- 前期手续 ----------------------------------------------------------------------------------
+class Procedure(models.Model):
+    """One item of a project's 前期手续 checklist: planned and actual dates, and the office
+    that approves it. Late: planned date passed without an actual one (``selectors``)."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text=_("手续所属项目"),
+    )
+    kind = models.CharField(
+        _("手续"),
+        max_length=20,
+        choices=ProcedureKind.choices,
+        help_text=_("立项/备案、用地预审与选址、规划许可、环评、能评、施工许可，或其他"),
+    )
+    name = models.CharField(
+        _("手续名称"),
+        max_length=100,
+        blank=True,
+        help_text=_("选“其他”时必填，如 水土保持方案批复；标准手续可留空"),
+    )
+    planned_on = models.DateField(
+        _("计划办结日期"), null=True, blank=True, help_text=_("计划取得批复的日期")
+    )
+    done_on = models.DateField(
+        _("实际办结日期"), null=True, blank=True, help_text=_("实际取得批复的日期；未办结留空")
+    )
+    approving_office = models.CharField(
+        _("审批部门"), max_length=100, blank=True, help_text=_("如 市自然资源和规划局")
+    )
+    document_no = models.CharField(
+        _("批复文号"), max_length=100, blank=True, help_text=_("批复或证书编号")
+    )
+    order_note = models.TextField(
+        _("顺序说明"),
+        blank=True,
+        help_text=_("办结日期早于其前置手续（如 施工许可早于规划许可）时必填，说明原因"),
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    contract = project_contract("project__responsible_unit")
+
+    class Meta:
+        ordering = ["project__code", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=~Q(kind=ProcedureKind.CUSTOM),
+                name="uniq_procedure_project_kind",
+                violation_error_message=_("该项目已有这项手续"),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                condition=Q(kind=ProcedureKind.CUSTOM),
+                name="uniq_procedure_project_custom_name",
+                violation_error_message=_("该项目已有同名的其他手续"),
+            ),
+        ]
+        verbose_name = _("前期手续")
+        verbose_name_plural = pgettext_lazy("plural", "前期手续")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
+    @property
+    def label(self) -> str:
+        return self.name if self.kind == ProcedureKind.CUSTOM else str(self.get_kind_display())
+
+    def is_late(self, today: date) -> bool:
+        return self.done_on is None and self.planned_on is not None and self.planned_on < today
+
+    def clean(self) -> None:
+        if self.kind == ProcedureKind.CUSTOM and not self.name.strip():
+            raise ValidationError({"name": _("其他手续须填写手续名称")})
+        if self.kind != ProcedureKind.CUSTOM:
+            self.name = ""

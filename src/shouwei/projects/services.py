@@ -27,10 +27,11 @@ from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
 from shouwei.core.permissions import ADD, CHANGE, require
 
-from .choices import ProblemStatus, Stage
+from .choices import ProblemStatus, ProcedureKind, Stage
 from .models import (
     CallRow,
     Problem,
+    Procedure,
     ProgressPhoto,
     ProgressReport,
     Project,
@@ -588,3 +589,84 @@ def call_remind_unit(*, by, call: SchedulingCall, unit, today: date | None = Non
     return alerts.notify_roles(
         unit=unit, roles=(Role.STAFF,), title=title, body=body, url=url, key=key
     )
+
+
+# --- 前期手续 ----------------------------------------------------------------------------------
+# Which procedures must be done before which (actual dates): the construction permit needs
+# the planning permit, the land and the project's approval (《建筑工程施工许可管理办法》第四条);
+# the planning permit needs the land (《城乡规划法》第三十七、三十八条).
+PREREQUISITES = {
+    ProcedureKind.PLANNING: (ProcedureKind.LAND,),
+    ProcedureKind.CONSTRUCTION: (
+        ProcedureKind.APPROVAL,
+        ProcedureKind.LAND,
+        ProcedureKind.PLANNING,
+    ),
+}
+
+
+def procedure_order_problem(
+    *, project: Project, kind: str, done_on: date | None, exclude_pk: int | None = None
+) -> str | None:
+    """The Chinese message when this procedure's actual date comes before a prerequisite's, or
+    after one that needs it; None when the order holds (or a date is missing)."""
+    if done_on is None:
+        return None
+    others = dict(
+        Procedure.objects.filter(project=project, done_on__isnull=False)
+        .exclude(kind=ProcedureKind.CUSTOM)
+        .exclude(pk=exclude_pk)
+        .values_list("kind", "done_on")
+    )
+    for before in PREREQUISITES.get(kind, ()):
+        if before in others and done_on < others[before]:
+            return _("%(this)s（%(date)s）早于其前置手续%(other)s（%(other_date)s）") % {
+                "this": ProcedureKind(kind).label,
+                "date": f"{done_on:%Y-%m-%d}",
+                "other": ProcedureKind(before).label,
+                "other_date": f"{others[before]:%Y-%m-%d}",
+            }
+    for after, needs in PREREQUISITES.items():
+        if kind in needs and after in others and others[after] < done_on:
+            return _("%(other)s（%(other_date)s）早于其前置手续%(this)s（%(date)s）") % {
+                "this": ProcedureKind(kind).label,
+                "date": f"{done_on:%Y-%m-%d}",
+                "other": ProcedureKind(after).label,
+                "other_date": f"{others[after]:%Y-%m-%d}",
+            }
+    return None
+
+
+def check_procedure(procedure: Procedure) -> None:
+    """The checklist's rules for one item (pages, API and importer alike)."""
+    problem = procedure_order_problem(
+        project=procedure.project,
+        kind=procedure.kind,
+        done_on=procedure.done_on,
+        exclude_pk=procedure.pk,
+    )
+    if problem and not procedure.order_note.strip():
+        raise ValidationError({"done_on": problem + _("；如确实如此，请在“顺序说明”中说明原因")})
+
+
+def _procedure_write(procedure: Procedure, *, by, action: str, fields: dict) -> Procedure:
+    for name, value in fields.items():
+        setattr(procedure, name, value)
+    require(by, action, procedure, _("您无权修改该项目的前期手续"))
+    procedure.full_clean()
+    Project.objects.select_for_update().filter(pk=procedure.project_id).exists()
+    check_procedure(procedure)
+    procedure._history_user = by
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def procedure_create(*, by, **fields) -> Procedure:
+    return _procedure_write(Procedure(), by=by, action=ADD, fields=fields)
+
+
+@transaction.atomic
+def procedure_update(*, by, instance: Procedure, **fields) -> Procedure:
+    stored = Procedure.objects.select_for_update().get(pk=instance.pk)
+    return _procedure_write(stored, by=by, action=CHANGE, fields=fields)

@@ -5,7 +5,7 @@ from shouwei.core import formatting
 from shouwei.core.exports import RATE, Number
 from shouwei.core.tables import WRAP, MeasureColumn
 
-from .models import AnnualPlan, Problem, ProgressReport, Project, SchedulingCall
+from .models import AnnualPlan, Problem, Procedure, ProgressReport, Project, SchedulingCall
 from .services import completion_rate
 
 MONEY = {"decimals": 2}
@@ -132,3 +132,13 @@ class SchedulingCallTable(tables.Table):
 
     def value_closed_at(self, value):
         return str(_("已关闭") if value else _("填报中"))
+
+
+class ProcedureTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    kind = tables.Column(linkify=True)
+
+    class Meta:
+        model = Procedure
+        fields = ("project", "kind", "name", "planned_on", "done_on", "approving_office")
+        empty_text = _("没有前期手续")

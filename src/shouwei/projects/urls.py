@@ -20,6 +20,8 @@ urlpatterns = [
     path("schedulingcalls/<int:pk>/remind/<int:unit_pk>/", views.call_remind, name="call_remind"),
     path("schedulingcalls/<int:pk>/sheet/", views.call_sheet, name="call_sheet"),
     *views.SchedulingCallViews.urls(),
+    path("procedures/board/", views.procedure_board, name="procedure_board"),
+    *views.ProcedureViews.urls(),
     *views.ProjectViews.urls(),
     *views.AnnualPlanViews.urls(),
     *views.ProgressReportViews.urls(),

@@ -25,6 +25,7 @@ from . import charts, reports, selectors, services
 from .filters import (
     AnnualPlanFilterSet,
     ProblemFilterSet,
+    ProcedureFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
     SchedulingCallFilterSet,
@@ -35,6 +36,7 @@ from .forms import (
     EntryPeriodForm,
     PhotoForm,
     ProblemForm,
+    ProcedureForm,
     ProgressFields,
     ProgressReportForm,
     ProjectForm,
@@ -44,6 +46,7 @@ from .models import (
     AnnualPlan,
     CallRow,
     Problem,
+    Procedure,
     ProgressPhoto,
     ProgressReport,
     Project,
@@ -52,6 +55,7 @@ from .models import (
 from .tables import (
     AnnualPlanTable,
     ProblemTable,
+    ProcedureTable,
     ProgressReportTable,
     ProjectTable,
     SchedulingCallTable,
@@ -105,6 +109,7 @@ class ProjectViews(ObjectViewSet):
             "photos": selectors.project_photos(user, obj),
             "photo_form": PhotoForm(project=obj) if editable else None,
             "can_report": editable,
+            "procedures": selectors.project_procedures(user, obj, today=clock.today()),
         }
 
 
@@ -457,3 +462,34 @@ def call_sheet(request, pk: int):
     call = get_object_or_404(SchedulingCall.objects.visible_to(request.user), pk=pk)
     content, filename = reports.call_sheet(user=request.user, call=call, today=clock.today())
     return file_response(content, filename=filename)
+
+
+# --- 前期手续 ----------------------------------------------------------------------------------
+class ProcedureViews(ObjectViewSet):
+    model = Procedure
+    filterset = ProcedureFilterSet
+    table = ProcedureTable
+    form = ProcedureForm
+    select_related = ("project",)
+    create = services.procedure_create
+    update = services.procedure_update
+
+
+def procedure_board(request):
+    """前期手续 board: what stands between each reserve project and its start (all projects
+    with ``?all=1``)."""
+    today = clock.today()
+    every = request.GET.get("all") == "1"
+    lines = selectors.procedure_board(
+        request.user, today=today, stages=() if every else selectors.NOT_STARTED
+    )
+    return render(
+        request,
+        "projects/procedure_board.html",
+        {
+            "lines": lines,
+            "kinds": selectors.STANDARD_PROCEDURES,
+            "today": today,
+            "every": every,
+        },
+    )

@@ -316,7 +316,7 @@ def _projects_ii(users, units):
     """Issue 15: a call the zone issued (by 产业发展局, over every department's projects) and
     one 经济合作局 issued over its own; a procedure of each department's project."""
     from shouwei.projects import services
-    from shouwei.projects.models import Procedure, Project
+    from shouwei.projects.models import FundingSource, Procedure, Project
 
     calls, entries = {}, {}
     for key, unit, by in (
@@ -332,12 +332,21 @@ def _projects_ii(users, units):
         )
         calls[key] = Obj(call, {"pk": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk})
         entries[key] = Obj(call, {"path": f"/projects/progress/entry/?call={call.pk}"})
-    procedures = {}
+    procedures, funding = {}, {}
     for key in ("cyfz", "jjhz"):
         project = Project.objects.filter(responsible_unit__code=f"hy-gxq-{key}").first()
         item = Procedure.objects.create(project=project, kind="environment")
         procedures[key] = Obj(item, {"pk": item.pk})
-    return {"schedulingcall": calls, "callentry": entries, "procedure": procedures}
+        source = FundingSource.objects.create(
+            project=project, year=2022, kind="bond", amount=Decimal("1"), issued_amount=Decimal("1")
+        )
+        funding[key] = Obj(source, {"pk": source.pk})
+    return {
+        "schedulingcall": calls,
+        "callentry": entries,
+        "procedure": procedures,
+        "fundingsource": funding,
+    }
 
 
 def build_world() -> World:

@@ -486,6 +486,8 @@ PLATFORM += [
     ),
     *crud("projects", "projects.Procedure", ("procedure",)),
     Row("projects:procedure_board", LoggedIn()),
+    *crud("projects", "projects.FundingSource", ("fundingsource",)),
+    Row("projects:funding_board", LoggedIn()),
 ]
 
 

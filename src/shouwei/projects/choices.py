@@ -56,3 +56,11 @@ class ProcedureKind(models.TextChoices):
     ENERGY = "energy", _("能评")
     CONSTRUCTION = "construction", _("施工许可")
     CUSTOM = "custom", _("其他")
+
+
+class FundingKind(models.TextChoices):
+    FISCAL = "fiscal", _("财政资金")
+    BOND = "bond", _("专项债券")
+    SELF = "self", _("企业自筹")
+    LOAN = "loan", _("银行贷款")
+    OTHER = "other", _("其他")

@@ -7,9 +7,17 @@ from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
 from . import selectors
-from .choices import CallPeriodKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
+from .choices import (
+    CallPeriodKind,
+    FundingKind,
+    ProblemStatus,
+    ProcedureKind,
+    ProjectLevel,
+    Stage,
+)
 from .models import (
     AnnualPlan,
+    FundingSource,
     Problem,
     Procedure,
     ProgressReport,
@@ -138,3 +146,13 @@ class ProcedureFilterSet(SearchFilterSet):
 
     def late_now(self, queryset, name, value):
         return queryset.filter(selectors.late_procedures_q(clock.today())) if value else queryset
+
+
+class FundingSourceFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "note")
+    year = django_filters.NumberFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(choices=FundingKind.choices, label=_("资金来源"))
+
+    class Meta:
+        model = FundingSource
+        fields = ["q", "year", "kind"]

@@ -11,6 +11,7 @@ from . import services
 from .choices import Stage
 from .models import (
     AnnualPlan,
+    FundingSource,
     Problem,
     Procedure,
     ProgressPhoto,
@@ -290,4 +291,29 @@ class ProcedureForm(ProjectChildForm):
             "planned_on": DATE,
             "done_on": DATE,
             "order_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class FundingSourceForm(ProjectChildForm):
+    class Meta:
+        model = FundingSource
+        fields = [
+            "project",
+            "year",
+            "kind",
+            "amount",
+            "applied_amount",
+            "applied_on",
+            "approved_amount",
+            "approved_on",
+            "issued_amount",
+            "issued_on",
+            "disbursed_amount",
+            "disbursed_on",
+            "spent_amount",
+            "spent_on",
+            "note",
+        ]
+        widgets = {
+            f"{stage}_on": DATE for stage in ("applied", "approved", "issued", "disbursed", "spent")
         }

@@ -13,6 +13,7 @@ register_menu(
     MenuItem(_("调度任务"), SchedulingCall, "ti ti-speakerphone"),
     MenuItem(_("调度待办"), "projects:call_todo", "ti ti-checklist"),
     MenuItem(_("前期手续看板"), "projects:procedure_board", "ti ti-stack-2"),
+    MenuItem(_("资金与债券"), "projects:funding_board", "ti ti-coin-yuan"),
     MenuItem(_("月度进度填报"), "projects:progress_entry", "ti ti-forms"),
     MenuItem(_("月度进度"), ProgressReport, "ti ti-calendar-stats"),
     MenuItem(_("年度计划"), AnnualPlan, "ti ti-calendar"),

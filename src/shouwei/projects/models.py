@@ -34,7 +34,14 @@ from shouwei.core.permissions import (
     manage,
 )
 
-from .choices import CallPeriodKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
+from .choices import (
+    CallPeriodKind,
+    FundingKind,
+    ProblemStatus,
+    ProcedureKind,
+    ProjectLevel,
+    Stage,
+)
 
 # GB/T 4754 国民经济行业分类: a section letter (A–T) or a division/group/class code of 2–4
 # digits, optionally led by its section letter (C39, 3971).
@@ -797,3 +804,158 @@ class Procedure(models.Model):
             raise ValidationError({"name": _("其他手续须填写手续名称")})
         if self.kind != ProcedureKind.CUSTOM:
             self.name = ""
+
+
+# --- 资金来源 ----------------------------------------------------------------------------------
+# A special-purpose bond (专项债券) goes applied → approved → issued → disbursed → spent; each
+# stage's amount and date, in that order (财政部《地方政府专项债券发行管理暂行办法》).
+BOND_STAGES = ("applied", "approved", "issued", "disbursed", "spent")
+BOND_STAGE_LABELS = {
+    "applied": _("申报"),
+    "approved": _("批准"),
+    "issued": _("发行"),
+    "disbursed": _("拨付"),
+    "spent": _("支出"),
+}
+
+
+def _bond_amount(stage: str):
+    return models.DecimalField(
+        _("%(stage)s金额（亿元）") % {"stage": BOND_STAGE_LABELS[stage]},
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[non_negative],
+        help_text=_("专项债券填写；其他来源留空"),
+    )
+
+
+def _bond_date(stage: str):
+    return models.DateField(
+        _("%(stage)s日期") % {"stage": BOND_STAGE_LABELS[stage]},
+        null=True,
+        blank=True,
+        help_text=_("专项债券填写；支出填截至日期"),
+    )
+
+
+class FundingSource(models.Model):
+    """One source of a project's money in a year. ``amount`` is what the source puts into the
+    year's plan; the sources of a year add up to the annual plan, or the pages say by how much
+    they do not. A bond also records its stages."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="funding",
+        help_text=_("资金所属项目"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"),
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text=_("资金安排的年度，如 2022"),
+    )
+    kind = models.CharField(
+        _("资金来源"),
+        max_length=10,
+        choices=FundingKind.choices,
+        help_text=_("财政资金、专项债券、企业自筹、银行贷款或其他"),
+    )
+    amount = models.DecimalField(
+        _("本年安排（亿元）"),
+        **MONEY,
+        validators=[non_negative],
+        help_text=_("该来源计入本年度计划投资的金额，亿元"),
+    )
+    applied_amount = _bond_amount("applied")
+    applied_on = _bond_date("applied")
+    approved_amount = _bond_amount("approved")
+    approved_on = _bond_date("approved")
+    issued_amount = _bond_amount("issued")
+    issued_on = _bond_date("issued")
+    disbursed_amount = _bond_amount("disbursed")
+    disbursed_on = _bond_date("disbursed")
+    spent_amount = _bond_amount("spent")
+    spent_on = _bond_date("spent")
+    note = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("如 债券名称、贷款银行")
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    contract = project_contract("project__responsible_unit")
+
+    class Meta:
+        ordering = ["-year", "project__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "kind"],
+                name="uniq_funding_project_year_kind",
+                violation_error_message=_("该项目该年度已有这一资金来源"),
+            )
+        ]
+        verbose_name = _("资金来源")
+        verbose_name_plural = pgettext_lazy("plural", "资金来源")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.year} · {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
+    @property
+    def idle(self):
+        """Issued and not yet spent (沉淀资金), 亿元."""
+        if self.issued_amount is None:
+            return None
+        return self.issued_amount - (self.spent_amount or 0)
+
+    @property
+    def spending_rate(self):
+        if not self.issued_amount:
+            return None
+        return (self.spent_amount or 0) / self.issued_amount
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        bond_fields = [f"{s}_{x}" for s in BOND_STAGES for x in ("amount", "on")]
+        if self.kind != FundingKind.BOND:
+            for name in bond_fields:
+                if getattr(self, name) is not None:
+                    errors[name] = _("只有专项债券填写申报、批准、发行、拨付、支出")
+            if errors:
+                raise ValidationError(errors)
+            return
+        previous = None
+        for stage in BOND_STAGES:
+            amount, day = getattr(self, f"{stage}_amount"), getattr(self, f"{stage}_on")
+            if amount is None:
+                continue
+            if previous is not None:
+                p_stage, p_amount, p_day = previous
+                if amount > p_amount:
+                    errors[f"{stage}_amount"] = _(
+                        "%(stage)s金额%(amount)s亿元超过%(prev)s金额%(prev_amount)s亿元"
+                    ) % {
+                        "stage": BOND_STAGE_LABELS[stage],
+                        "amount": amount,
+                        "prev": BOND_STAGE_LABELS[p_stage],
+                        "prev_amount": p_amount,
+                    }
+                if day and p_day and day < p_day:
+                    errors[f"{stage}_on"] = _("%(stage)s日期早于%(prev)s日期") % {
+                        "stage": BOND_STAGE_LABELS[stage],
+                        "prev": BOND_STAGE_LABELS[p_stage],
+                    }
+            previous = (stage, amount, day)
+        if self.spent_amount is not None and self.issued_amount is None:
+            errors["spent_amount"] = _("债券尚未发行，不能填写支出")
+        elif self.spent_amount is not None and self.spent_amount > self.issued_amount:
+            errors["spent_amount"] = _("支出金额%(spent)s亿元超过发行金额%(issued)s亿元") % {
+                "spent": self.spent_amount,
+                "issued": self.issued_amount,
+            }
+        if errors:
+            raise ValidationError(errors)

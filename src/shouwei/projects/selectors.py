@@ -38,10 +38,11 @@ from shouwei.core import clock
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 
-from .choices import ProblemStatus, ProcedureKind, ProjectLevel, Stage
+from .choices import FundingKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
 from .models import (
     AnnualPlan,
     CallRow,
+    FundingSource,
     Problem,
     Procedure,
     ProgressPhoto,
@@ -554,3 +555,63 @@ def project_procedures(user, project: Project, *, today: date) -> list[Procedure
     for item in items:
         item.late = item.is_late(today)
     return items
+
+
+# --- 资金来源 ----------------------------------------------------------------------------------
+def idle_bonds(user, *, unit: Unit | None = None) -> list[FundingSource]:
+    """专项债券 issued and not all spent (沉淀), the most idle money first."""
+    qs = FundingSource.objects.visible_to(user).filter(kind=FundingKind.BOND, issued_amount__gt=0)
+    if unit is not None:
+        qs = qs.filter(project__responsible_unit__path__startswith=unit.path)
+    qs = qs.annotate(
+        idle_amount=F("issued_amount") - Coalesce("spent_amount", Value(ZERO, output_field=MONEY))
+    ).filter(idle_amount__gt=0)
+    return list(qs.select_related("project__responsible_unit").order_by("-idle_amount", "pk"))
+
+
+@dataclass
+class FundingBalance:
+    """A project's sources of a year against its annual plan."""
+
+    project: Project
+    year: int
+    planned: Decimal | None
+    funded: Decimal
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Sources minus plan: positive, more than planned; negative, short of it."""
+        return None if self.planned is None else self.funded - self.planned
+
+    @property
+    def balanced(self) -> bool:
+        return self.difference == 0
+
+
+def funding_balances(user, *, year: int, project: Project | None = None) -> list[FundingBalance]:
+    """Per project with sources or a plan in the year: the sources' total against the plan.
+    Two grouped queries."""
+    sources = FundingSource.objects.visible_to(user).filter(year=year)
+    plans = AnnualPlan.objects.visible_to(user).filter(year=year)
+    if project is not None:
+        sources, plans = sources.filter(project=project), plans.filter(project=project)
+    funded = dict(
+        sources.values("project").annotate(total=Sum("amount")).values_list("project", "total")
+    )
+    planned = dict(
+        plans.filter(project__in=list(funded)).values_list("project", "planned_investment")
+    )
+    projects = Project.objects.in_bulk(list(funded))
+    return sorted(
+        (
+            FundingBalance(projects[pk], year, planned.get(pk), total)
+            for pk, total in funded.items()
+        ),
+        key=lambda b: (b.balanced, -(abs(b.difference) if b.difference is not None else 0)),
+    )
+
+
+def project_funding(user, project: Project) -> list[FundingSource]:
+    return list(
+        FundingSource.objects.visible_to(user).filter(project=project).order_by("-year", "kind")
+    )

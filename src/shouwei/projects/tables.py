@@ -5,7 +5,15 @@ from shouwei.core import formatting
 from shouwei.core.exports import RATE, Number
 from shouwei.core.tables import WRAP, MeasureColumn
 
-from .models import AnnualPlan, Problem, Procedure, ProgressReport, Project, SchedulingCall
+from .models import (
+    AnnualPlan,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressReport,
+    Project,
+    SchedulingCall,
+)
 from .services import completion_rate
 
 MONEY = {"decimals": 2}
@@ -142,3 +150,16 @@ class ProcedureTable(tables.Table):
         model = Procedure
         fields = ("project", "kind", "name", "planned_on", "done_on", "approving_office")
         empty_text = _("没有前期手续")
+
+
+class FundingSourceTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    kind = tables.Column(linkify=True)
+    amount = MeasureColumn(**MONEY)
+    issued_amount = MeasureColumn(**MONEY)
+    spent_amount = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = FundingSource
+        fields = ("project", "year", "kind", "amount", "issued_amount", "spent_amount", "note")
+        empty_text = _("没有资金来源")

@@ -22,6 +22,8 @@ urlpatterns = [
     *views.SchedulingCallViews.urls(),
     path("procedures/board/", views.procedure_board, name="procedure_board"),
     *views.ProcedureViews.urls(),
+    path("funding/board/", views.funding_board, name="funding_board"),
+    *views.FundingSourceViews.urls(),
     *views.ProjectViews.urls(),
     *views.AnnualPlanViews.urls(),
     *views.ProgressReportViews.urls(),

@@ -24,6 +24,7 @@ from shouwei.core.permissions import allows, can_create, scope_for
 from . import charts, reports, selectors, services
 from .filters import (
     AnnualPlanFilterSet,
+    FundingSourceFilterSet,
     ProblemFilterSet,
     ProcedureFilterSet,
     ProgressReportFilterSet,
@@ -34,6 +35,7 @@ from .forms import (
     AnnualPlanForm,
     CallAnswerFields,
     EntryPeriodForm,
+    FundingSourceForm,
     PhotoForm,
     ProblemForm,
     ProcedureForm,
@@ -45,6 +47,7 @@ from .forms import (
 from .models import (
     AnnualPlan,
     CallRow,
+    FundingSource,
     Problem,
     Procedure,
     ProgressPhoto,
@@ -54,6 +57,7 @@ from .models import (
 )
 from .tables import (
     AnnualPlanTable,
+    FundingSourceTable,
     ProblemTable,
     ProcedureTable,
     ProgressReportTable,
@@ -110,6 +114,10 @@ class ProjectViews(ObjectViewSet):
             "photo_form": PhotoForm(project=obj) if editable else None,
             "can_report": editable,
             "procedures": selectors.project_procedures(user, obj, today=clock.today()),
+            "funding": selectors.project_funding(user, obj),
+            "funding_balance": next(
+                iter(selectors.funding_balances(user, year=year, project=obj)), None
+            ),
         }
 
 
@@ -491,5 +499,32 @@ def procedure_board(request):
             "kinds": selectors.STANDARD_PROCEDURES,
             "today": today,
             "every": every,
+        },
+    )
+
+
+# --- 资金来源 ----------------------------------------------------------------------------------
+class FundingSourceViews(ObjectViewSet):
+    model = FundingSource
+    filterset = FundingSourceFilterSet
+    table = FundingSourceTable
+    form = FundingSourceForm
+    select_related = ("project",)
+
+
+def funding_board(request):
+    """专项债券 issued but idle, and the projects whose sources do not add up to their plan."""
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() and 1900 <= int(year_raw) <= 2200 else None
+    year = year or month_of(request)[0]
+    return render(
+        request,
+        "projects/funding_board.html",
+        {
+            "bonds": selectors.idle_bonds(request.user),
+            "balances": [
+                b for b in selectors.funding_balances(request.user, year=year) if not b.balanced
+            ],
+            "year": year,
         },
     )

@@ -316,7 +316,7 @@ def _projects_ii(users, units):
     """Issue 15: a call the zone issued (by 产业发展局, over every department's projects) and
     one 经济合作局 issued over its own; a procedure of each department's project."""
     from shouwei.projects import services
-    from shouwei.projects.models import FundingSource, Procedure, Project
+    from shouwei.projects.models import FundingSource, Procedure, Project, RollingPlan, Stoppage
 
     calls, entries = {}, {}
     for key, unit, by in (
@@ -332,7 +332,7 @@ def _projects_ii(users, units):
         )
         calls[key] = Obj(call, {"pk": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk})
         entries[key] = Obj(call, {"path": f"/projects/progress/entry/?call={call.pk}"})
-    procedures, funding = {}, {}
+    procedures, funding, plans, stoppages = {}, {}, {}, {}
     for key in ("cyfz", "jjhz"):
         project = Project.objects.filter(responsible_unit__code=f"hy-gxq-{key}").first()
         item = Procedure.objects.create(project=project, kind="environment")
@@ -341,11 +341,25 @@ def _projects_ii(users, units):
             project=project, year=2022, kind="bond", amount=Decimal("1"), issued_amount=Decimal("1")
         )
         funding[key] = Obj(source, {"pk": source.pk})
+        rolling = RollingPlan.objects.create(
+            project=project,
+            base_year=2023,
+            year1=Decimal("1"),
+            year2=Decimal("1"),
+            year3=Decimal("1"),
+        )
+        plans[key] = Obj(rolling, {"pk": rolling.pk})
+        stoppage = Stoppage.objects.create(
+            project=project, stopped_on=date(2022, 7, 1), reason="矩阵测试"
+        )
+        stoppages[key] = Obj(stoppage, {"pk": stoppage.pk})
     return {
         "schedulingcall": calls,
         "callentry": entries,
         "procedure": procedures,
         "fundingsource": funding,
+        "rollingplan": plans,
+        "stoppage": stoppages,
     }
 
 

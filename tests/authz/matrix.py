@@ -488,6 +488,8 @@ PLATFORM += [
     Row("projects:procedure_board", LoggedIn()),
     *crud("projects", "projects.FundingSource", ("fundingsource",)),
     Row("projects:funding_board", LoggedIn()),
+    *crud("projects", "projects.RollingPlan", ("rollingplan",)),
+    *crud("projects", "projects.Stoppage", ("stoppage",)),
 ]
 
 

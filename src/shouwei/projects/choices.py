@@ -64,3 +64,12 @@ class FundingKind(models.TextChoices):
     SELF = "self", _("企业自筹")
     LOAN = "loan", _("银行贷款")
     OTHER = "other", _("其他")
+
+
+class LandStatus(models.TextChoices):
+    """供地: whether the project's land has been supplied (出让/划拨)."""
+
+    NONE = "none", _("未供地")
+    PARTIAL = "partial", _("部分供地")
+    SUPPLIED = "supplied", _("已供地")
+    NOT_NEEDED = "not_needed", _("不需新增用地")

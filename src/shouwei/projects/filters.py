@@ -22,7 +22,9 @@ from .models import (
     Procedure,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
+    Stoppage,
     validate_month,
 )
 
@@ -156,3 +158,27 @@ class FundingSourceFilterSet(SearchFilterSet):
     class Meta:
         model = FundingSource
         fields = ["q", "year", "kind"]
+
+
+class RollingPlanFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "note")
+    base_year = django_filters.NumberFilter(label=_("编制年度"))
+
+    class Meta:
+        model = RollingPlan
+        fields = ["q", "base_year"]
+
+
+class StoppageFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "reason")
+    stopped = django_filters.BooleanFilter(
+        field_name="resumed_on",
+        lookup_expr="isnull",
+        label=_("尚未复工"),
+        widget=YES,
+        help_text=_("只看仍在停工的项目"),
+    )
+
+    class Meta:
+        model = Stoppage
+        fields = ["q", "stopped"]

@@ -17,7 +17,9 @@ from .models import (
     ProgressPhoto,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
+    Stoppage,
     validate_month,
 )
 
@@ -42,6 +44,8 @@ class ProjectForm(ScopedModelForm):
             "start_date",
             "planned_completion_date",
             "stage",
+            "land_area_mu",
+            "land_status",
         ]
         widgets = {"start_date": DATE, "planned_completion_date": DATE}
 
@@ -316,4 +320,23 @@ class FundingSourceForm(ProjectChildForm):
         ]
         widgets = {
             f"{stage}_on": DATE for stage in ("applied", "approved", "issued", "disbursed", "spent")
+        }
+
+
+class RollingPlanForm(ProjectChildForm):
+    class Meta:
+        model = RollingPlan
+        fields = ["project", "base_year", "year1", "year2", "year3", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class StoppageForm(ProjectChildForm):
+    class Meta:
+        model = Stoppage
+        fields = ["project", "stopped_on", "reason", "resumed_on", "resume_note"]
+        widgets = {
+            "stopped_on": DATE,
+            "resumed_on": DATE,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "resume_note": forms.Textarea(attrs={"rows": 2}),
         }

@@ -28,13 +28,14 @@ from shouwei.imports.base import (
 from shouwei.imports.registry import register_importer
 
 from . import services
-from .choices import ProjectLevel, Stage
+from .choices import LandStatus, ProjectLevel, Stage
 from .forms import ProjectForm
 from .models import AnnualPlan, ProgressReport, Project
 
 MONEY = parsers.decimal(max_digits=12, decimal_places=2)
 LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
 STAGE_WORDS = {str(label): value for value, label in Stage.choices}
+LAND_WORDS = {str(label): value for value, label in LandStatus.choices}
 YES_NO = {"是": "1", "否": ""}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -164,6 +165,19 @@ class ProjectImporter(Importer):
         Column("location", "建设地点", parse=parsers.text, width=20),
         Column("start_date", "开工日期", parse=day, required=True, example="2022-03-10"),
         Column("planned_completion_date", "计划竣工日期", parse=day, example="2024-12-31"),
+        Column(
+            "land_area_mu",
+            "用地面积（亩）",
+            parse=parsers.decimal(max_digits=10, decimal_places=2),
+            example="120",
+        ),
+        Column(
+            "land_status",
+            "供地情况",
+            parse=parsers.choice(LAND_WORDS),
+            choices=tuple(LAND_WORDS),
+            example="已供地",
+        ),
     )
     # What the project form edits, less the key, the liaison (a user, chosen on the page) and
     # the stage (progress reports set it).
@@ -204,6 +218,7 @@ class ProjectImporter(Importer):
         fields = {k: v[k] if v[k] is not None else "" for k in self.update_fields}
         fields["responsible_unit"] = unit
         fields["planned_completion_date"] = v["planned_completion_date"]
+        fields["land_area_mu"] = v["land_area_mu"]
         # The project's own rules (GB/T 4754 code, non-negative investment, completion after
         # start), as the form applies them.
         problems += model_problems(Project(code=v["code"], **fields))

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.navigation import MenuItem, register_menu
 
-from .models import AnnualPlan, ProgressReport, Project, SchedulingCall
+from .models import AnnualPlan, ProgressReport, Project, RollingPlan, SchedulingCall, Stoppage
 
 register_menu(
     _("重点项目"),
@@ -17,4 +17,6 @@ register_menu(
     MenuItem(_("月度进度填报"), "projects:progress_entry", "ti ti-forms"),
     MenuItem(_("月度进度"), ProgressReport, "ti ti-calendar-stats"),
     MenuItem(_("年度计划"), AnnualPlan, "ti ti-calendar"),
+    MenuItem(_("滚动投资计划"), RollingPlan, "ti ti-calendar-repeat"),
+    MenuItem(_("停工复工"), Stoppage, "ti ti-player-pause"),
 )

@@ -37,6 +37,7 @@ from shouwei.core.permissions import (
 from .choices import (
     CallPeriodKind,
     FundingKind,
+    LandStatus,
     ProblemStatus,
     ProcedureKind,
     ProjectLevel,
@@ -164,6 +165,22 @@ class Project(models.Model):
         choices=Stage.choices,
         default=Stage.RESERVE,
         help_text=_("由最新一期月度进度更新"),
+    )
+    land_area_mu = models.DecimalField(
+        _("用地面积（亩）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("用地面积不能为负数"))],
+        help_text=_("项目用地，亩；不需新增用地留空"),
+    )
+    land_status = models.CharField(
+        _("供地情况"),
+        max_length=20,
+        choices=LandStatus.choices,
+        blank=True,
+        help_text=_("未供地、部分供地、已供地或不需新增用地"),
     )
     import_batch = _batch_field()
 
@@ -959,3 +976,110 @@ class FundingSource(models.Model):
             }
         if errors:
             raise ValidationError(errors)
+
+
+# --- 滚动投资计划 ------------------------------------------------------------------------------
+class RollingPlan(models.Model):
+    """The three-year rolling investment plan a project made in ``base_year``: the planned
+    investment for that year and the next two. Rolled forward each year into a new record;
+    the previous ones are kept. The annual plan of a year starts from it."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="rolling_plans",
+        help_text=_("计划所属项目"),
+    )
+    base_year = models.PositiveSmallIntegerField(
+        _("编制年度"),
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text=_("计划编制的年度，即三年中的第一年，如 2022"),
+    )
+    year1 = models.DecimalField(
+        _("当年计划（亿元）"), **MONEY, validators=[non_negative], help_text=_("编制年度当年")
+    )
+    year2 = models.DecimalField(
+        _("次年计划（亿元）"), **MONEY, validators=[non_negative], help_text=_("编制年度的下一年")
+    )
+    year3 = models.DecimalField(
+        _("第三年计划（亿元）"), **MONEY, validators=[non_negative], help_text=_("编制年度后第二年")
+    )
+    note = models.TextField(
+        _("说明"), blank=True, help_text=_("当年计划与年度计划不一致时必填，说明原因")
+    )
+    import_batch = _batch_field()
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    contract = project_contract("project__responsible_unit")
+
+    class Meta:
+        ordering = ["-base_year", "project__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "base_year"],
+                name="uniq_rollingplan_project_year",
+                violation_error_message=_("该项目该年度已编制滚动计划"),
+            )
+        ]
+        verbose_name = _("滚动投资计划")
+        verbose_name_plural = pgettext_lazy("plural", "滚动投资计划")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.base_year}—{self.base_year + 2}"
+
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
+    def amounts(self) -> list[tuple[int, object]]:
+        return [(self.base_year + i, v) for i, v in enumerate((self.year1, self.year2, self.year3))]
+
+
+# --- 停工/复工 ---------------------------------------------------------------------------------
+class Stoppage(models.Model):
+    """A stop of work (停工) and, once it ends, the resumption (复工). A project with an open
+    stoppage says 停工 wherever it would otherwise only read as behind plan."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="stoppages",
+        help_text=_("停工的项目"),
+    )
+    stopped_on = models.DateField(_("停工日期"), help_text=_("停工的日期"))
+    reason = models.TextField(_("停工原因"), help_text=_("如 资金未到位、环保督察、征拆纠纷"))
+    resumed_on = models.DateField(
+        _("复工日期"), null=True, blank=True, help_text=_("复工的日期；尚未复工留空")
+    )
+    resume_note = models.TextField(_("复工情况"), blank=True, help_text=_("复工时问题如何解决"))
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    contract = project_contract("project__responsible_unit")
+
+    class Meta:
+        ordering = ["-stopped_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(resumed_on__isnull=True),
+                name="uniq_stoppage_open_per_project",
+                violation_error_message=_("该项目已有未复工的停工记录，请先登记复工"),
+            )
+        ]
+        verbose_name = _("停工复工")
+        verbose_name_plural = pgettext_lazy("plural", "停工复工")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.stopped_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return url_for(self)
+
+    def clean(self) -> None:
+        if self.resumed_on and self.stopped_on and self.resumed_on < self.stopped_on:
+            raise ValidationError({"resumed_on": _("复工日期不能早于停工日期")})
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("须填写停工原因")})

@@ -129,7 +129,15 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
         .order_by("deadline", "pk")
     )
     schedule = _schedule_sheet(
-        projects, problems, entered=entered, unit=unit, week=week, monday=monday, month=month
+        projects,
+        problems,
+        entered=entered,
+        # A stopped project says 停工, not merely "behind plan" (停工 on the week's Sunday).
+        stopped=selectors.stopped_ids([p.pk for p in projects], today=sunday),
+        unit=unit,
+        week=week,
+        monday=monday,
+        month=month,
     )
     content = exports.xlsx_bytes(schedule, _overdue_sheet(problems, sunday=sunday))
     filename = f"重点项目周调度-{unit.code if unit else 'all'}-{week.upper()}.xlsx"
@@ -154,7 +162,9 @@ def data_months_note(periods: list[str | None]) -> str:
     return "投资数据按各项目最新填报月份：" + "，".join(parts) + "（见“数据月份”列）"
 
 
-def _schedule_sheet(projects, problems, *, entered, unit, week, monday, month) -> exports.Sheet:
+def _schedule_sheet(
+    projects, problems, *, entered, stopped, unit, week, monday, month
+) -> exports.Sheet:
     open_by_project: dict[int, list[Problem]] = {}
     for problem in problems:
         open_by_project.setdefault(problem.project_id, []).append(problem)
@@ -174,7 +184,9 @@ def _schedule_sheet(projects, problems, *, entered, unit, week, monday, month) -
                 exports.Number.of(p.completed, MONEY),
                 _month_label(p.data_period) if p.data_period else "未填报",
                 exports.Number.of(rate, exports.RATE),
-                is_behind(completed=p.completed, planned=p.planned, month=month),
+                "停工"
+                if p.pk in stopped
+                else is_behind(completed=p.completed, planned=p.planned, month=month),
                 str(Stage(p.stage).label),
                 "已入库" if p.pk in entered else "未入库",
                 "；".join(x.description for x in open_by_project.get(p.pk, [])),

@@ -48,7 +48,9 @@ from .models import (
     ProgressPhoto,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
+    Stoppage,
 )
 from .services import behind_margin, completion_rate, elapsed_share
 
@@ -615,3 +617,26 @@ def project_funding(user, project: Project) -> list[FundingSource]:
     return list(
         FundingSource.objects.visible_to(user).filter(project=project).order_by("-year", "kind")
     )
+
+
+# --- 滚动计划, 停工 ----------------------------------------------------------------------------
+def stopped_ids(project_ids, *, today: date) -> set[int]:
+    """The projects among these stopped on ``today`` (an open stoppage begun by then)."""
+    return set(
+        Stoppage.objects.filter(
+            project__in=project_ids, stopped_on__lte=today, resumed_on__isnull=True
+        ).values_list("project_id", flat=True)
+    )
+
+
+def open_stoppage(project: Project, *, today: date) -> Stoppage | None:
+    return (
+        Stoppage.objects.filter(project=project, stopped_on__lte=today, resumed_on__isnull=True)
+        .order_by("-stopped_on")
+        .first()
+    )
+
+
+def rolling_plans(user, project: Project) -> list[RollingPlan]:
+    """Every rolling plan of the project, newest first (the previous ones are kept)."""
+    return list(RollingPlan.objects.visible_to(user).filter(project=project).order_by("-base_year"))

@@ -29,12 +29,14 @@ from shouwei.core.permissions import ADD, CHANGE, require
 
 from .choices import ProblemStatus, ProcedureKind, Stage
 from .models import (
+    AnnualPlan,
     CallRow,
     Problem,
     Procedure,
     ProgressPhoto,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
 )
 
@@ -670,3 +672,48 @@ def procedure_create(*, by, **fields) -> Procedure:
 def procedure_update(*, by, instance: Procedure, **fields) -> Procedure:
     stored = Procedure.objects.select_for_update().get(pk=instance.pk)
     return _procedure_write(stored, by=by, action=CHANGE, fields=fields)
+
+
+# --- 滚动投资计划 ------------------------------------------------------------------------------
+def check_rolling_plan(plan: RollingPlan) -> None:
+    """Its first year is the year's annual plan, or the note says why not."""
+    annual = (
+        AnnualPlan.objects.filter(project=plan.project, year=plan.base_year)
+        .values_list("planned_investment", flat=True)
+        .first()
+    )
+    if annual is not None and annual != plan.year1 and not plan.note.strip():
+        raise ValidationError(
+            {
+                "note": _(
+                    "当年计划%(rolling)s与%(year)s年度计划%(annual)s不一致，须在“说明”中写明原因"
+                )
+                % {
+                    "rolling": format_measure(plan.year1, "亿元"),
+                    "year": plan.base_year,
+                    "annual": format_measure(annual, "亿元"),
+                }
+            }
+        )
+
+
+def _rolling_write(plan: RollingPlan, *, by, action: str, fields: dict) -> RollingPlan:
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    require(by, action, plan, _("您无权修改该项目的滚动计划"))
+    plan.full_clean()
+    check_rolling_plan(plan)
+    plan._history_user = by
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def rolling_plan_create(*, by, **fields) -> RollingPlan:
+    return _rolling_write(RollingPlan(), by=by, action=ADD, fields=fields)
+
+
+@transaction.atomic
+def rolling_plan_update(*, by, instance: RollingPlan, **fields) -> RollingPlan:
+    stored = RollingPlan.objects.select_for_update().get(pk=instance.pk)
+    return _rolling_write(stored, by=by, action=CHANGE, fields=fields)

@@ -12,7 +12,9 @@ from .models import (
     Procedure,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
+    Stoppage,
 )
 from .services import completion_rate
 
@@ -163,3 +165,27 @@ class FundingSourceTable(tables.Table):
         model = FundingSource
         fields = ("project", "year", "kind", "amount", "issued_amount", "spent_amount", "note")
         empty_text = _("没有资金来源")
+
+
+class RollingPlanTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    base_year = tables.Column(linkify=True)
+    year1 = MeasureColumn(**MONEY)
+    year2 = MeasureColumn(**MONEY)
+    year3 = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = RollingPlan
+        fields = ("project", "base_year", "year1", "year2", "year3", "note")
+        empty_text = _("没有滚动计划")
+
+
+class StoppageTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    stopped_on = tables.Column(linkify=True)
+    reason = tables.Column(attrs=WRAP)
+
+    class Meta:
+        model = Stoppage
+        fields = ("project", "stopped_on", "reason", "resumed_on")
+        empty_text = _("没有停工记录")

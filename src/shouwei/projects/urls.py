@@ -24,6 +24,8 @@ urlpatterns = [
     *views.ProcedureViews.urls(),
     path("funding/board/", views.funding_board, name="funding_board"),
     *views.FundingSourceViews.urls(),
+    *views.RollingPlanViews.urls(),
+    *views.StoppageViews.urls(),
     *views.ProjectViews.urls(),
     *views.AnnualPlanViews.urls(),
     *views.ProgressReportViews.urls(),

@@ -29,7 +29,9 @@ from .filters import (
     ProcedureFilterSet,
     ProgressReportFilterSet,
     ProjectFilterSet,
+    RollingPlanFilterSet,
     SchedulingCallFilterSet,
+    StoppageFilterSet,
 )
 from .forms import (
     AnnualPlanForm,
@@ -42,7 +44,9 @@ from .forms import (
     ProgressFields,
     ProgressReportForm,
     ProjectForm,
+    RollingPlanForm,
     SchedulingCallForm,
+    StoppageForm,
 )
 from .models import (
     AnnualPlan,
@@ -53,7 +57,9 @@ from .models import (
     ProgressPhoto,
     ProgressReport,
     Project,
+    RollingPlan,
     SchedulingCall,
+    Stoppage,
 )
 from .tables import (
     AnnualPlanTable,
@@ -62,7 +68,9 @@ from .tables import (
     ProcedureTable,
     ProgressReportTable,
     ProjectTable,
+    RollingPlanTable,
     SchedulingCallTable,
+    StoppageTable,
 )
 
 security_log = logging.getLogger("shouwei.security")
@@ -115,6 +123,8 @@ class ProjectViews(ObjectViewSet):
             "can_report": editable,
             "procedures": selectors.project_procedures(user, obj, today=clock.today()),
             "funding": selectors.project_funding(user, obj),
+            "rolling_plans": selectors.rolling_plans(user, obj),
+            "stoppage": selectors.open_stoppage(obj, today=clock.today()),
             "funding_balance": next(
                 iter(selectors.funding_balances(user, year=year, project=obj)), None
             ),
@@ -528,3 +538,22 @@ def funding_board(request):
             "year": year,
         },
     )
+
+
+# --- 滚动计划, 停工复工 ------------------------------------------------------------------------
+class RollingPlanViews(ObjectViewSet):
+    model = RollingPlan
+    filterset = RollingPlanFilterSet
+    table = RollingPlanTable
+    form = RollingPlanForm
+    select_related = ("project",)
+    create = services.rolling_plan_create
+    update = services.rolling_plan_update
+
+
+class StoppageViews(ObjectViewSet):
+    model = Stoppage
+    filterset = StoppageFilterSet
+    table = StoppageTable
+    form = StoppageForm
+    select_related = ("project",)

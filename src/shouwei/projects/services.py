@@ -620,6 +620,13 @@ def procedure_order_problem(
         .exclude(pk=exclude_pk)
         .values_list("kind", "done_on")
     )
+    return order_problem(kind=kind, done_on=done_on, others=others)
+
+
+def order_problem(*, kind: str, done_on: date | None, others: dict[str, date]) -> str | None:
+    """The order rule against the project's other done procedures (``kind: done_on``)."""
+    if done_on is None:
+        return None
     for before in PREREQUISITES.get(kind, ()):
         if before in others and done_on < others[before]:
             return _("%(this)s（%(date)s）早于其前置手续%(other)s（%(other_date)s）") % {
@@ -675,13 +682,15 @@ def procedure_update(*, by, instance: Procedure, **fields) -> Procedure:
 
 
 # --- 滚动投资计划 ------------------------------------------------------------------------------
-def check_rolling_plan(plan: RollingPlan) -> None:
-    """Its first year is the year's annual plan, or the note says why not."""
-    annual = (
-        AnnualPlan.objects.filter(project=plan.project, year=plan.base_year)
-        .values_list("planned_investment", flat=True)
-        .first()
-    )
+def check_rolling_plan(plan: RollingPlan, *, annual=...) -> None:
+    """Its first year is the year's annual plan, or the note says why not. ``annual``: the
+    annual plan's amount when the caller has read it already (an importer), None for none."""
+    if annual is ...:
+        annual = (
+            AnnualPlan.objects.filter(project=plan.project, year=plan.base_year)
+            .values_list("planned_investment", flat=True)
+            .first()
+        )
     if annual is not None and annual != plan.year1 and not plan.note.strip():
         raise ValidationError(
             {

@@ -488,6 +488,7 @@ class ProcedureViews(ObjectViewSet):
     filterset = ProcedureFilterSet
     table = ProcedureTable
     form = ProcedureForm
+    importer = "project-procedures"
     select_related = ("project",)
     create = services.procedure_create
     update = services.procedure_update
@@ -519,6 +520,7 @@ class FundingSourceViews(ObjectViewSet):
     filterset = FundingSourceFilterSet
     table = FundingSourceTable
     form = FundingSourceForm
+    importer = "project-funding"
     select_related = ("project",)
 
 
@@ -546,6 +548,7 @@ class RollingPlanViews(ObjectViewSet):
     filterset = RollingPlanFilterSet
     table = RollingPlanTable
     form = RollingPlanForm
+    importer = "project-rolling-plans"
     select_related = ("project",)
     create = services.rolling_plan_create
     update = services.rolling_plan_update

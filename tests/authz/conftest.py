@@ -316,7 +316,15 @@ def _projects_ii(users, units):
     """Issue 15: a call the zone issued (by 产业发展局, over every department's projects) and
     one 经济合作局 issued over its own; a procedure of each department's project."""
     from shouwei.projects import services
-    from shouwei.projects.models import FundingSource, Procedure, Project, RollingPlan, Stoppage
+    from shouwei.projects.models import (
+        CallRow,
+        FundingSource,
+        Procedure,
+        ProgressReport,
+        Project,
+        RollingPlan,
+        Stoppage,
+    )
 
     calls, entries = {}, {}
     for key, unit, by in (
@@ -330,11 +338,26 @@ def _projects_ii(users, units):
             period="2022-W30",
             deadline=date(2022, 7, 29),
         )
-        calls[key] = Obj(call, {"pk": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk})
+        calls[key] = Obj(
+            call, {"pk": call.pk, "call_id": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk}
+        )
         entries[key] = Obj(call, {"path": f"/projects/progress/entry/?call={call.pk}"})
-    procedures, funding, plans, stoppages = {}, {}, {}, {}
+    procedures, funding, plans, stoppages, rows = {}, {}, {}, {}, {}
+    zone_call = calls["zone"].instance
     for key in ("cyfz", "jjhz"):
         project = Project.objects.filter(responsible_unit__code=f"hy-gxq-{key}").first()
+        last = ProgressReport.objects.filter(project=project).order_by("-period").first()
+        row = CallRow.objects.get(call=zone_call, project=project)
+        rows[key] = Obj(
+            row,
+            {"call_id": zone_call.pk},
+            {
+                "project": project.code,
+                "invested_this_month": "0.1",
+                "invested_ytd": str(last.invested_ytd + Decimal("0.1")),
+                "stage": last.stage,
+            },
+        )
         item = Procedure.objects.create(project=project, kind="environment")
         procedures[key] = Obj(item, {"pk": item.pk})
         source = FundingSource.objects.create(
@@ -360,6 +383,7 @@ def _projects_ii(users, units):
         "fundingsource": funding,
         "rollingplan": plans,
         "stoppage": stoppages,
+        "callrow": rows,
     }
 
 

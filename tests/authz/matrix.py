@@ -559,6 +559,18 @@ API: list[Row] = [
     api("GET /api/project-problems", LoggedIn()),
 ]
 
+# --- projects II (issue 15)
+API += [
+    api("GET /api/scheduling-calls", LoggedIn()),
+    api("GET /api/scheduling-calls/{call_id}/board", Contract(VIEW), objects=("schedulingcall",)),
+    # A row of the zone's call, answered by the unit responsible (its own only).
+    api("POST /api/scheduling-calls/{call_id}/answers", Contract(CHANGE), objects=("callrow",)),
+    api("GET /api/project-procedures", LoggedIn()),
+    api("GET /api/project-funding", LoggedIn()),
+    api("GET /api/project-rolling-plans", LoggedIn()),
+    api("GET /api/project-stoppages", LoggedIn()),
+]
+
 
 def admin_rows() -> list[Row]:
     """The Django admin's URLs, from its registry: one rule for all of them (staff only)."""

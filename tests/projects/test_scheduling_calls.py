@@ -319,3 +319,29 @@ def test_the_weekly_sheet_is_built_from_the_answered_call(zone, projects, frozen
     assert "应报3个项目，已报1个，未报2个" in notes
     missing = [[c.value for c in row] for row in book["未报项目"].iter_rows()]
     assert {r[1] for r in missing} >= {"cy-002", "jj-001"}
+
+
+# --- the API, under the same contract --------------------------------------------------------
+def test_the_api_answers_a_call_as_the_page_does_and_refuses_another_units_row(
+    zone, projects, frozen
+):
+    from .test_imports_and_api import api
+
+    frozen(date(2022, 7, 28))
+    call = issue(zone)
+    url = f"/api/scheduling-calls/{call.pk}/answers"
+    body = {"invested_this_month": "1", "invested_ytd": "7", "stage": Stage.CONSTRUCTION}
+    client = api(zone.staff_cyfz)
+    response = client.post(
+        url, {"project": "cy-001", "answer": "具备", **body}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["late"] is False
+    assert row_of(call, projects["a"]).report.period == "2022-07"
+    refused = client.post(url, {"project": "jj-001", **body}, content_type="application/json")
+    assert refused.status_code == 403
+    assert not row_of(call, projects["c"]).answered
+    board = {
+        u["unit"]["code"]: u for u in client.get(f"/api/scheduling-calls/{call.pk}/board").json()
+    }
+    assert board["hy-gxq-cyfz"]["answered"] == 1 and board["hy-gxq-jjhz"]["unanswered"] == 1

@@ -358,10 +358,10 @@ def _projects_ii(users, units):
                 "stage": last.stage,
             },
         )
-        item = Procedure.objects.create(project=project, kind="environment")
+        item = Procedure.objects.create(project=project, kind="custom", name="矩阵测试")
         procedures[key] = Obj(item, {"pk": item.pk})
         source = FundingSource.objects.create(
-            project=project, year=2022, kind="bond", amount=Decimal("1"), issued_amount=Decimal("1")
+            project=project, year=2023, kind="bond", amount=Decimal("1"), issued_amount=Decimal("1")
         )
         funding[key] = Obj(source, {"pk": source.pk})
         rolling = RollingPlan.objects.create(

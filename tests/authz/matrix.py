@@ -474,7 +474,7 @@ PLATFORM: list[Row] = [
 # --- projects II (issue 15): scheduling calls, procedures, funding, plans, stoppages, land
 PLATFORM += [
     *crud("projects", "projects.SchedulingCall", ("schedulingcall",), delete=False),
-    Row("projects:call_todo", LoggedIn()),
+    Row("projects:call_todo", Contract(ADD, "projects.ProgressReport")),
     Row("projects:call_sheet", Contract(VIEW), objects=("schedulingcall",)),
     Row("projects:call_close", Contract("close"), method="POST", objects=("schedulingcall",)),
     Row("projects:call_remind", Contract("remind"), method="POST", objects=("schedulingcall",)),

@@ -110,8 +110,16 @@ CALL_PAGES = {
 }
 
 
-@pytest.mark.parametrize("viewer", ["leader", "staff_cyfz"])
-@pytest.mark.parametrize("url_name", sorted(CALL_PAGES))
+@pytest.mark.parametrize(
+    "url_name, viewer",
+    # The 待办 page is a clerk's (the leader answers no rows).
+    [
+        (u, v)
+        for u in sorted(CALL_PAGES)
+        for v in ("leader", "staff_cyfz")
+        if (u, v) != ("projects:call_todo", "leader")
+    ],
+)
 def test_call_pages_run_the_same_queries_for_n_and_5n_units(zone, call, url_name, viewer):
     fetch = _fetch(login(getattr(zone, viewer)), CALL_PAGES[url_name](call))
     grow_call(zone, call, N)

@@ -81,6 +81,8 @@ def test_a_call_asks_every_project_its_filter_selects_with_the_unit_responsible(
     assert call.report_month == "2022-07"  # week 30's Thursday is 28 July
     assert call.issued_by == zone.staff_cyfz
     assert call.history.first().history_user == zone.staff_cyfz
+    first = call.rows.first().history.get()
+    assert (first.history_type, first.history_user) == ("+", zone.staff_cyfz)
 
 
 def test_a_call_filters_by_level_and_department(zone, projects):

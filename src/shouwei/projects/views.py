@@ -426,6 +426,7 @@ class SchedulingCallViews(ObjectViewSet):
         }
 
 
+@open_to(may_report_progress, gettext_lazy("您无权填报项目进度"))
 def call_todo(request):
     """待办: the open calls the user's unit has rows to answer in."""
     today = clock.today()

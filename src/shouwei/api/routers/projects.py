@@ -63,6 +63,10 @@ class ProjectOut(Schema):
     start_date: date
     planned_completion_date: date | None
     stage: Stage
+    land_area_mu: DecimalStr | None = Field(None, description="用地面积（亩）")
+    land_status: str = Field(
+        "", description="供地情况：none/partial/supplied/not_needed，空为未登记"
+    )
     planned: DecimalStr | None = Field(None, description="该年度计划投资（亿元）")
     completed: DecimalStr | None = Field(None, description="该年截至该月累计完成投资（亿元）")
 

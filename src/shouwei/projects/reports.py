@@ -280,8 +280,9 @@ def call_sheet(*, user, call, today: date) -> tuple[bytes, str]:
         .select_related("project", "unit", "report")
         .order_by("unit__path", "project__code")
     )
+    # A join on the call, not an IN list of every project (20,000 parameters).
     plans = dict(
-        AnnualPlan.objects.filter(project__in=[r.project_id for r in rows], year=year).values_list(
+        AnnualPlan.objects.filter(project__call_rows__call=call, year=year).values_list(
             "project_id", "planned_investment"
         )
     )

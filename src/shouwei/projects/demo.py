@@ -96,9 +96,9 @@ def load_projects(ctx: DemoContext) -> None:
             },
         )
         report.add("project problems", created)
+    load_projects_ii(ctx)
 
 
-@register_demo_loader("projects-ii", after=("projects",))
 def load_projects_ii(ctx: DemoContext) -> None:
     """Issue 15's records (``demo/data/projects_ii.toml``): procedures, funding, rolling plans,
     a resolved stoppage, land, and one closed call answered by June's reports."""

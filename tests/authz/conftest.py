@@ -521,6 +521,81 @@ def _supervision(users, units):
     return out
 
 
+def _projects_ii(users, units):
+    """Issue 15: a call the zone issued (by 产业发展局, over every department's projects) and
+    one 经济合作局 issued over its own; a procedure of each department's project."""
+    from shouwei.projects import services
+    from shouwei.projects.models import (
+        CallRow,
+        FundingSource,
+        Procedure,
+        ProgressReport,
+        Project,
+        RollingPlan,
+        Stoppage,
+    )
+
+    calls, entries = {}, {}
+    for key, unit, by in (
+        ("zone", units["hy-gxq"], users["staff_cyfz"]),
+        ("jjhz", units["hy-gxq-jjhz"], users["staff_jjhz"]),
+    ):
+        call = services.call_issue(
+            by=by,
+            issuing_unit=unit,
+            period_kind="week",
+            period="2022-W30",
+            deadline=date(2022, 7, 29),
+        )
+        calls[key] = Obj(
+            call, {"pk": call.pk, "call_id": call.pk, "unit_pk": units["hy-gxq-jjhz"].pk}
+        )
+        entries[key] = Obj(call, {"path": f"/projects/progress/entry/?call={call.pk}"})
+    procedures, funding, plans, stoppages, rows = {}, {}, {}, {}, {}
+    zone_call = calls["zone"].instance
+    for key in ("cyfz", "jjhz"):
+        project = Project.objects.filter(responsible_unit__code=f"hy-gxq-{key}").first()
+        last = ProgressReport.objects.filter(project=project).order_by("-period").first()
+        row = CallRow.objects.get(call=zone_call, project=project)
+        rows[key] = Obj(
+            row,
+            {"call_id": zone_call.pk},
+            {
+                "project": project.code,
+                "invested_this_month": "0.1",
+                "invested_ytd": str(last.invested_ytd + Decimal("0.1")),
+                "stage": last.stage,
+            },
+        )
+        item = Procedure.objects.create(project=project, kind="custom", name="矩阵测试")
+        procedures[key] = Obj(item, {"pk": item.pk})
+        source = FundingSource.objects.create(
+            project=project, year=2023, kind="bond", amount=Decimal("1"), issued_amount=Decimal("1")
+        )
+        funding[key] = Obj(source, {"pk": source.pk})
+        rolling = RollingPlan.objects.create(
+            project=project,
+            base_year=2023,
+            year1=Decimal("1"),
+            year2=Decimal("1"),
+            year3=Decimal("1"),
+        )
+        plans[key] = Obj(rolling, {"pk": rolling.pk})
+        stoppage = Stoppage.objects.create(
+            project=project, stopped_on=date(2022, 7, 1), reason="矩阵测试"
+        )
+        stoppages[key] = Obj(stoppage, {"pk": stoppage.pk})
+    return {
+        "schedulingcall": calls,
+        "callentry": entries,
+        "procedure": procedures,
+        "fundingsource": funding,
+        "rollingplan": plans,
+        "stoppage": stoppages,
+        "callrow": rows,
+    }
+
+
 def build_world() -> World:
     from shouwei.core.models import Unit
 
@@ -539,6 +614,7 @@ def build_world() -> World:
         _targets(),
         _enterprises(users, units),
         _supervision(users, units),
+        _projects_ii(users, units),
     ):
         world.objects.update(part)
     for objs in world.objects.values():

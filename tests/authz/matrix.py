@@ -471,6 +471,27 @@ PLATFORM: list[Row] = [
     Row("integrity_manifest", Public(), anonymous=None),
 ]
 
+# --- projects II (issue 15): scheduling calls, procedures, funding, plans, stoppages, land
+PLATFORM += [
+    *crud("projects", "projects.SchedulingCall", ("schedulingcall",), delete=False),
+    Row("projects:call_todo", Contract(ADD, "projects.ProgressReport")),
+    Row("projects:call_sheet", Contract(VIEW), objects=("schedulingcall",)),
+    Row("projects:call_close", Contract("close"), method="POST", objects=("schedulingcall",)),
+    Row("projects:call_remind", Contract("remind"), method="POST", objects=("schedulingcall",)),
+    # The monthly entry as the answer to a call (?call=<pk>): a clerk, on a call they read.
+    Row(
+        "projects:progress_entry",
+        Both((Contract(ADD, "projects.ProgressReport"), Contract(VIEW))),
+        objects=("callentry",),
+    ),
+    *crud("projects", "projects.Procedure", ("procedure",)),
+    Row("projects:procedure_board", LoggedIn()),
+    *crud("projects", "projects.FundingSource", ("fundingsource",)),
+    Row("projects:funding_board", LoggedIn()),
+    *crud("projects", "projects.RollingPlan", ("rollingplan",)),
+    *crud("projects", "projects.Stoppage", ("stoppage",)),
+]
+
 
 # --- enterprise service (issue 13) ---------------------------------------------------------------
 @dataclass(frozen=True)
@@ -667,6 +688,18 @@ API: list[Row] = [
     ),
     api("GET /api/enterprise-rates", LoggedIn(), query="unit=hy-gxq&year=2022"),
     api("GET /api/enterprise-coverage", LoggedIn()),
+]
+
+# --- projects II (issue 15)
+API += [
+    api("GET /api/scheduling-calls", LoggedIn()),
+    api("GET /api/scheduling-calls/{call_id}/board", Contract(VIEW), objects=("schedulingcall",)),
+    # A row of the zone's call, answered by the unit responsible (its own only).
+    api("POST /api/scheduling-calls/{call_id}/answers", Contract(CHANGE), objects=("callrow",)),
+    api("GET /api/project-procedures", LoggedIn()),
+    api("GET /api/project-funding", LoggedIn()),
+    api("GET /api/project-rolling-plans", LoggedIn()),
+    api("GET /api/project-stoppages", LoggedIn()),
 ]
 
 

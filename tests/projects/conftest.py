@@ -24,8 +24,17 @@ def without_demo_projects(request):
     if "demo" in request.fixturenames or "db" not in request.fixturenames:
         return
     request.getfixturevalue("db")
-    from shouwei.projects.models import Problem
+    from shouwei.projects.models import (
+        FundingSource,
+        Problem,
+        Procedure,
+        RollingPlan,
+        SchedulingCall,
+        Stoppage,
+    )
 
+    for model in (SchedulingCall, Procedure, FundingSource, RollingPlan, Stoppage):
+        model.objects.all().delete()  # a call's rows go with it
     Problem.objects.all().delete()
     ProgressReport.objects.all().delete()
     AnnualPlan.objects.all().delete()

@@ -28,3 +28,48 @@ class Stage(models.TextChoices):
 class ProblemStatus(models.TextChoices):
     OPEN = "open", _("待解决")
     RESOLVED = "resolved", _("已解决")
+
+
+class CallPeriodKind(models.TextChoices):
+    WEEK = "week", _("周")
+    MONTH = "month", _("月")
+
+
+class CallRowStatus(models.TextChoices):
+    """Where one project's row of a scheduling call stands (computed, never stored)."""
+
+    ANSWERED = "answered", _("已报")
+    LATE = "late", _("逾期填报")
+    AFTER_CLOSE = "after_close", _("关闭后填报")
+    OVERDUE = "overdue", _("逾期未报")
+    PENDING = "pending", _("未报")
+
+
+class ProcedureKind(models.TextChoices):
+    """前期手续, in the order a project normally obtains them (国家发展改革委《政府投资项目
+    审批流程》: 立项 → 用地 → 规划 → 环评/能评 → 施工许可). ``custom`` is any other item."""
+
+    APPROVAL = "approval", _("立项/备案")
+    LAND = "land", _("用地预审与选址")
+    PLANNING = "planning", _("规划许可")
+    ENVIRONMENT = "environment", _("环评")
+    ENERGY = "energy", _("能评")
+    CONSTRUCTION = "construction", _("施工许可")
+    CUSTOM = "custom", _("其他")
+
+
+class FundingKind(models.TextChoices):
+    FISCAL = "fiscal", _("财政资金")
+    BOND = "bond", _("专项债券")
+    SELF = "self", _("企业自筹")
+    LOAN = "loan", _("银行贷款")
+    OTHER = "other", _("其他")
+
+
+class LandStatus(models.TextChoices):
+    """供地: whether the project's land has been supplied (出让/划拨)."""
+
+    NONE = "none", _("未供地")
+    PARTIAL = "partial", _("部分供地")
+    SUPPLIED = "supplied", _("已供地")
+    NOT_NEEDED = "not_needed", _("不需新增用地")

@@ -6,12 +6,24 @@ problems on project × description; loading again creates nothing twice.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from shouwei.core.models import Unit
 from shouwei.demo.registry import DemoContext, read_toml, register_demo_loader, upsert
 
-from .models import AnnualPlan, Problem, ProgressReport, Project
+from .models import (
+    AnnualPlan,
+    CallRow,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+)
 
 DEMO_YEAR = 2022
 
@@ -84,3 +96,106 @@ def load_projects(ctx: DemoContext) -> None:
             },
         )
         report.add("project problems", created)
+    load_projects_ii(ctx)
+
+
+def load_projects_ii(ctx: DemoContext) -> None:
+    """Issue 15's records (``demo/data/projects_ii.toml``): procedures, funding, rolling plans,
+    a resolved stoppage, land, and one closed call answered by June's reports."""
+    report = ctx.report
+    data = read_toml("projects_ii")
+    projects = {p.code: p for p in Project.objects.filter(code__startswith="gxq-")}
+    for group in data["procedures"]:
+        project = projects[group["project"]]
+        for item in group["items"]:
+            _, created = upsert(
+                Procedure,
+                project=project,
+                kind=item["kind"],
+                name=item.get("name", ""),
+                defaults={
+                    "planned_on": item.get("planned_on"),
+                    "done_on": item.get("done_on"),
+                    "approving_office": item.get("office", ""),
+                },
+            )
+            report.add("project procedures", created)
+    for group in data["funding"]:
+        for source in group["sources"]:
+            fields = {
+                k: (Decimal(v) if k.endswith("amount") or k == "amount" else v)
+                for k, v in source.items()
+                if k != "kind"
+            }
+            _, created = upsert(
+                FundingSource,
+                project=projects[group["project"]],
+                year=group["year"],
+                kind=source["kind"],
+                defaults=fields,
+            )
+            report.add("funding sources", created)
+    for group in data["rolling"]:
+        for plan in group["plans"]:
+            _, created = upsert(
+                RollingPlan,
+                project=projects[group["project"]],
+                base_year=plan["base_year"],
+                defaults={k: Decimal(plan[k]) for k in ("year1", "year2", "year3")},
+            )
+            report.add("rolling plans", created)
+    for row in data["stoppages"]:
+        _, created = upsert(
+            Stoppage,
+            project=projects[row["project"]],
+            stopped_on=row["stopped_on"],
+            defaults={k: row[k] for k in ("reason", "resumed_on", "resume_note")},
+        )
+        report.add("stoppages", created)
+    for row in data["land"]:
+        project = projects[row["project"]]
+        project.land_area_mu, project.land_status = Decimal(row["area_mu"]), row["status"]
+        project.save(update_fields=["land_area_mu", "land_status"])
+    _load_call(data["call"], report=report)
+
+
+def _load_call(row: dict, *, report) -> None:
+    """The closed call and its rows; the answered units' rows point at their June reports."""
+    zone = Unit.objects.get(code="hy-gxq")
+    call, created = upsert(
+        SchedulingCall,
+        title=row["title"],
+        defaults={
+            "issuing_unit": zone,
+            "period_kind": "week",
+            "period": row["period"],
+            "deadline": row["deadline"],
+            "question": row["question"],
+            "closed_at": datetime(2022, 7, 2, 9, 0, tzinfo=UTC),
+        },
+    )
+    report.add("scheduling calls", created)
+    june = {
+        r.project_id: r
+        for r in ProgressReport.objects.filter(
+            period=call.report_month, project__code__startswith="gxq-"
+        )
+    }
+    answered = set(row["answered_units"])
+    for project in Project.objects.filter(
+        responsible_unit__path__startswith=zone.path
+    ).select_related("responsible_unit"):
+        done = project.responsible_unit.code in answered and project.pk in june
+        _, created = upsert(
+            CallRow,
+            call=call,
+            project=project,
+            defaults={
+                "unit": project.responsible_unit,
+                "report": june.get(project.pk) if done else None,
+                "answered_on": row["deadline"] if done else None,
+                "answered_at": datetime(2022, 7, 1, 9, 0, tzinfo=UTC) if done else None,
+                "answer": "无" if done else "",
+            },
+        )
+        report.add("call rows", created)

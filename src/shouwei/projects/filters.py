@@ -7,8 +7,26 @@ from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
 from . import selectors
-from .choices import ProblemStatus, ProjectLevel, Stage
-from .models import AnnualPlan, Problem, ProgressReport, Project, validate_month
+from .choices import (
+    CallPeriodKind,
+    FundingKind,
+    ProblemStatus,
+    ProcedureKind,
+    ProjectLevel,
+    Stage,
+)
+from .models import (
+    AnnualPlan,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+    validate_month,
+)
 
 YES = forms.CheckboxInput
 
@@ -100,3 +118,67 @@ class ProblemFilterSet(SearchFilterSet):
         if not value:
             return queryset
         return queryset.filter(status=ProblemStatus.OPEN, deadline__lt=clock.today())
+
+
+class SchedulingCallFilterSet(SearchFilterSet):
+    search_fields = ("title", "period", "question")
+    period_kind = django_filters.ChoiceFilter(choices=CallPeriodKind.choices, label=_("调度周期"))
+    open = django_filters.BooleanFilter(
+        field_name="closed_at", lookup_expr="isnull", label=_("未关闭"), widget=YES
+    )
+
+    class Meta:
+        model = SchedulingCall
+        fields = ["q", "period_kind", "open"]
+
+
+class ProcedureFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "name", "approving_office")
+    kind = django_filters.ChoiceFilter(choices=ProcedureKind.choices, label=_("手续"))
+    late = django_filters.BooleanFilter(
+        method="late_now",
+        label=_("已逾期"),
+        widget=YES,
+        help_text=_("计划办结日期已过仍未办结的手续"),
+    )
+
+    class Meta:
+        model = Procedure
+        fields = ["q", "kind", "late"]
+
+    def late_now(self, queryset, name, value):
+        return queryset.filter(selectors.late_procedures_q(clock.today())) if value else queryset
+
+
+class FundingSourceFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "note")
+    year = django_filters.NumberFilter(label=_("年度"))
+    kind = django_filters.ChoiceFilter(choices=FundingKind.choices, label=_("资金来源"))
+
+    class Meta:
+        model = FundingSource
+        fields = ["q", "year", "kind"]
+
+
+class RollingPlanFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "note")
+    base_year = django_filters.NumberFilter(label=_("编制年度"))
+
+    class Meta:
+        model = RollingPlan
+        fields = ["q", "base_year"]
+
+
+class StoppageFilterSet(SearchFilterSet):
+    search_fields = ("project__code", "project__name", "reason")
+    stopped = django_filters.BooleanFilter(
+        field_name="resumed_on",
+        lookup_expr="isnull",
+        label=_("尚未复工"),
+        widget=YES,
+        help_text=_("只看仍在停工的项目"),
+    )
+
+    class Meta:
+        model = Stoppage
+        fields = ["q", "stopped"]

@@ -9,7 +9,19 @@ from shouwei.core.periods import Period
 
 from . import services
 from .choices import Stage
-from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project, validate_month
+from .models import (
+    AnnualPlan,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+    validate_month,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -32,6 +44,8 @@ class ProjectForm(ScopedModelForm):
             "start_date",
             "planned_completion_date",
             "stage",
+            "land_area_mu",
+            "land_status",
         ]
         widgets = {"start_date": DATE, "planned_completion_date": DATE}
 
@@ -210,3 +224,119 @@ class PhotoForm(forms.ModelForm):
         report.empty_label = None
         report.label = _("月份")
         report.label_from_instance = lambda r: r.period
+
+
+class SchedulingCallForm(ScopedModelForm):
+    """Issue (or reword) a call. The period and the project filter are fixed once issued."""
+
+    class Meta:
+        model = SchedulingCall
+        fields = [
+            "title",
+            "issuing_unit",
+            "period_kind",
+            "period",
+            "level",
+            "stage",
+            "department",
+            "ask_stage",
+            "ask_entered",
+            "ask_problems",
+            "question",
+            "deadline",
+            "remind_days_before",
+            "escalate_days_after",
+        ]
+        widgets = {"deadline": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["department"].queryset = self.fields["department"].queryset.order_by("path")
+        if self.instance.pk:
+            for name in ("issuing_unit", "period_kind", "period", "level", "stage", "department"):
+                self.fields[name].disabled = True
+
+    def clean_period(self):
+        return self.cleaned_data["period"].strip().upper()
+
+
+class CallAnswerFields(forms.Form):
+    """What a call asks beyond the month's figures: its question and the problems."""
+
+    answer = forms.CharField(
+        label=_("问题回复"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("对调度问题的回答"),
+    )
+    problems = forms.CharField(
+        label=_("存在问题"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("需要协调解决的问题；没有可不填"),
+    )
+
+
+class ProcedureForm(ProjectChildForm):
+    class Meta:
+        model = Procedure
+        fields = [
+            "project",
+            "kind",
+            "name",
+            "planned_on",
+            "done_on",
+            "approving_office",
+            "document_no",
+            "order_note",
+        ]
+        widgets = {
+            "planned_on": DATE,
+            "done_on": DATE,
+            "order_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class FundingSourceForm(ProjectChildForm):
+    class Meta:
+        model = FundingSource
+        fields = [
+            "project",
+            "year",
+            "kind",
+            "amount",
+            "applied_amount",
+            "applied_on",
+            "approved_amount",
+            "approved_on",
+            "issued_amount",
+            "issued_on",
+            "disbursed_amount",
+            "disbursed_on",
+            "spent_amount",
+            "spent_on",
+            "note",
+        ]
+        widgets = {
+            f"{stage}_on": DATE for stage in ("applied", "approved", "issued", "disbursed", "spent")
+        }
+
+
+class RollingPlanForm(ProjectChildForm):
+    class Meta:
+        model = RollingPlan
+        fields = ["project", "base_year", "year1", "year2", "year3", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class StoppageForm(ProjectChildForm):
+    class Meta:
+        model = Stoppage
+        fields = ["project", "stopped_on", "reason", "resumed_on", "resume_note"]
+        widgets = {
+            "stopped_on": DATE,
+            "resumed_on": DATE,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+            "resume_note": forms.Textarea(attrs={"rows": 2}),
+        }

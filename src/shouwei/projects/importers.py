@@ -28,13 +28,14 @@ from shouwei.imports.base import (
 from shouwei.imports.registry import register_importer
 
 from . import services
-from .choices import ProjectLevel, Stage
+from .choices import FundingKind, LandStatus, ProcedureKind, ProjectLevel, Stage
 from .forms import ProjectForm
-from .models import AnnualPlan, ProgressReport, Project
+from .models import AnnualPlan, FundingSource, Procedure, ProgressReport, Project, RollingPlan
 
 MONEY = parsers.decimal(max_digits=12, decimal_places=2)
 LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
 STAGE_WORDS = {str(label): value for value, label in Stage.choices}
+LAND_WORDS = {str(label): value for value, label in LandStatus.choices}
 YES_NO = {"是": "1", "否": ""}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -164,6 +165,19 @@ class ProjectImporter(Importer):
         Column("location", "建设地点", parse=parsers.text, width=20),
         Column("start_date", "开工日期", parse=day, required=True, example="2022-03-10"),
         Column("planned_completion_date", "计划竣工日期", parse=day, example="2024-12-31"),
+        Column(
+            "land_area_mu",
+            "用地面积（亩）",
+            parse=parsers.decimal(max_digits=10, decimal_places=2),
+            example="120",
+        ),
+        Column(
+            "land_status",
+            "供地情况",
+            parse=parsers.choice(LAND_WORDS),
+            choices=tuple(LAND_WORDS),
+            example="已供地",
+        ),
     )
     # What the project form edits, less the key, the liaison (a user, chosen on the page) and
     # the stage (progress reports set it).
@@ -204,6 +218,7 @@ class ProjectImporter(Importer):
         fields = {k: v[k] if v[k] is not None else "" for k in self.update_fields}
         fields["responsible_unit"] = unit
         fields["planned_completion_date"] = v["planned_completion_date"]
+        fields["land_area_mu"] = v["land_area_mu"]
         # The project's own rules (GB/T 4754 code, non-negative investment, completion after
         # start), as the form applies them.
         problems += model_problems(Project(code=v["code"], **fields))
@@ -417,3 +432,232 @@ class ProgressImporter(Importer):
 register_importer("projects", ProjectImporter)
 register_importer("project-plans", AnnualPlanImporter)
 register_importer("project-progress", ProgressImporter)
+
+
+# --- issue 15: 前期手续, 资金来源, 滚动计划 ------------------------------------------------------
+PROCEDURE_WORDS = {str(label): value for value, label in ProcedureKind.choices}
+FUNDING_WORDS = {str(label): value for value, label in FundingKind.choices}
+
+
+class _ProjectChildImporter(Importer):
+    """A record per project and key, written with the model's own rules (``model_problems``)."""
+
+    key_fields: tuple[str, ...] = ()
+    select_related = ("project",)
+
+    def __init__(self) -> None:
+        self._codes = ProjectCodes()
+        self._existing: dict[tuple, Any] = {}
+
+    def code_lists(self, *, user):
+        return [self._codes.code_list(user=user)]
+
+    def natural_key(self, values):
+        return (values["project"], *(values[k] or "" for k in self.key_fields))
+
+    def prepare(self, rows, *, user):
+        self._codes.load({r.values["project"] for r in rows}, user=user)
+        ids = [p.pk for p in self._codes.projects.values() if p is not None]
+        for item in self.model.objects.filter(project_id__in=ids):
+            self._existing[(item.project_id, *(getattr(item, k) for k in self.key_fields))] = item
+
+    def fields(self, v: dict) -> dict:
+        return {c.key: v[c.key] for c in self.columns if c.key != "project"}
+
+    def check(self, instance, *, row) -> list:
+        """Rules beyond the model's own (none by default)."""
+        return []
+
+    def resolve(self, row, *, user):
+        v = row.values
+        project = self._codes.writable(v["project"])
+        fields = self.fields(v)
+        key = (project.pk, *(fields[k] for k in self.key_fields))
+        existing = self._existing.get(key)
+        instance = existing or self.model(project=project)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        instance.project = project
+        problems = model_problems(instance) + self.check(instance, row=row)
+        if problems:
+            raise RowError(*problems)
+        if existing is None:
+            row.target = {"project_id": project.pk, **fields}
+        else:
+            row.target, row.action = existing, UPDATE
+
+
+def _text(v, name):
+    return v[name] or ""
+
+
+class ProcedureImporter(_ProjectChildImporter):
+    label = "重点项目前期手续"
+    model = Procedure
+    help_text = (
+        "每行一个项目的一项前期手续；已有的同一手续被更新。施工许可不得早于规划许可等前置手续，"
+        "确需如此请填写顺序说明。"
+    )
+    columns = (
+        project_column(),
+        Column(
+            "kind",
+            "手续",
+            parse=parsers.choice(PROCEDURE_WORDS),
+            required=True,
+            choices=tuple(PROCEDURE_WORDS),
+            example="规划许可",
+        ),
+        Column("name", "手续名称", parse=parsers.text, help_text="手续为“其他”时必填"),
+        Column("planned_on", "计划办结日期", parse=day, example="2022-06-30"),
+        Column("done_on", "实际办结日期", parse=day, example="2022-06-20"),
+        Column("approving_office", "审批部门", parse=parsers.text, example="市自然资源和规划局"),
+        Column("document_no", "批复文号", parse=parsers.text),
+        Column("order_note", "顺序说明", parse=parsers.text, width=30),
+    )
+    key_fields = ("kind", "name")
+    update_fields = (
+        "name",
+        "planned_on",
+        "done_on",
+        "approving_office",
+        "document_no",
+        "order_note",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done: dict[int, dict[str, date]] = {}
+
+    def fields(self, v):
+        out = super().fields(v)
+        for name in ("name", "approving_office", "document_no", "order_note"):
+            out[name] = _text(v, name)
+        if out["kind"] != ProcedureKind.CUSTOM:
+            out["name"] = ""
+        return out
+
+    def prepare(self, rows, *, user):
+        super().prepare(rows, user=user)
+        for item in self._existing.values():
+            if item.done_on and item.kind != ProcedureKind.CUSTOM:
+                self._done.setdefault(item.project_id, {})[item.kind] = item.done_on
+
+    def check(self, instance, *, row):
+        # Against the database and the file's earlier rows alike.
+        done = self._done.setdefault(instance.project.pk, {})
+        others = {k: d for k, d in done.items() if k != instance.kind}
+        problem = services.order_problem(
+            kind=instance.kind, done_on=instance.done_on, others=others
+        )
+        if instance.done_on and instance.kind != ProcedureKind.CUSTOM:
+            done[instance.kind] = instance.done_on
+        if problem and not instance.order_note.strip():
+            return [("done_on", problem + "；如确实如此，请填写顺序说明")]
+        return []
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.label}"
+
+
+class FundingImporter(_ProjectChildImporter):
+    label = "重点项目资金来源"
+    model = FundingSource
+    help_text = (
+        "每行一个项目一个年度的一种资金来源（亿元）；已有的被更新。专项债券可填申报、批准、发行、"
+        "拨付、支出的金额和日期，支出不得超过发行。"
+    )
+    columns = (
+        project_column(),
+        Column("year", "年度", parse=parsers.positive_int, required=True, example="2022"),
+        Column(
+            "kind",
+            "资金来源",
+            parse=parsers.choice(FUNDING_WORDS),
+            required=True,
+            choices=tuple(FUNDING_WORDS),
+            example="专项债券",
+        ),
+        Column("amount", "本年安排（亿元）", parse=MONEY, required=True, example="3"),
+        *(
+            col
+            for stage, label in (
+                ("applied", "申报"),
+                ("approved", "批准"),
+                ("issued", "发行"),
+                ("disbursed", "拨付"),
+                ("spent", "支出"),
+            )
+            for col in (
+                Column(f"{stage}_amount", f"{label}金额（亿元）", parse=MONEY),
+                Column(f"{stage}_on", f"{label}日期", parse=day),
+            )
+        ),
+        Column("note", "说明", parse=parsers.text, width=24),
+    )
+    key_fields = ("year", "kind")
+
+    @property
+    def update_fields(self):
+        return tuple(c.key for c in self.columns if c.key not in ("project", "year", "kind"))
+
+    def fields(self, v):
+        out = super().fields(v)
+        out["note"] = _text(v, "note")
+        return out
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.year} / {instance.get_kind_display()}"
+
+
+class RollingPlanImporter(_ProjectChildImporter):
+    label = "重点项目滚动投资计划"
+    model = RollingPlan
+    help_text = (
+        "每行一个项目一个编制年度的三年滚动计划（亿元）；已有的被更新，往年的保留。"
+        "当年计划与年度计划不一致时须填写说明。"
+    )
+    columns = (
+        project_column(),
+        Column("base_year", "编制年度", parse=parsers.positive_int, required=True, example="2022"),
+        Column("year1", "当年计划（亿元）", parse=MONEY, required=True, example="5"),
+        Column("year2", "次年计划（亿元）", parse=MONEY, required=True, example="6"),
+        Column("year3", "第三年计划（亿元）", parse=MONEY, required=True, example="4"),
+        Column("note", "说明", parse=parsers.text, width=30),
+    )
+    key_fields = ("base_year",)
+    update_fields = ("year1", "year2", "year3", "note")
+
+    def prepare(self, rows, *, user):
+        super().prepare(rows, user=user)
+        ids = [p.pk for p in self._codes.projects.values() if p is not None]
+        self._annual = {
+            (pk, year): amount
+            for pk, year, amount in AnnualPlan.objects.filter(project_id__in=ids).values_list(
+                "project_id", "year", "planned_investment"
+            )
+        }
+
+    def fields(self, v):
+        out = super().fields(v)
+        out["note"] = _text(v, "note")
+        return out
+
+    def check(self, instance, *, row):
+        from django.core.exceptions import ValidationError
+
+        try:
+            services.check_rolling_plan(
+                instance, annual=self._annual.get((instance.project.pk, instance.base_year))
+            )
+        except ValidationError as exc:
+            return [(f, m) for f, ms in exc.message_dict.items() for m in ms]
+        return []
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.base_year}"
+
+
+register_importer("project-procedures", ProcedureImporter)
+register_importer("project-funding", FundingImporter)
+register_importer("project-rolling-plans", RollingPlanImporter)

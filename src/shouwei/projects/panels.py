@@ -3,9 +3,10 @@ nothing of this app)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from shouwei.core import clock
 from shouwei.core.panels import register_cockpit_panel
 
-from .selectors import project_summary
+from .selectors import cockpit_facts, project_summary
 
 
 def project_panel(*, user, unit, period) -> dict | None:
@@ -14,7 +15,8 @@ def project_panel(*, user, unit, period) -> dict | None:
     summary = project_summary(unit=unit, year=period.year, month=period.end_month, user=user)
     if not summary.overall.count:
         return None
-    return {"summary": summary}
+    facts = cockpit_facts(user=user, unit=unit, today=clock.today())
+    return {"summary": summary, "facts": facts}
 
 
 register_cockpit_panel(

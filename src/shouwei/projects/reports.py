@@ -20,7 +20,7 @@ from shouwei.core.models import Unit
 
 from . import selectors
 from .choices import ProjectLevel, Stage
-from .models import Problem
+from .models import AnnualPlan, CallRow, Problem
 from .services import completion_rate, is_behind
 
 MONEY = exports.decimals_format(2)  # 亿元, two places as everywhere
@@ -129,7 +129,15 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
         .order_by("deadline", "pk")
     )
     schedule = _schedule_sheet(
-        projects, problems, entered=entered, unit=unit, week=week, monday=monday, month=month
+        projects,
+        problems,
+        entered=entered,
+        # A stopped project says 停工, not merely "behind plan" (停工 on the week's Sunday).
+        stopped=selectors.stopped_ids([p.pk for p in projects], today=sunday),
+        unit=unit,
+        week=week,
+        monday=monday,
+        month=month,
     )
     content = exports.xlsx_bytes(
         schedule,
@@ -158,7 +166,9 @@ def data_months_note(periods: list[str | None]) -> str:
     return "投资数据按各项目最新填报月份：" + "，".join(parts) + "（见“数据月份”列）"
 
 
-def _schedule_sheet(projects, problems, *, entered, unit, week, monday, month) -> exports.Sheet:
+def _schedule_sheet(
+    projects, problems, *, entered, stopped, unit, week, monday, month
+) -> exports.Sheet:
     open_by_project: dict[int, list[Problem]] = {}
     for problem in problems:
         open_by_project.setdefault(problem.project_id, []).append(problem)
@@ -178,7 +188,9 @@ def _schedule_sheet(projects, problems, *, entered, unit, week, monday, month) -
                 exports.Number.of(p.completed, MONEY),
                 _month_label(p.data_period) if p.data_period else "未填报",
                 exports.Number.of(rate, exports.RATE),
-                is_behind(completed=p.completed, planned=p.planned, month=month),
+                "停工"
+                if p.pk in stopped
+                else is_behind(completed=p.completed, planned=p.planned, month=month),
                 str(Stage(p.stage).label),
                 "已入库" if p.pk in entered else "未入库",
                 "；".join(x.description for x in open_by_project.get(p.pk, [])),
@@ -229,3 +241,134 @@ def _overdue_sheet(problems, *, sunday: date) -> exports.Sheet:
         widths=(32, 48, 20, 12, 10, 8),
         wrap=True,
     )
+
+
+# --- the 周调度 sheet of a scheduling call ------------------------------------------------------
+CALL_HEADERS = (
+    "序号",
+    "项目代码",
+    "项目名称",
+    "级别",
+    "填报单位",
+    "填报情况",
+    "填报日期",
+    "年度计划（亿元）",
+    "本月完成（亿元）",
+    "累计完成（亿元）",
+    "完成率",
+    "阶段",
+    "入库日期",
+    "存在问题",
+    "问题回复",
+)
+UNANSWERED_HEADERS = ("填报单位", "项目代码", "项目名称", "已催报", "已提级")
+
+
+def _row_status(row, *, deadline_passed: bool) -> str:
+    if row.answered_at is None:
+        return "逾期未报" if deadline_passed else "未报"
+    if row.after_close:
+        return "关闭后填报"
+    return "逾期填报" if row.late else "已报"
+
+
+def call_sheet(*, user, call, today: date) -> tuple[bytes, str]:
+    """The call's answers as the 周调度 sheet: a row per project asked (as far as the user may
+    read), its figures from the progress report that answered it, and — for a row not
+    answered — 未报 and nothing else (no older figure passed off as this period's). A second
+    sheet lists the unanswered rows by unit. Three queries, whatever the size of the call."""
+    year = int(call.report_month[:4])
+    rows = list(
+        CallRow.objects.visible_to(user)
+        .filter(call=call)
+        .select_related("project", "unit", "report")
+        .order_by("unit__path", "project__code")
+    )
+    # A join on the call, not an IN list of every project (20,000 parameters).
+    plans = dict(
+        AnnualPlan.objects.filter(project__call_rows__call=call, year=year).values_list(
+            "project_id", "planned_investment"
+        )
+    )
+    passed = call.deadline < today
+    out, unanswered = [], []
+    planned_sum = completed_sum = 0
+    for i, r in enumerate(rows, 1):
+        p, report = r.project, r.report
+        planned = plans.get(p.pk)
+        status = _row_status(r, deadline_passed=passed)
+        if report is not None:
+            completed = report.invested_ytd
+            planned_sum += planned or 0
+            completed_sum += completed
+            figures = [
+                exports.Number.of(planned or 0, MONEY),
+                exports.Number.of(report.invested_this_month, MONEY),
+                exports.Number.of(completed, MONEY),
+                exports.Number.of(
+                    completion_rate(completed=completed, planned=planned), exports.RATE
+                ),
+                str(Stage(report.stage).label),
+                f"{report.entered_statistics_on:%Y-%m-%d}" if report.entered_statistics_on else "",
+            ]
+        else:
+            unanswered.append(r)
+            figures = [exports.Number.of(planned or 0, MONEY), None, None, None, "", ""]
+        out.append(
+            [
+                i,
+                p.code,
+                p.name,
+                str(ProjectLevel(p.level).label),
+                r.unit.name,
+                status,
+                f"{r.answered_on:%Y-%m-%d}" if r.answered_on else "",
+                *figures,
+                r.problems,
+                r.answer,
+            ]
+        )
+    answered = len(rows) - len(unanswered)
+    totals: list = ["合计", None, f"{len(rows)}个项目"] + [None] * (len(CALL_HEADERS) - 3)
+    totals[5] = f"已报{answered}个，未报{len(unanswered)}个"
+    totals[7] = exports.Number.of(planned_sum, MONEY)
+    totals[9] = exports.Number.of(completed_sum, MONEY)
+    totals[10] = exports.Number.of(
+        completion_rate(completed=completed_sum, planned=planned_sum), exports.RATE
+    )
+    note = (
+        f"本表由调度“{call.title}”的填报生成：应报{len(rows)}个项目，已报{answered}个，"
+        f"未报{len(unanswered)}个（未报的行不列投资数据）；投资数据为{_month_label(call.report_month)}"
+        f"月度进度，合计只含已报项目；填报截止{call.deadline:%Y-%m-%d}"
+    )
+    if call.question:
+        note += f"；调度问题：{call.question}"
+    schedule = exports.Sheet(
+        name="周调度",
+        title=f"{call.title}（{call.period}）",
+        notes=(note,),
+        header=list(CALL_HEADERS),
+        rows=out,
+        totals=totals,
+        widths=(5, 16, 32, 8, 20, 10, 11, 12, 12, 12, 8, 8, 11, 36, 36),
+        wrap=True,
+        freeze_columns=3,
+    )
+    missing = exports.Sheet(
+        name="未报项目",
+        title=f"截至{today:%Y年%m月%d日}未填报的项目（{len(unanswered)}个）",
+        header=list(UNANSWERED_HEADERS),
+        rows=[
+            [
+                r.unit.name,
+                r.project.code,
+                r.project.name,
+                r.reminded_before_at is not None or r.reminded_after_at is not None,
+                r.escalated_at is not None,
+            ]
+            for r in unanswered
+        ],
+        widths=(20, 16, 32, 8, 8),
+        wrap=True,
+    )
+    return exports.xlsx_bytes(schedule, missing), f"重点项目调度-{call.period}-{call.pk}.xlsx"

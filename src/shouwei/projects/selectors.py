@@ -38,8 +38,20 @@ from shouwei.core import clock
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 
-from .choices import ProblemStatus, ProjectLevel
-from .models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
+from .choices import FundingKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
+from .models import (
+    AnnualPlan,
+    CallRow,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+)
 from .services import behind_margin, completion_rate, elapsed_share
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -352,3 +364,305 @@ def reports_before(projects, period: str) -> dict[int, ProgressReport]:
         Q(next_period__isnull=True) | Q(next_period__gte=period)
     )
     return {r.project_id: r for r in reports}
+
+
+# --- 调度任务 ----------------------------------------------------------------------------------
+@dataclass
+class UnitAnswers:
+    """One unit's rows of a call on the board: asked, answered (of which late), unanswered
+    (of which past the deadline)."""
+
+    unit: Unit
+    asked: int = 0
+    answered: int = 0
+    late: int = 0
+    unanswered: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    @property
+    def behind(self) -> int:
+        """Late in any way: answered after the deadline, or not answered and past it."""
+        return self.late + self.overdue
+
+
+def call_board(user, call: SchedulingCall, *, today: date) -> list[UnitAnswers]:
+    """Per unit, the rows of the call the user may read: one grouped query however many
+    projects and units; the units most behind first."""
+    past = call.deadline < today
+    rows = (
+        CallRow.objects.visible_to(user)
+        .filter(call=call)
+        .values("unit")
+        .annotate(
+            asked=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            late=Count("pk", filter=Q(answered_at__isnull=False, late=True)),
+            escalated=Count("pk", filter=Q(escalated_at__isnull=False, answered_at__isnull=True)),
+        )
+        .order_by()
+    )
+    counts = {r["unit"]: r for r in rows}
+    board = []
+    for unit in Unit.objects.filter(pk__in=counts):
+        r = counts[unit.pk]
+        unanswered = r["asked"] - r["answered"]
+        board.append(
+            UnitAnswers(
+                unit=unit,
+                asked=r["asked"],
+                answered=r["answered"],
+                late=r["late"],
+                unanswered=unanswered,
+                overdue=unanswered if past else 0,
+                escalated=r["escalated"],
+            )
+        )
+    return sorted(board, key=lambda u: (-u.behind, -u.unanswered, u.unit.path))
+
+
+def call_totals(board: list[UnitAnswers]) -> UnitAnswers:
+    total = UnitAnswers(unit=None)
+    for u in board:
+        for name in ("asked", "answered", "late", "unanswered", "overdue", "escalated"):
+            setattr(total, name, getattr(total, name) + getattr(u, name))
+    return total
+
+
+@dataclass
+class CallTodo:
+    """An open call with rows the user's unit still has to answer (待办)."""
+
+    call: SchedulingCall
+    mine: int
+    unanswered: int
+    overdue: bool
+
+
+def call_todo(user, *, today: date) -> list[CallTodo]:
+    """The open calls with rows the user may answer, and how many of them are unanswered:
+    one grouped query."""
+    rows = (
+        CallRow.objects.editable_by(user)
+        .filter(call__closed_at__isnull=True)
+        .values("call")
+        .annotate(mine=Count("pk"), unanswered=Count("pk", filter=Q(answered_at__isnull=True)))
+        .order_by()
+    )
+    counts = {r["call"]: r for r in rows}
+    calls = SchedulingCall.objects.filter(pk__in=counts).order_by("deadline", "pk")
+    return [
+        CallTodo(
+            call=c,
+            mine=counts[c.pk]["mine"],
+            unanswered=counts[c.pk]["unanswered"],
+            overdue=c.deadline < today and counts[c.pk]["unanswered"] > 0,
+        )
+        for c in calls
+    ]
+
+
+def call_rows_for(user, call: SchedulingCall) -> dict[int, CallRow]:
+    """The rows of the call the user may answer, by project id."""
+    return {r.project_id: r for r in CallRow.objects.editable_by(user).filter(call=call)}
+
+
+def units_late_on_calls(user, *, today: date, unit: Unit | None = None) -> list[dict]:
+    """For the cockpit: open calls past their deadline with unanswered rows the user may
+    read, per call the units still late (one grouped query)."""
+    rows = CallRow.objects.visible_to(user).filter(
+        call__closed_at__isnull=True, call__deadline__lt=today, answered_at__isnull=True
+    )
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    grouped = (
+        rows.values("call", "call__title", "unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("call", "unit__name")
+    )
+    calls: dict[int, dict] = {}
+    for r in grouped:
+        c = calls.setdefault(
+            r["call"],
+            {
+                "title": r["call__title"],
+                "url": reverse("projects:schedulingcall_detail", args=[r["call"]]),
+                "units": [],
+            },
+        )
+        c["units"].append((r["unit__name"], r["n"]))
+    return list(calls.values())
+
+
+# --- 前期手续 ----------------------------------------------------------------------------------
+STANDARD_PROCEDURES = [k for k in ProcedureKind if k != ProcedureKind.CUSTOM]
+NOT_STARTED = (Stage.RESERVE, Stage.PRELIMINARY)
+
+
+def late_procedures_q(today: date) -> Q:
+    return Q(done_on__isnull=True, planned_on__lt=today)
+
+
+def late_procedures(user, *, today: date, unit: Unit | None = None) -> QuerySet:
+    """Procedures past their planned date without an actual one, as far as the user reads."""
+    qs = Procedure.objects.visible_to(user).filter(late_procedures_q(today))
+    if unit is not None:
+        qs = qs.filter(project__responsible_unit__path__startswith=unit.path)
+    return qs.select_related("project").order_by("planned_on", "pk")
+
+
+@dataclass
+class ProcedureLine:
+    """One project on the 前期手续 board: its standard procedures by kind, the other items,
+    and how many are still open or late."""
+
+    project: Project
+    cells: list = field(default_factory=list)  # (kind, Procedure | None), standard order
+    custom: list = field(default_factory=list)
+    open: int = 0
+    late: int = 0
+
+
+def procedure_board(user, *, today: date, stages=NOT_STARTED) -> list[ProcedureLine]:
+    """ "储备项目抓开工": for each project in ``stages`` the user reads, what stands between it
+    and its start. Two queries, however many projects; the most late first."""
+    projects = Project.objects.visible_to(user).select_related("responsible_unit")
+    if stages:
+        projects = projects.filter(stage__in=stages)
+    lines = {p.pk: ProcedureLine(project=p) for p in projects.order_by(level_order(), "code")}
+    by_project: dict[int, dict] = {}
+    for proc in Procedure.objects.visible_to(user).filter(project__in=list(lines)):
+        line = lines[proc.project_id]
+        if proc.kind == ProcedureKind.CUSTOM:
+            line.custom.append(proc)
+        else:
+            by_project.setdefault(proc.project_id, {})[proc.kind] = proc
+        proc.late = proc.is_late(today)
+        line.open += proc.done_on is None
+        line.late += proc.late
+    for pk, line in lines.items():
+        kinds = by_project.get(pk, {})
+        line.cells = [(k, kinds.get(k.value)) for k in STANDARD_PROCEDURES]
+    return sorted(lines.values(), key=lambda x: (-x.late, -x.open))
+
+
+def project_procedures(user, project: Project, *, today: date) -> list[Procedure]:
+    """The project's checklist, standard items in their order then the others, each marked
+    late or not."""
+    order = {k.value: i for i, k in enumerate(ProcedureKind)}
+    items = sorted(
+        Procedure.objects.visible_to(user).filter(project=project),
+        key=lambda x: (order[x.kind], x.name),
+    )
+    for item in items:
+        item.late = item.is_late(today)
+    return items
+
+
+# --- 资金来源 ----------------------------------------------------------------------------------
+def _idle_bonds(user, unit: Unit | None) -> QuerySet:
+    qs = FundingSource.objects.visible_to(user).filter(kind=FundingKind.BOND, issued_amount__gt=0)
+    if unit is not None:
+        qs = qs.filter(project__responsible_unit__path__startswith=unit.path)
+    return qs.annotate(
+        idle_amount=F("issued_amount") - Coalesce("spent_amount", Value(ZERO, output_field=MONEY))
+    ).filter(idle_amount__gt=0)
+
+
+def idle_bonds(user, *, unit: Unit | None = None) -> list[FundingSource]:
+    """专项债券 issued and not all spent (沉淀), the most idle money first."""
+    qs = _idle_bonds(user, unit).select_related("project__responsible_unit")
+    return list(qs.order_by("-idle_amount", "pk"))
+
+
+@dataclass
+class FundingBalance:
+    """A project's sources of a year against its annual plan."""
+
+    project: Project
+    year: int
+    planned: Decimal | None
+    funded: Decimal
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Sources minus plan: positive, more than planned; negative, short of it."""
+        return None if self.planned is None else self.funded - self.planned
+
+    @property
+    def balanced(self) -> bool:
+        return self.difference == 0
+
+
+def funding_balances(user, *, year: int, project: Project | None = None) -> list[FundingBalance]:
+    """Per project with sources or a plan in the year: the sources' total against the plan.
+    Two grouped queries."""
+    sources = FundingSource.objects.visible_to(user).filter(year=year)
+    plans = AnnualPlan.objects.visible_to(user).filter(year=year)
+    if project is not None:
+        sources, plans = sources.filter(project=project), plans.filter(project=project)
+    funded = dict(
+        sources.values("project").annotate(total=Sum("amount")).values_list("project", "total")
+    )
+    planned = dict(
+        plans.filter(project__in=list(funded)).values_list("project", "planned_investment")
+    )
+    projects = Project.objects.in_bulk(list(funded))
+    return sorted(
+        (
+            FundingBalance(projects[pk], year, planned.get(pk), total)
+            for pk, total in funded.items()
+        ),
+        key=lambda b: (b.balanced, -(abs(b.difference) if b.difference is not None else 0)),
+    )
+
+
+def project_funding(user, project: Project) -> list[FundingSource]:
+    return list(
+        FundingSource.objects.visible_to(user).filter(project=project).order_by("-year", "kind")
+    )
+
+
+# --- 滚动计划, 停工 ----------------------------------------------------------------------------
+def stopped_ids(project_ids, *, today: date) -> set[int]:
+    """The projects among these stopped on ``today`` (an open stoppage begun by then)."""
+    return set(
+        Stoppage.objects.filter(
+            project__in=project_ids, stopped_on__lte=today, resumed_on__isnull=True
+        ).values_list("project_id", flat=True)
+    )
+
+
+def open_stoppage(project: Project, *, today: date) -> Stoppage | None:
+    return (
+        Stoppage.objects.filter(project=project, stopped_on__lte=today, resumed_on__isnull=True)
+        .order_by("-stopped_on")
+        .first()
+    )
+
+
+def rolling_plans(user, project: Project) -> list[RollingPlan]:
+    """Every rolling plan of the project, newest first (the previous ones are kept)."""
+    return list(RollingPlan.objects.visible_to(user).filter(project=project).order_by("-base_year"))
+
+
+@dataclass
+class NewFacts:
+    """What the cockpit adds from issue 15: procedures late, bonds idle, units late on calls."""
+
+    procedures_late: int
+    bonds_idle: int
+    idle_amount: Decimal
+    late_calls: list
+
+
+def cockpit_facts(user, *, unit: Unit | None, today: date) -> NewFacts:
+    """Three queries, whatever the number of projects."""
+    idle = _idle_bonds(user, unit)
+    totals = idle.aggregate(n=Count("pk"), total=Sum("idle_amount"))
+    return NewFacts(
+        procedures_late=late_procedures(user, today=today, unit=unit).count(),
+        bonds_idle=totals["n"],
+        idle_amount=totals["total"] or ZERO,
+        late_calls=units_late_on_calls(user, today=today, unit=unit),
+    )

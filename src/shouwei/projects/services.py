@@ -10,25 +10,35 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouwei.core import alerts, uploads
+from shouwei.core import alerts, clock, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
-from shouwei.core.permissions import CHANGE, require
+from shouwei.core.permissions import ADD, CHANGE, require
 
-from .choices import ProblemStatus, Stage
-from .models import Problem, ProgressPhoto, ProgressReport, Project
+from .choices import ProblemStatus, ProcedureKind, Stage
+from .models import (
+    AnnualPlan,
+    CallRow,
+    Problem,
+    Procedure,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+)
 
 security_log = logging.getLogger("shouwei.security")
 DEFAULT_BEHIND_MARGIN = Decimal("0.10")
@@ -363,3 +373,405 @@ def _notify_escalation(problem: Problem, *, today: date, url: str) -> None:
     message = {"title": title, "body": body, "url": url, "key": key}
     alerts.notify_roles(unit=problem.project.responsible_unit, roles=[Role.LEADER], **message)
     alerts.notify_roles(unit=problem.owner_unit, roles=[Role.STAFF], **message)
+
+
+# --- 调度任务: issuing, answering, closing and 催报 ----------------------------------------------
+CALL_SCOPE_FIELDS = ("issuing_unit", "period_kind", "period", "level", "stage", "department")
+
+
+def call_projects(call: SchedulingCall):
+    """The projects a call asks: those of the units under the issuing unit (or under the
+    department it names) that match its level and stage."""
+    unit = call.department or call.issuing_unit
+    qs = Project.objects.filter(responsible_unit__path__startswith=unit.path)
+    if call.level:
+        qs = qs.filter(level=call.level)
+    if call.stage:
+        qs = qs.filter(stage=call.stage)
+    return qs
+
+
+@transaction.atomic
+def call_issue(*, by, title: str = "", **fields) -> SchedulingCall:
+    """Issue a call: the record and one row per project it asks, in one transaction."""
+    call = SchedulingCall(**fields, issued_by=by)
+    call.title = title.strip() or _("%(period)s重点项目调度") % {"period": call.period}
+    require(by, ADD, call, _("您无权在该单位下发调度"))
+    call.full_clean()
+    projects = call_projects(call)
+    if not projects.exists():
+        raise ValidationError(_("没有符合条件的项目，调度未下发"))
+    call._history_user = by
+    call.save()
+    _insert_rows(call, projects, by=by)
+    return call
+
+
+def _insert_rows(call: SchedulingCall, projects, *, by) -> None:
+    """A row per project, and its first history version, each as one INSERT … SELECT: a call
+    over 20,000 projects is two statements, not 20,000 objects through Python (SQLite allows
+    ~60 rows per multi-row INSERT of this width, so bulk_create needed hundreds)."""
+    from django.db import connection
+    from django.db.models import BooleanField, CharField, DateTimeField, IntegerField, Value
+    from django.db.models.functions import Cast
+
+    def insert(table: str, columns: list[str], qs) -> None:
+        sql, params = qs.query.sql_with_params()
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({names}) {sql}", params
+            )
+
+    text = CharField()
+    flag = BooleanField()
+    rows = (
+        projects.order_by()
+        .annotate(
+            _call=Value(call.pk, output_field=IntegerField()),
+            _text=Value("", output_field=text),
+            _flag=Value(False, output_field=flag),
+        )
+        .values_list("_call", "pk", "responsible_unit_id", "_text", "_text", "_flag", "_flag")
+    )
+    fixed = ["call_id", "project_id", "unit_id", "answer", "problems", "late", "after_close"]
+    insert(CallRow._meta.db_table, fixed, rows)
+    history = CallRow.history.model
+    versions = (
+        CallRow.objects.filter(call=call)
+        .order_by()
+        .annotate(
+            _date=Value(timezone.now(), output_field=DateTimeField()),
+            _type=Value("+", output_field=text),
+            # Typed: PostgreSQL reads an untyped NULL in a SELECT list as text.
+            _user=Cast(Value(getattr(by, "pk", None)), IntegerField()),
+            _reason=Value(_("下发调度"), output_field=text),
+        )
+        .values_list("pk", *fixed, "_date", "_type", "_user", "_reason")
+    )
+    insert(
+        history._meta.db_table,
+        [
+            "id",
+            *fixed,
+            "history_date",
+            "history_type",
+            "history_user_id",
+            "history_change_reason",
+        ],
+        versions,
+    )
+
+
+def _value_of(value):
+    return getattr(value, "pk", value) or None
+
+
+@transaction.atomic
+def call_update(*, by, instance: SchedulingCall, **fields) -> SchedulingCall:
+    """Change the wording, deadline or reminders of an open call. What it asks of whom (the
+    period and the project filter) was fixed when it was issued: another scope is another call."""
+    stored = SchedulingCall.objects.select_for_update().get(pk=instance.pk)
+    require(by, CHANGE, stored, _("调度已关闭或您无权修改"))
+    changed = [
+        name
+        for name in CALL_SCOPE_FIELDS
+        if name in fields and _value_of(fields[name]) != _value_of(getattr(stored, name))
+    ]
+    if changed:
+        raise ValidationError(_("调度下发后不能修改期间和调度范围；如需调整请关闭后重新下发"))
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.title = stored.title.strip() or instance.title
+    stored.full_clean()
+    stored._history_user = by
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def call_close(*, by, call: SchedulingCall) -> SchedulingCall:
+    """Close a call: rows answered afterwards are still kept, flagged as after the close."""
+    stored = SchedulingCall.objects.select_for_update().get(pk=call.pk)
+    require(by, "close", stored, _("调度已关闭或您无权关闭"))
+    stored.closed_at = timezone.now()
+    stored.closed_by = by
+    stored._history_user = by
+    stored._change_reason = _("关闭调度")
+    stored.save(update_fields=["closed_at", "closed_by"])
+    return stored
+
+
+@transaction.atomic
+def call_answer(
+    *,
+    by,
+    row: CallRow,
+    answer: str = "",
+    problems: str = "",
+    today: date | None = None,
+    **progress,
+) -> CallRow:
+    """Answer one row: the answer *is* the project's progress report for the call's month
+    (``progress_save``, with every rule of the monthly entry), and the row points at it.
+
+    Refused for a row of another unit. An answer after the deadline is kept and marked late;
+    one after the call was closed is kept too, marked late and after the close."""
+    stored = CallRow.objects.select_for_update().select_related("call", "project").get(pk=row.pk)
+    require(
+        by,
+        CHANGE,
+        stored,
+        _("项目“%(name)s”不是您单位负责的，不能填报") % {"name": stored.project.name},
+    )
+    call = stored.call
+    today = today or clock.today()
+    report = progress_save(by=by, project=stored.project, period=call.report_month, **progress)
+    if stored.answered_at is None:
+        stored.answered_on = today
+        stored.late = today > call.deadline or call.is_closed
+    stored.after_close = stored.after_close or call.is_closed
+    stored.answered_at = timezone.now()
+    stored.answered_by = by
+    stored.report = report
+    stored.answer = answer.strip()
+    stored.problems = problems.strip()
+    stored.full_clean(exclude=["call", "project", "unit", "report"])
+    stored._history_user = by
+    if stored.after_close:
+        stored._change_reason = _("调度关闭后填报")
+    stored.save()
+    return stored
+
+
+def _unanswered_by_unit(call: SchedulingCall, **filters) -> dict[int, int]:
+    rows = (
+        CallRow.objects.filter(call=call, answered_at__isnull=True, **filters)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["unit"]: r["n"] for r in rows}
+
+
+def _tell_unit(call: SchedulingCall, unit, *, count: int, kind: str, roles, today: date) -> int:
+    days = (call.deadline - today).days
+    if kind == "before":
+        title = _("催报：%(call)s") % {"call": call.title}
+        when = _("%(deadline)s截止（还有 %(days)s 天）") % {
+            "deadline": f"{call.deadline:%Y-%m-%d}",
+            "days": days,
+        }
+    else:
+        title = (
+            _("调度逾期未报：%(call)s") if kind == "after" else _("调度逾期提级：%(call)s")
+        ) % {"call": call.title}
+        when = _("%(deadline)s已截止，逾期 %(days)s 天") % {
+            "deadline": f"{call.deadline:%Y-%m-%d}",
+            "days": -days,
+        }
+    body = _("%(unit)s尚有 %(n)s 个项目未填报；%(when)s") % {
+        "unit": unit.name,
+        "n": count,
+        "when": when,
+    }
+    if kind == "escalate":
+        url = reverse("projects:schedulingcall_detail", args=[call.pk])
+    else:
+        url = f"{reverse('projects:progress_entry')}?call={call.pk}"
+    key = f"projects.call-{kind}:{call.pk}:{unit.pk}"
+    return alerts.notify_roles(unit=unit, roles=roles, title=title, body=body, url=url, key=key)
+
+
+@transaction.atomic
+def remind_calls(*, today: date) -> dict[str, int]:
+    """催报 for every open call, once per unit and stage: from ``remind_days_before`` days
+    before the deadline up to it, the staff of units with unanswered rows; the day after it,
+    again (逾期未报); ``escalate_days_after`` days after it, the unit's leaders (a zone leader
+    leads its departments). Returns how many units were told at each stage."""
+    from shouwei.core.models import Unit
+
+    now = timezone.now()
+    told = {"before": 0, "after": 0, "escalate": 0}
+    calls = SchedulingCall.objects.filter(
+        closed_at__isnull=True, deadline__gte=today - timedelta(days=31)
+    )
+    for call in calls.select_for_update():
+        if call.deadline - timedelta(days=call.remind_days_before) <= today <= call.deadline:
+            stages = [("before", "reminded_before_at", (Role.STAFF,))]
+        elif today > call.deadline:
+            stages = [("after", "reminded_after_at", (Role.STAFF,))]
+            if today >= call.deadline + timedelta(days=call.escalate_days_after):
+                stages.append(("escalate", "escalated_at", (Role.LEADER,)))
+        else:
+            continue
+        for kind, mark, roles in stages:
+            counts = _unanswered_by_unit(call, **{f"{mark}__isnull": True})
+            if not counts:
+                continue
+            for unit in Unit.objects.filter(pk__in=counts):
+                _tell_unit(call, unit, count=counts[unit.pk], kind=kind, roles=roles, today=today)
+                told[kind] += 1
+            CallRow.objects.filter(
+                call=call, answered_at__isnull=True, **{f"{mark}__isnull": True}
+            ).update(**{mark: now})
+    return told
+
+
+def call_remind_unit(*, by, call: SchedulingCall, unit, today: date | None = None) -> int:
+    """One click on the board: remind one unit's staff of its unanswered rows now. Returns
+    how many people were told (0: nothing unanswered, or they have not read the last one)."""
+    require(by, "remind", call, _("调度已关闭或您无权催报"))
+    today = today or clock.today()
+    count = _unanswered_by_unit(call, unit=unit).get(unit.pk, 0)
+    if not count:
+        return 0
+    kind = "before" if today <= call.deadline else "after"
+    days = (call.deadline - today).days
+    title = _("催报：%(call)s") % {"call": call.title}
+    body = _("%(unit)s尚有 %(n)s 个项目未填报；截止日期 %(deadline)s%(late)s") % {
+        "unit": unit.name,
+        "n": count,
+        "deadline": f"{call.deadline:%Y-%m-%d}",
+        "late": _("，已逾期 %(days)s 天") % {"days": -days} if kind == "after" else "",
+    }
+    url = f"{reverse('projects:progress_entry')}?call={call.pk}"
+    key = f"projects.call-remind:{call.pk}:{unit.pk}"
+    return alerts.notify_roles(
+        unit=unit, roles=(Role.STAFF,), title=title, body=body, url=url, key=key
+    )
+
+
+# --- 前期手续 ----------------------------------------------------------------------------------
+# Which procedures must be done before which (actual dates): the construction permit needs
+# the planning permit, the land and the project's approval (《建筑工程施工许可管理办法》第四条);
+# the planning permit needs the land (《城乡规划法》第三十七、三十八条).
+PREREQUISITES = {
+    ProcedureKind.PLANNING: (ProcedureKind.LAND,),
+    ProcedureKind.CONSTRUCTION: (
+        ProcedureKind.APPROVAL,
+        ProcedureKind.LAND,
+        ProcedureKind.PLANNING,
+    ),
+}
+
+
+def procedure_order_problem(
+    *, project: Project, kind: str, done_on: date | None, exclude_pk: int | None = None
+) -> str | None:
+    """The Chinese message when this procedure's actual date comes before a prerequisite's, or
+    after one that needs it; None when the order holds (or a date is missing)."""
+    if done_on is None:
+        return None
+    others = dict(
+        Procedure.objects.filter(project=project, done_on__isnull=False)
+        .exclude(kind=ProcedureKind.CUSTOM)
+        .exclude(pk=exclude_pk)
+        .values_list("kind", "done_on")
+    )
+    return order_problem(kind=kind, done_on=done_on, others=others)
+
+
+def order_problem(*, kind: str, done_on: date | None, others: dict[str, date]) -> str | None:
+    """The order rule against the project's other done procedures (``kind: done_on``)."""
+    if done_on is None:
+        return None
+    for before in PREREQUISITES.get(kind, ()):
+        if before in others and done_on < others[before]:
+            return _("%(this)s（%(date)s）早于其前置手续%(other)s（%(other_date)s）") % {
+                "this": ProcedureKind(kind).label,
+                "date": f"{done_on:%Y-%m-%d}",
+                "other": ProcedureKind(before).label,
+                "other_date": f"{others[before]:%Y-%m-%d}",
+            }
+    for after, needs in PREREQUISITES.items():
+        if kind in needs and after in others and others[after] < done_on:
+            return _("%(other)s（%(other_date)s）早于其前置手续%(this)s（%(date)s）") % {
+                "this": ProcedureKind(kind).label,
+                "date": f"{done_on:%Y-%m-%d}",
+                "other": ProcedureKind(after).label,
+                "other_date": f"{others[after]:%Y-%m-%d}",
+            }
+    return None
+
+
+def check_procedure(procedure: Procedure) -> None:
+    """The checklist's rules for one item (pages, API and importer alike)."""
+    problem = procedure_order_problem(
+        project=procedure.project,
+        kind=procedure.kind,
+        done_on=procedure.done_on,
+        exclude_pk=procedure.pk,
+    )
+    if problem and not procedure.order_note.strip():
+        raise ValidationError({"done_on": problem + _("；如确实如此，请在“顺序说明”中说明原因")})
+
+
+def _procedure_write(procedure: Procedure, *, by, action: str, fields: dict) -> Procedure:
+    for name, value in fields.items():
+        setattr(procedure, name, value)
+    require(by, action, procedure, _("您无权修改该项目的前期手续"))
+    procedure.full_clean()
+    Project.objects.select_for_update().filter(pk=procedure.project_id).exists()
+    check_procedure(procedure)
+    procedure._history_user = by
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def procedure_create(*, by, **fields) -> Procedure:
+    return _procedure_write(Procedure(), by=by, action=ADD, fields=fields)
+
+
+@transaction.atomic
+def procedure_update(*, by, instance: Procedure, **fields) -> Procedure:
+    stored = Procedure.objects.select_for_update().get(pk=instance.pk)
+    return _procedure_write(stored, by=by, action=CHANGE, fields=fields)
+
+
+# --- 滚动投资计划 ------------------------------------------------------------------------------
+def check_rolling_plan(plan: RollingPlan, *, annual=...) -> None:
+    """Its first year is the year's annual plan, or the note says why not. ``annual``: the
+    annual plan's amount when the caller has read it already (an importer), None for none."""
+    if annual is ...:
+        annual = (
+            AnnualPlan.objects.filter(project=plan.project, year=plan.base_year)
+            .values_list("planned_investment", flat=True)
+            .first()
+        )
+    if annual is not None and annual != plan.year1 and not plan.note.strip():
+        raise ValidationError(
+            {
+                "note": _(
+                    "当年计划%(rolling)s与%(year)s年度计划%(annual)s不一致，须在“说明”中写明原因"
+                )
+                % {
+                    "rolling": format_measure(plan.year1, "亿元"),
+                    "year": plan.base_year,
+                    "annual": format_measure(annual, "亿元"),
+                }
+            }
+        )
+
+
+def _rolling_write(plan: RollingPlan, *, by, action: str, fields: dict) -> RollingPlan:
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    require(by, action, plan, _("您无权修改该项目的滚动计划"))
+    plan.full_clean()
+    check_rolling_plan(plan)
+    plan._history_user = by
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def rolling_plan_create(*, by, **fields) -> RollingPlan:
+    return _rolling_write(RollingPlan(), by=by, action=ADD, fields=fields)
+
+
+@transaction.atomic
+def rolling_plan_update(*, by, instance: RollingPlan, **fields) -> RollingPlan:
+    stored = RollingPlan.objects.select_for_update().get(pk=instance.pk)
+    return _rolling_write(stored, by=by, action=CHANGE, fields=fields)

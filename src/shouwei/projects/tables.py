@@ -5,7 +5,17 @@ from shouwei.core import formatting
 from shouwei.core.exports import RATE, Number
 from shouwei.core.tables import WRAP, MeasureColumn
 
-from .models import AnnualPlan, Problem, ProgressReport, Project
+from .models import (
+    AnnualPlan,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+)
 from .services import completion_rate
 
 MONEY = {"decimals": 2}
@@ -114,3 +124,68 @@ class ProblemTable(tables.Table):
             "escalated_at",
         )
         empty_text = _("没有问题")
+
+
+class SchedulingCallTable(tables.Table):
+    title = tables.Column(linkify=True, attrs=WRAP)
+    asked = tables.Column(verbose_name=_("应报"), attrs={"td": {"class": "text-end"}})
+    answered = tables.Column(verbose_name=_("已报"), attrs={"td": {"class": "text-end"}})
+    closed_at = tables.Column(verbose_name=_("状态"), empty_values=())
+
+    class Meta:
+        model = SchedulingCall
+        fields = ("title", "period", "issuing_unit", "deadline", "asked", "answered", "closed_at")
+        empty_text = _("没有调度任务")
+
+    def render_closed_at(self, value):
+        return _("已关闭") if value else _("填报中")
+
+    def value_closed_at(self, value):
+        return str(_("已关闭") if value else _("填报中"))
+
+
+class ProcedureTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    kind = tables.Column(linkify=True)
+
+    class Meta:
+        model = Procedure
+        fields = ("project", "kind", "name", "planned_on", "done_on", "approving_office")
+        empty_text = _("没有前期手续")
+
+
+class FundingSourceTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    kind = tables.Column(linkify=True)
+    amount = MeasureColumn(**MONEY)
+    issued_amount = MeasureColumn(**MONEY)
+    spent_amount = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = FundingSource
+        fields = ("project", "year", "kind", "amount", "issued_amount", "spent_amount", "note")
+        empty_text = _("没有资金来源")
+
+
+class RollingPlanTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    base_year = tables.Column(linkify=True)
+    year1 = MeasureColumn(**MONEY)
+    year2 = MeasureColumn(**MONEY)
+    year3 = MeasureColumn(**MONEY)
+
+    class Meta:
+        model = RollingPlan
+        fields = ("project", "base_year", "year1", "year2", "year3", "note")
+        empty_text = _("没有滚动计划")
+
+
+class StoppageTable(tables.Table):
+    project = tables.Column(linkify=lambda record: record.project.get_absolute_url(), attrs=WRAP)
+    stopped_on = tables.Column(linkify=True)
+    reason = tables.Column(attrs=WRAP)
+
+    class Meta:
+        model = Stoppage
+        fields = ("project", "stopped_on", "reason", "resumed_on")
+        empty_text = _("没有停工记录")

@@ -12,8 +12,27 @@ from ninja.pagination import paginate
 
 from shouwei.core import clock
 from shouwei.projects import selectors, services
-from shouwei.projects.choices import ProblemStatus, ProjectLevel, Stage
-from shouwei.projects.models import AnnualPlan, Problem, ProgressPhoto, ProgressReport, Project
+from shouwei.projects.choices import (
+    CallPeriodKind,
+    FundingKind,
+    ProblemStatus,
+    ProcedureKind,
+    ProjectLevel,
+    Stage,
+)
+from shouwei.projects.models import (
+    AnnualPlan,
+    CallRow,
+    FundingSource,
+    Problem,
+    Procedure,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    SchedulingCall,
+    Stoppage,
+)
 
 from ..lookups import get_visible, unit_by_code
 from ..pagination import Pagination
@@ -44,6 +63,10 @@ class ProjectOut(Schema):
     start_date: date
     planned_completion_date: date | None
     stage: Stage
+    land_area_mu: DecimalStr | None = Field(None, description="用地面积（亩）")
+    land_status: str = Field(
+        "", description="供地情况：none/partial/supplied/not_needed，空为未登记"
+    )
     planned: DecimalStr | None = Field(None, description="该年度计划投资（亿元）")
     completed: DecimalStr | None = Field(None, description="该年截至该月累计完成投资（亿元）")
 
@@ -246,3 +269,209 @@ class ProblemOut(Schema):
 def list_problems(request, status: ProblemStatus | None = None):
     qs = Problem.objects.visible_to(request.auth).select_related("project", "owner_unit")
     return qs.filter(status=status) if status else qs
+
+
+# --- issue 15: scheduling calls, procedures, funding, rolling plans, stoppages -----------------
+class CallOut(Schema):
+    id: int
+    title: str
+    issuing_unit: UnitRef
+    period_kind: CallPeriodKind
+    period: str
+    report_month: str = Field(description="回答计入的月度进度月份")
+    level: str
+    stage: str
+    question: str
+    deadline: date
+    closed: bool
+
+    @staticmethod
+    def resolve_closed(obj: SchedulingCall) -> bool:
+        return obj.is_closed
+
+
+@router.get("/scheduling-calls", response={200: list[CallOut], **ERRORS}, summary="调度任务")
+@paginate(Pagination)
+def list_calls(request, open: bool | None = None):
+    qs = SchedulingCall.objects.visible_to(request.auth).select_related("issuing_unit")
+    if open is not None:
+        qs = qs.filter(closed_at__isnull=open)
+    return qs
+
+
+class UnitAnswersOut(Schema):
+    unit: UnitRef
+    asked: int = Field(description="应报项目数")
+    answered: int = Field(description="已报")
+    late: int = Field(description="逾期填报")
+    unanswered: int = Field(description="未报")
+    overdue: int = Field(description="过截止日期仍未报")
+    escalated: int = Field(description="已提级领导")
+
+
+def _call(user, call_id: int) -> SchedulingCall:
+    return get_visible(
+        SchedulingCall.objects.visible_to(user), _("没有该调度任务，或您无权查看"), pk=call_id
+    )
+
+
+@router.get(
+    "/scheduling-calls/{call_id}/board",
+    response={200: list[UnitAnswersOut], **ERRORS},
+    summary="调度看板（按单位）",
+)
+def call_board(request, call_id: int):
+    user = request.auth
+    return selectors.call_board(user, _call(user, call_id), today=clock.today())
+
+
+class CallAnswerIn(Schema):
+    project: str = Field(description="项目代码（须为调度中本单位负责的项目）")
+    invested_this_month: AmountIn = Field(description="本月完成投资（亿元）")
+    invested_ytd: AmountIn = Field(description="年初至今完成投资（亿元），不能低于上月")
+    stage: Stage
+    entered_statistics_on: date | None = None
+    narrative: str = ""
+    stage_change_reason: str = Field("", description="阶段比上月后退时必填")
+    is_correction: bool = False
+    correction_reason: str = Field("", description="累计低于上月时必填")
+    answer: str = Field("", description="对调度问题的回答")
+    problems: str = Field("", description="需要协调解决的问题")
+
+
+class CallAnswerOut(Schema):
+    project: str
+    report_id: int | None
+    answered_on: date | None
+    late: bool
+    after_close: bool
+
+    @staticmethod
+    def resolve_project(obj: CallRow) -> str:
+        return obj.project.code
+
+
+@router.post(
+    "/scheduling-calls/{call_id}/answers",
+    response={201: CallAnswerOut, **BODY_ERRORS},
+    summary="填报调度",
+    description="回答即该项目调度月份的月度进度（规则同月度填报）；只能填报本单位负责的项目。"
+    "截止后填报记为逾期，关闭后填报仍保存并标记。",
+)
+def answer_call(request, call_id: int, payload: CallAnswerIn):
+    user = request.auth
+    call = _call(user, call_id)
+    data = payload.dict()
+    code = data.pop("project")
+    row = get_visible(
+        CallRow.objects.visible_to(user).select_related("project"),
+        _("调度中没有代码为“%(code)s”的项目，或您无权查看") % {"code": code},
+        call=call,
+        project__code=code,
+    )
+    return Status(201, services.call_answer(by=user, row=row, **data))
+
+
+class ProcedureOut(Schema):
+    id: int
+    project: str
+    kind: ProcedureKind
+    name: str
+    planned_on: date | None
+    done_on: date | None
+    approving_office: str
+    document_no: str
+    order_note: str
+
+    @staticmethod
+    def resolve_project(obj) -> str:
+        return obj.project.code
+
+
+@router.get("/project-procedures", response={200: list[ProcedureOut], **ERRORS}, summary="前期手续")
+@paginate(Pagination)
+def list_procedures(request, project: str | None = None, late: bool = False):
+    qs = Procedure.objects.visible_to(request.auth).select_related("project")
+    if project:
+        qs = qs.filter(project__code=project)
+    if late:
+        qs = qs.filter(selectors.late_procedures_q(clock.today()))
+    return qs
+
+
+class FundingOut(Schema):
+    id: int
+    project: str
+    year: int
+    kind: FundingKind
+    amount: DecimalStr
+    applied_amount: DecimalStr | None
+    approved_amount: DecimalStr | None
+    issued_amount: DecimalStr | None
+    disbursed_amount: DecimalStr | None
+    spent_amount: DecimalStr | None
+    issued_on: date | None
+    spent_on: date | None
+    note: str
+
+    @staticmethod
+    def resolve_project(obj) -> str:
+        return obj.project.code
+
+
+@router.get("/project-funding", response={200: list[FundingOut], **ERRORS}, summary="资金来源")
+@paginate(Pagination)
+def list_funding(request, year: int | None = None, kind: FundingKind | None = None):
+    qs = FundingSource.objects.visible_to(request.auth).select_related("project")
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+class RollingPlanOut(Schema):
+    id: int
+    project: str
+    base_year: int
+    year1: DecimalStr
+    year2: DecimalStr
+    year3: DecimalStr
+    note: str
+
+    @staticmethod
+    def resolve_project(obj) -> str:
+        return obj.project.code
+
+
+@router.get(
+    "/project-rolling-plans",
+    response={200: list[RollingPlanOut], **ERRORS},
+    summary="滚动投资计划",
+)
+@paginate(Pagination)
+def list_rolling_plans(request, base_year: int | None = None):
+    qs = RollingPlan.objects.visible_to(request.auth).select_related("project")
+    return qs.filter(base_year=base_year) if base_year else qs
+
+
+class StoppageOut(Schema):
+    id: int
+    project: str
+    stopped_on: date
+    reason: str
+    resumed_on: date | None
+    resume_note: str
+
+    @staticmethod
+    def resolve_project(obj) -> str:
+        return obj.project.code
+
+
+@router.get("/project-stoppages", response={200: list[StoppageOut], **ERRORS}, summary="停工复工")
+@paginate(Pagination)
+def list_stoppages(request, stopped: bool | None = None):
+    qs = Stoppage.objects.visible_to(request.auth).select_related("project")
+    if stopped is not None:
+        qs = qs.filter(resumed_on__isnull=stopped)
+    return qs

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "shouwei.core",
     "shouwei.indicators",
     "shouwei.projects",
+    "shouwei.investment",
     "shouwei.imports",
     "shouwei.api",
     "shouwei.demo",

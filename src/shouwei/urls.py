@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("shouwei.imports.urls")),
     path("evaluation/", include("shouwei.evaluation_web.urls")),
     path("projects/", include("shouwei.projects.urls")),
+    path("investment/", include("shouwei.investment.urls")),
     path("content/", include("shouwei.portal.manage_urls")),
     path("api/", include("shouwei.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,180 @@
+"""Reads for investment attraction: every figure comes from lead and contract records, as far
+as the user may read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from .choices import LeadStage
+from .models import Agency, Contract, Event, Lead, Office
+
+YI = Decimal(10000)  # 万元 per 亿元
+
+
+def leads(user):
+    return Lead.objects.visible_to(user)
+
+
+def signed_contracts(user, *, year: int, until: date | None = None):
+    """Contracts signed in ``year`` (up to ``until``) of leads not lost, that the user reads."""
+    qs = Contract.objects.visible_to(user).filter(signed_on__year=year, lead__lost=False)
+    if until is not None:
+        qs = qs.filter(signed_on__lte=until)
+    return qs
+
+
+@dataclass
+class AttractionSummary:
+    year: int
+    signed_count: int = 0
+    signed_amount: Decimal = Decimal(0)  # 万元
+    event_count: int = 0
+    event_amount: Decimal = Decimal(0)
+    fortune_count: int = 0
+    fortune_names: list[str] = field(default_factory=list)
+    intended_count: int = 0
+    intended_names: list[str] = field(default_factory=list)
+    funds_in_place: Decimal = Decimal(0)
+
+    @property
+    def signed_amount_yi(self) -> Decimal:
+        return self.signed_amount / YI
+
+    @property
+    def fulfilment_rate(self) -> Decimal | None:
+        """履约率: funds in place / signed amount."""
+        return self.funds_in_place / self.signed_amount if self.signed_amount else None
+
+
+def attraction_summary(user, *, year: int, until: date | None = None) -> AttractionSummary:
+    """The seed's figures: signed this year (count, amount), of which at major events and
+    三类500强, the intended leads still open, and the funds in place against the signed."""
+    signed = signed_contracts(user, year=year, until=until)
+    totals = signed.aggregate(
+        n=Count("pk"),
+        amount=Sum("signed_amount"),
+        funds=Sum("funds_in_place"),
+        events=Count("pk", filter=Q(lead__source_event__isnull=False)),
+        event_amount=Sum("signed_amount", filter=Q(lead__source_event__isnull=False)),
+    )
+    fortune = list(
+        signed.filter(lead__fortune_entry__isnull=False)
+        .order_by("signed_on", "pk")
+        .values_list("lead__short_name", "lead__project_name")
+    )
+    intended = list(
+        leads(user)
+        .filter(stage=LeadStage.INTENT, lost=False)
+        .order_by("project_name")
+        .values_list("short_name", "project_name")
+    )
+    return AttractionSummary(
+        year=year,
+        signed_count=totals["n"],
+        signed_amount=totals["amount"] or Decimal(0),
+        event_count=totals["events"],
+        event_amount=totals["event_amount"] or Decimal(0),
+        fortune_count=len(fortune),
+        fortune_names=[short or name for short, name in fortune],
+        intended_count=len(intended),
+        intended_names=[short or name for short, name in intended],
+        funds_in_place=totals["funds"] or Decimal(0),
+    )
+
+
+def board(user, *, include_lost: bool = False) -> list[tuple[str, str, list[Lead]]]:
+    """The pipeline board: a column per stage with its leads (one query)."""
+    qs = (
+        leads(user)
+        .select_related("owner_unit", "contract_record")
+        .order_by("-lead_on", "project_name")
+    )
+    if not include_lost:
+        qs = qs.filter(lost=False)
+    columns = {value: [] for value in LeadStage.values}
+    for lead in qs:
+        columns[lead.stage].append(lead)
+    return [(value, label, columns[value]) for value, label in LeadStage.choices]
+
+
+@dataclass
+class ChannelFunnel:
+    channel: str
+    label: str
+    reached: dict[str, int]  # stage -> leads that reached it (or beyond)
+    lost: int
+
+    @property
+    def total(self) -> int:
+        return self.reached.get(LeadStage.LEAD, 0)
+
+    @property
+    def signed(self) -> int:
+        return self.reached.get(LeadStage.SIGNED, 0)
+
+    @property
+    def conversion(self) -> Decimal | None:
+        return Decimal(self.signed) / Decimal(self.total) if self.total else None
+
+
+def funnel(user) -> list[ChannelFunnel]:
+    """Per channel, how many leads reached each stage (a lead at 签约 reached every stage
+    before it), and how many were lost: one grouped query."""
+    from .choices import Channel
+
+    rows = (
+        leads(user)
+        .values("channel", "stage")
+        .annotate(n=Count("pk"), lost_n=Count("pk", filter=Q(lost=True)))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {c: {} for c in Channel.values}
+    lost: dict[str, int] = dict.fromkeys(Channel.values, 0)
+    for row in rows:
+        counts.setdefault(row["channel"], {})[row["stage"]] = row["n"]
+        lost[row["channel"]] = lost.get(row["channel"], 0) + row["lost_n"]
+    out = []
+    for value, label in Channel.choices:
+        at = counts.get(value, {})
+        reached = {}
+        for i, stage in enumerate(LeadStage.values):
+            reached[stage] = sum(at.get(s, 0) for s in LeadStage.values[i:])
+        out.append(ChannelFunnel(value, label, reached, lost.get(value, 0)))
+    return out
+
+
+def fulfilment(user, *, today: date):
+    """Signed contracts with their overdue milestones, and the overall 履约率."""
+    contracts = list(
+        Contract.objects.visible_to(user)
+        .filter(lead__lost=False)
+        .select_related("lead")
+        .order_by("signed_on", "pk")
+    )
+    rows = [(c, c.overdue_milestones(today)) for c in contracts]
+    signed = sum((c.signed_amount for c in contracts), Decimal(0))
+    funds = sum((c.funds_in_place for c in contracts), Decimal(0))
+    return {
+        "rows": rows,
+        "signed": signed,
+        "funds": funds,
+        "rate": funds / signed if signed else None,
+        "overdue": sum(1 for _c, o in rows if o),
+    }
+
+
+def brought(user, source) -> dict:
+    """What an event, office or agency brought: its leads, and the signed among them."""
+    field = {Event: "source_event", Office: "source_office", Agency: "source_agency"}[type(source)]
+    qs = leads(user).filter(**{field: source}).select_related("contract_record")
+    items = list(qs.order_by("-lead_on", "project_name"))
+    signed = [lead for lead in items if hasattr(lead, "contract_record")]
+    return {
+        "leads": items,
+        "signed_count": len(signed),
+        "signed_amount": sum((lead.contract_record.signed_amount for lead in signed), Decimal(0)),
+    }

@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from shouwei.core import clock
+from shouwei.core.generic import ObjectViewSet
+from shouwei.core.generic.forms import errors_for
+from shouwei.core.permissions import CHANGE
+
+from . import charts, selectors, services
+from .choices import LeadStage
+from .filters import (
+    AgencyFilterSet,
+    ChainLinkFilterSet,
+    ContractFilterSet,
+    EventFilterSet,
+    FortuneListEntryFilterSet,
+    IndustryChainFilterSet,
+    LeadFilterSet,
+    OfficeFilterSet,
+)
+from .forms import (
+    AdmissionThresholdForm,
+    AgencyForm,
+    ChainLinkForm,
+    ContractForm,
+    EventForm,
+    FortuneListEntryForm,
+    IndustryChainForm,
+    LeadForm,
+    LoseForm,
+    MoveForm,
+    OfficeForm,
+    ReviewForm,
+)
+from .models import (
+    AdmissionReview,
+    AdmissionThreshold,
+    Agency,
+    ChainLink,
+    Contract,
+    Event,
+    FortuneListEntry,
+    IndustryChain,
+    Lead,
+    Office,
+)
+from .tables import (
+    AdmissionReviewTable,
+    AdmissionThresholdTable,
+    AgencyTable,
+    ChainLinkTable,
+    ContractTable,
+    EventTable,
+    FortuneListEntryTable,
+    IndustryChainTable,
+    LeadTable,
+    OfficeTable,
+)
+
+security_log = logging.getLogger("shouwei.security")
+
+
+class LeadViews(ObjectViewSet):
+    model = Lead
+    filterset = LeadFilterSet
+    table = LeadTable
+    form = LeadForm
+    importer = "investment-leads"
+    select_related = ("owner_unit", "contract_record", "fortune_entry", "chain_link__chain")
+    create = services.lead_create
+    update = services.lead_update
+    delete = services.lead_delete
+
+    def detail_context(self):
+        lead, user = self.object, self.request.user
+        editable = Lead.objects.editable_by(user).filter(pk=lead.pk).exists()
+        contract = getattr(lead, "contract_record", None)
+        return {
+            "steps": lead.steps.select_related("by").order_by("on", "pk"),
+            "reviews": lead.reviews.order_by("-reviewed_on", "-pk"),
+            "contract": contract,
+            "overdue": contract.overdue_milestones(clock.today()) if contract else [],
+            "can_move": editable and not lead.lost,
+            "stages": LeadStage.choices,
+        }
+
+
+class ContractViews(ObjectViewSet):
+    """Read pages; a contract is made by signing its lead and edited on its own page."""
+
+    model = Contract
+    filterset = ContractFilterSet
+    table = ContractTable
+    select_related = ("lead",)
+
+    def detail_context(self):
+        obj = self.object
+        editable = Contract.objects.editable_by(self.request.user).filter(pk=obj.pk).exists()
+        return {
+            "overdue": obj.overdue_milestones(clock.today()),
+            "contract_edit_url": reverse("investment:contract_fulfilment", args=[obj.pk])
+            if editable
+            else None,
+        }
+
+
+class EventViews(ObjectViewSet):
+    model = Event
+    filterset = EventFilterSet
+    table = EventTable
+    form = EventForm
+    select_related = ("owner_unit",)
+    templates = {"detail": "investment/source_detail.html"}
+
+    def detail_context(self):
+        return {"brought": selectors.brought(self.request.user, self.object)}
+
+
+class OfficeViews(EventViews):
+    model = Office
+    filterset = OfficeFilterSet
+    table = OfficeTable
+    form = OfficeForm
+
+
+class AgencyViews(EventViews):
+    model = Agency
+    filterset = AgencyFilterSet
+    table = AgencyTable
+    form = AgencyForm
+
+
+class IndustryChainViews(ObjectViewSet):
+    model = IndustryChain
+    filterset = IndustryChainFilterSet
+    table = IndustryChainTable
+    form = IndustryChainForm
+    select_related = ("owner_unit",)
+
+
+class ChainLinkViews(ObjectViewSet):
+    model = ChainLink
+    filterset = ChainLinkFilterSet
+    table = ChainLinkTable
+    form = ChainLinkForm
+    select_related = ("chain",)
+
+
+class FortuneListEntryViews(ObjectViewSet):
+    model = FortuneListEntry
+    filterset = FortuneListEntryFilterSet
+    table = FortuneListEntryTable
+    form = FortuneListEntryForm
+    select_related = ("owner_unit",)
+
+
+class AdmissionThresholdViews(ObjectViewSet):
+    model = AdmissionThreshold
+    table = AdmissionThresholdTable
+    form = AdmissionThresholdForm
+    select_related = ("owner_unit",)
+
+
+class AdmissionReviewViews(ObjectViewSet):
+    """Read pages; a review is recorded from its lead's page (services.review_record)."""
+
+    model = AdmissionReview
+    table = AdmissionReviewTable
+    select_related = ("lead",)
+
+
+def _writable(request, model, pk: int):
+    """The record the user may change; 403 (logged) when they may only read it, else 404."""
+    obj = model.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+    if obj is not None:
+        return obj
+    if model.objects.visible_to(request.user).filter(pk=pk).exists():
+        security_log.warning(
+            "refused change of %s #%s by %s", model._meta.model_name, pk, request.user
+        )
+        raise PermissionDenied(_("您无权修改该记录"))
+    raise Http404
+
+
+def _safe_next(request) -> str | None:
+    """The page to return to (the board), only when it is a path on this site."""
+    target = request.POST.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target.startswith("/") and allowed else None
+
+
+def _form_page(request, *, obj, form, title, status=200):
+    return render(
+        request,
+        "investment/action_form.html",
+        {"object": obj, "form": form, "title": title, "list_url": reverse("investment:lead_list")},
+        status=status,
+    )
+
+
+def _run(request, form, call) -> bool:
+    """Call the service with the form's data; its refusal lands on the form."""
+    try:
+        call(**form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, errors_for(form, exc))
+        return False
+    return True
+
+
+def lead_move(request, pk: int):
+    """Move a card: the board's form (and the lead page's), usable without dragging."""
+    lead = _writable(request, Lead, pk)
+    initial = {"on": clock.today(), "to_stage": request.GET.get("to") or lead.stage}
+    form = MoveForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(request, form, lambda **d: services.lead_move(by=request.user, lead=lead, **d))
+    ):
+        messages.success(
+            request,
+            _("已将 %(lead)s 移到“%(stage)s”")
+            % {"lead": lead, "stage": LeadStage(form.cleaned_data["to_stage"]).label},
+        )
+        return redirect(_safe_next(request) or lead.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, obj=lead, form=form, title=_("移动阶段"), status=status)
+
+
+def lead_lose(request, pk: int):
+    lead = _writable(request, Lead, pk)
+    form = LoseForm(request.POST or None, initial={"on": clock.today()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(request, form, lambda **d: services.lead_lose(by=request.user, lead=lead, **d))
+    ):
+        messages.success(request, _("已将 %(lead)s 标记为流失") % {"lead": lead})
+        return redirect(lead.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, obj=lead, form=form, title=_("标记流失"), status=status)
+
+
+def lead_review(request, pk: int):
+    lead = _writable(request, Lead, pk)
+    form = ReviewForm(request.POST or None, initial={"reviewed_on": clock.today()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(request, form, lambda **d: services.review_record(by=request.user, lead=lead, **d))
+    ):
+        messages.success(request, _("已登记 %(lead)s 的准入评审") % {"lead": lead})
+        return redirect(lead.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, obj=lead, form=form, title=_("登记准入评审"), status=status)
+
+
+def contract_fulfilment(request, pk: int):
+    """The contract's terms, planned milestones and funds in place."""
+    contract = _writable(request, Contract, pk)
+    form = ContractForm(request.POST or None, instance=contract, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda **d: services.contract_update(by=request.user, instance=contract, **d),
+        )
+    ):
+        messages.success(request, _("已保存：%(obj)s") % {"obj": contract})
+        return redirect(contract.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, obj=contract, form=form, title=_("编辑合同与履约"), status=status)
+
+
+def board(request):
+    """The pipeline board: a column per stage, each card with a move form."""
+    return render(
+        request,
+        "investment/board.html",
+        {
+            "columns": selectors.board(request.user),
+            "stages": LeadStage.choices,
+            "editable": set(Lead.objects.editable_by(request.user).values_list("pk", flat=True)),
+            "today": clock.today(),
+        },
+    )
+
+
+def fulfilment(request):
+    return render(
+        request,
+        "investment/fulfilment.html",
+        {"data": selectors.fulfilment(request.user, today=clock.today()), "today": clock.today()},
+    )
+
+
+def funnel(request):
+    rows = selectors.funnel(request.user)
+    return render(
+        request,
+        "investment/funnel.html",
+        {"rows": rows, "stages": LeadStage.choices, "chart": charts.channel_funnel(rows)},
+    )

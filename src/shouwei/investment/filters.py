@@ -30,30 +30,29 @@ class LeadFilterSet(SearchFilterSet):
         field_name="industry", lookup_expr="istartswith", label=_("行业代码")
     )
     chain_link = django_filters.ModelChoiceFilter(
-        queryset=ChainLink.objects.all(), label=_("产业链环节")
+        queryset=ChainLink.objects.select_related("chain"), label=_("产业链环节")
     )
     signed_year = django_filters.NumberFilter(
         field_name="contract_record__signed_on", lookup_expr="year", label=_("签约年度")
     )
     event = django_filters.BooleanFilter(
-        field_name="source_event",
-        lookup_expr="isnull",
-        exclude=True,
-        label=_("活动签约"),
-        widget=YES,
+        method="with_source_event", label=_("活动签约"), widget=YES
     )
     fortune = django_filters.BooleanFilter(
-        field_name="fortune_entry",
-        lookup_expr="isnull",
-        exclude=True,
-        label=_("三类500强"),
-        widget=YES,
+        method="with_fortune_entry", label=_("三类500强"), widget=YES
     )
     lost = django_filters.BooleanFilter(label=_("已流失"))
 
     class Meta:
         model = Lead
         fields = ["q", "stage", "channel", "industry", "chain_link", "signed_year", "lost"]
+
+    def with_source_event(self, queryset, name, value):
+        # An unticked box is no condition (not "none from an event").
+        return queryset.filter(source_event__isnull=False) if value else queryset
+
+    def with_fortune_entry(self, queryset, name, value):
+        return queryset.filter(fortune_entry__isnull=False) if value else queryset
 
     def filter_queryset(self, queryset):
         qs = super().filter_queryset(queryset)

@@ -15,13 +15,19 @@ from .models import Agency, Contract, Event, Lead, Office
 YI = Decimal(10000)  # 万元 per 亿元
 
 
-def leads(user):
-    return Lead.objects.visible_to(user)
+def leads(user, unit=None):
+    """The leads ``user`` reads, of departments within ``unit`` when one is given."""
+    qs = Lead.objects.visible_to(user)
+    if unit is not None:
+        qs = qs.filter(owner_unit__path__startswith=unit.path)
+    return qs
 
 
-def signed_contracts(user, *, year: int, until: date | None = None):
+def signed_contracts(user, *, year: int, until: date | None = None, unit=None):
     """Contracts signed in ``year`` (up to ``until``) of leads not lost, that the user reads."""
     qs = Contract.objects.visible_to(user).filter(signed_on__year=year, lead__lost=False)
+    if unit is not None:
+        qs = qs.filter(lead__owner_unit__path__startswith=unit.path)
     if until is not None:
         qs = qs.filter(signed_on__lte=until)
     return qs
@@ -50,10 +56,12 @@ class AttractionSummary:
         return self.funds_in_place / self.signed_amount if self.signed_amount else None
 
 
-def attraction_summary(user, *, year: int, until: date | None = None) -> AttractionSummary:
+def attraction_summary(
+    user, *, year: int, until: date | None = None, unit=None
+) -> AttractionSummary:
     """The seed's figures: signed this year (count, amount), of which at major events and
     三类500强, the intended leads still open, and the funds in place against the signed."""
-    signed = signed_contracts(user, year=year, until=until)
+    signed = signed_contracts(user, year=year, until=until, unit=unit)
     totals = signed.aggregate(
         n=Count("pk"),
         amount=Sum("signed_amount"),
@@ -67,7 +75,7 @@ def attraction_summary(user, *, year: int, until: date | None = None) -> Attract
         .values_list("lead__short_name", "lead__project_name")
     )
     intended = list(
-        leads(user)
+        leads(user, unit)
         .filter(stage=LeadStage.INTENT, lost=False)
         .order_by("project_name")
         .values_list("short_name", "project_name")

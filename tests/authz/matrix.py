@@ -394,6 +394,20 @@ PLATFORM: list[Row] = [
         objects=("contract",),
         data={},
     ),
+    # A signed lead becomes a key project: the lead changed, a project added.
+    Row(
+        "investment:lead_convert",
+        Both((Contract(CHANGE), Contract(ADD, "projects.Project"))),
+        objects=("lead",),
+    ),
+    Row(
+        "investment:lead_convert",
+        Both((Contract(CHANGE), Contract(ADD, "projects.Project"))),
+        method="POST",
+        objects=("lead",),
+        data={},
+    ),
+    Row("investment:contract_funds_sync", Contract(CHANGE), method="POST", objects=("contract",)),
     *crud("investment", "investment.Lead", ("lead",)),
     *crud("investment", "investment.Contract", ("contract",), edit=False),
     *crud("investment", "investment.AdmissionReview", ("admissionreview",), edit=False),

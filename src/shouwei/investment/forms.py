@@ -20,6 +20,13 @@ from .models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+# The key project's levels, as the projects app names them (its model field's choices).
+ProjectLevelChoices = (
+    ("district", _("区重点")),
+    ("municipal", _("市重点")),
+    ("provincial", _("省重点")),
+)
+
 
 class LeadForm(ScopedModelForm):
     not_duplicate = forms.BooleanField(
@@ -196,3 +203,16 @@ class AdmissionThresholdForm(ScopedModelForm):
     class Meta:
         model = AdmissionThreshold
         fields = ["year", "min_intensity", "min_tax_per_mu", "max_energy", "owner_unit"]
+
+
+class ConvertForm(forms.Form):
+    """All a signed lead needs to become a key project: its code and level."""
+
+    code = forms.CharField(
+        label=_("项目代码"),
+        max_length=63,
+        help_text=_("重点项目的唯一代码，如 gxq-2022-051；其余内容取自线索和合同"),
+    )
+    level = forms.ChoiceField(
+        label=_("级别"), choices=ProjectLevelChoices, help_text=_("省重点、市重点或区重点")
+    )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from shouwei.core import clock
 from shouwei.core.permissions import ADD, CHANGE, DELETE, require
+from shouwei.projects import services as project_services
 
 from .choices import MILESTONE_OF_STAGE, STAGE_DATE_FIELDS, Decision, LeadStage
 from .models import AdmissionReview, AdmissionThreshold, Contract, Lead, LeadStep
@@ -418,3 +419,57 @@ def contract_update(*, by, instance: Contract, **fields) -> Contract:
         lead._history_user = by
         lead.save(update_fields=["signed_on"])
     return contract
+
+
+# --- a signed lead becomes a key project (the projects app's public service) ----------------
+YI = Decimal(10000)  # 万元 per 亿元
+
+
+def project_fields(lead: Lead) -> dict:
+    """What the key project takes from the signed lead and its contract (nothing retyped)."""
+    contract = lead.contract_record
+    return {
+        "name": lead.project_name,
+        "industry": lead.industry,
+        "industry_chain": lead.chain_link.chain.name if lead.chain_link_id else "",
+        "total_investment": (contract.signed_amount / YI).quantize(Decimal("0.01")),
+        "owner_enterprise": lead.investor,
+        "responsible_unit": lead.owner_unit,
+        "start_date": contract.start_actual or contract.start_planned or contract.signed_on,
+        "planned_completion_date": contract.production_planned,
+    }
+
+
+@transaction.atomic
+def lead_to_project(*, by, lead: Lead, code: str, level: str):
+    """Make the signed ``lead`` a key project (code and level are all the user adds) and link
+    the two: the lead names its project, the project reaches its lead as ``investment_lead``."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    require(by, CHANGE, lead)
+    if not hasattr(lead, "contract_record"):
+        raise ValidationError(_("只有已签约的线索才能转为重点项目"))
+    if lead.project_id:
+        raise ValidationError(_("该线索已转为重点项目：%(p)s") % {"p": lead.project})
+    project = project_services.project_create(by=by, code=code, level=level, **project_fields(lead))
+    lead.project = project
+    lead._history_user = by
+    lead.save(update_fields=["project"])
+    return project
+
+
+@transaction.atomic
+def funds_from_project(*, by, contract: Contract) -> Contract:
+    """The funds in place of a contract whose lead became a key project: the project's
+    investment completed to date (亿元, reported monthly), in 万元."""
+    contract = (
+        Contract.objects.select_for_update().select_related("lead__project").get(pk=contract.pk)
+    )
+    require(by, CHANGE, contract)
+    project = contract.lead.project
+    if project is None:
+        raise ValidationError(_("该合同的线索尚未转为重点项目"))
+    funds = project_services.completed_investment(project) * YI
+    note = contract.funds_note
+    if funds > contract.signed_amount and not note.strip():
+        note = _("按重点项目“%(p)s”累计完成投资更新，超过签约金额") % {"p": project}
+    return contract_update(by=by, instance=contract, funds_in_place=funds, funds_note=note)

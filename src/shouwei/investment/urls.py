@@ -10,6 +10,8 @@ urlpatterns = [
     path("leads/<int:pk>/move/", views.lead_move, name="lead_move"),
     path("leads/<int:pk>/lose/", views.lead_lose, name="lead_lose"),
     path("leads/<int:pk>/review/", views.lead_review, name="lead_review"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("contracts/<int:pk>/funds-sync/", views.contract_funds_sync, name="contract_funds_sync"),
     path("contracts/<int:pk>/fulfilment/", views.contract_fulfilment, name="contract_fulfilment"),
     *views.LeadViews.urls(),
     *views.ContractViews.urls(),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from shouwei.core import clock
 from shouwei.core.generic import ObjectViewSet
@@ -32,6 +33,7 @@ from .forms import (
     AgencyForm,
     ChainLinkForm,
     ContractForm,
+    ConvertForm,
     EventForm,
     FortuneListEntryForm,
     IndustryChainForm,
@@ -90,6 +92,7 @@ class LeadViews(ObjectViewSet):
             "contract": contract,
             "overdue": contract.overdue_milestones(clock.today()) if contract else [],
             "can_move": editable and not lead.lost,
+            "can_convert": editable and contract is not None and not lead.project_id,
             "stages": LeadStage.choices,
         }
 
@@ -110,6 +113,7 @@ class ContractViews(ObjectViewSet):
             "contract_edit_url": reverse("investment:contract_fulfilment", args=[obj.pk])
             if editable
             else None,
+            "can_sync_funds": editable and obj.lead.project_id is not None,
         }
 
 
@@ -284,6 +288,41 @@ def contract_fulfilment(request, pk: int):
         return redirect(contract.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return _form_page(request, obj=contract, form=form, title=_("编辑合同与履约"), status=status)
+
+
+def lead_convert(request, pk: int):
+    """A signed lead becomes a key project: the user adds the code and level only."""
+    lead = _writable(request, Lead, pk)
+    if lead.project_id or not hasattr(lead, "contract_record"):
+        messages.error(request, _("只有已签约、尚未转入的线索才能转为重点项目"))
+        return redirect(lead.get_absolute_url())
+    initial = {"code": f"zs-{lead.contract_record.signed_on:%Y}-{lead.pk:03d}", "level": "district"}
+    form = ConvertForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.lead_to_project(by=request.user, lead=lead, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, errors_for(form, exc))
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已转为重点项目：%(p)s") % {"p": project})
+            return redirect(project.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, obj=lead, form=form, title=_("转为重点项目"), status=status)
+
+
+@require_POST
+def contract_funds_sync(request, pk: int):
+    """Funds in place from the key project's investment completed."""
+    contract = _writable(request, Contract, pk)
+    try:
+        services.funds_from_project(by=request.user, contract=contract)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已按重点项目累计完成投资更新到位资金"))
+    return redirect(contract.get_absolute_url())
 
 
 def board(request):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from shouwei.core import alerts, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
 from shouwei.core.permissions import CHANGE, require
+from shouwei.core.services import record_create
 
 from .choices import ProblemStatus, Stage
 from .models import Problem, ProgressPhoto, ProgressReport, Project
@@ -363,3 +364,15 @@ def _notify_escalation(problem: Problem, *, today: date, url: str) -> None:
     message = {"title": title, "body": body, "url": url, "key": key}
     alerts.notify_roles(unit=problem.project.responsible_unit, roles=[Role.LEADER], **message)
     alerts.notify_roles(unit=problem.owner_unit, roles=[Role.STAFF], **message)
+
+
+# --- the public service other apps call (investment: a signed lead becomes a key project) ---
+def project_create(*, by, **fields) -> Project:
+    """A key project, through the same contract and validation as the project form."""
+    return record_create(Project, by=by, **fields)
+
+
+def completed_investment(project: Project) -> Decimal:
+    """The project's investment completed to date (亿元): the sum of its monthly figures."""
+    total = project.progress_reports.aggregate(total=Sum("invested_this_month"))["total"]
+    return total or Decimal(0)

@@ -14,7 +14,12 @@ def _loader(name, *after):
 
 
 def test_every_app_with_demo_data_is_discovered():
-    assert [loader.name for loader in demo_loaders()] == ["evaluation", "portal", "projects", "investment"]
+    assert [loader.name for loader in demo_loaders()] == [
+        "evaluation",
+        "portal",
+        "projects",
+        "investment",
+    ]
 
 
 def test_loaders_run_after_what_they_name_and_otherwise_by_name():

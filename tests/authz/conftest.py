@@ -270,6 +270,19 @@ def _investment(units):
     for kind in own:
         put(kind, "jjhz", own[kind])
         put(kind, "cyfz", other[kind])
+    # A lead each department would file through the API, with its body.
+    out["lead.new"] = {}
+    for key, unit in (("jjhz", jjhz), ("cyfz", cyfz)):
+        body = {
+            "project_name": f"矩阵测试新线索{key}",
+            "investor": f"矩阵测试新投资方{key}",
+            "channel": "business",
+            "industry": "C39",
+            "planned_investment": "1000",
+            "owner_unit": unit.code,
+            "lead_on": "2022-07-01",
+        }
+        out["lead.new"][key] = Obj(m.Lead(owner_unit=unit), {}, body)
     return out
 
 

@@ -569,6 +569,18 @@ API: list[Row] = [
     api("GET /api/projects", LoggedIn()),
     api("GET /api/projects/{code}", Contract(VIEW), objects=("project",)),
     api("GET /api/projects-summary", LoggedIn(), query="unit=hy-gxq&period=2022-06"),
+    # --- investment (招商引资)
+    api("GET /api/investment-leads", LoggedIn()),
+    api("GET /api/investment-leads/{pk}", Contract(VIEW), objects=("lead",)),
+    api("POST /api/investment-leads", Contract(ADD), objects=("lead.new",)),
+    api(
+        "POST /api/investment-leads/{pk}/move",
+        Contract(CHANGE),
+        objects=("lead",),
+        data={"to_stage": "contact", "on": "2022-07-25"},
+    ),
+    api("GET /api/investment-contracts", LoggedIn()),
+    api("GET /api/investment-summary", LoggedIn(), query="year=2022"),
     api("GET /api/project-plans", LoggedIn()),
     api("GET /api/project-progress", LoggedIn()),
     api("POST /api/project-progress", Contract(ADD), objects=("progress.new",)),

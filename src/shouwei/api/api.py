@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import SessionAuth, TokenAuth
 
-ROUTERS = ("core", "indicators", "projects")
+ROUTERS = ("core", "indicators", "projects", "investment")
 
 api = NinjaAPI(
     title="首位 API",

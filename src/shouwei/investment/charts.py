@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shouwei.indicators.charts import Chart
 
@@ -27,7 +28,7 @@ def channel_funnel(rows: list[ChannelFunnel]) -> Chart:
                 {
                     "name": str(r.label),
                     "kind": "bar",
-                    "axis": _("个"),
+                    "axis": pgettext("unit", "个"),
                     "values": [r.reached[s] for s in LeadStage.values],
                     "labels": [str(r.reached[s]) for s in LeadStage.values],
                 }

@@ -380,6 +380,7 @@ PLATFORM: list[Row] = [
     Row("investment:board", LoggedIn()),
     Row("investment:fulfilment", LoggedIn()),
     Row("investment:funnel", LoggedIn()),
+    Row("investment:chain_gaps", LoggedIn()),
     Row("investment:lead_move", Contract(CHANGE), objects=("lead",)),
     Row("investment:lead_move", Contract(CHANGE), method="POST", objects=("lead",), data={}),
     Row("investment:lead_lose", Contract(CHANGE), objects=("lead",)),

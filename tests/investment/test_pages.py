@@ -160,3 +160,43 @@ def test_the_panel_is_hidden_from_another_department(demo):
 def test_the_cockpit_shows_the_panel(client_for):
     body = client_for("leader").get(reverse("indicators:cockpit")).content.decode()
     assert "本年签约" in body and "虎牙直播" in body
+
+
+def test_chain_gaps_show_the_empty_links_with_their_leads_and_targets(client_for):
+    body = client_for("leader").get(reverse("investment:chain_gaps")).content.decode()
+    assert "电子信息" in body and "空缺" in body
+    assert "智能网联汽车终端企业" in body and "智慧安防终端项目" in body
+
+
+def test_the_funnel_of_a_quarter_with_median_days(client_for):
+    c = client_for("leader")
+    body = c.get(reverse("investment:funnel"), {"quarter": "2022Q2"}).content.decode()
+    assert "各阶段用时（中位数）" in body
+    assert c.get(reverse("investment:funnel"), {"quarter": "bad"}).status_code == 200
+
+
+def test_median_days_per_stage_come_from_the_stage_dates(demo):
+    from shouwei.investment import selectors
+
+    durations = selectors.stage_durations(selectors.leads(demo["leader"]))
+    first = durations[0]
+    assert first.frm == "lead" and first.to == "contact"
+    assert first.median_days == 15  # the demo: 60 → 45 days before signing, 15 per open stage
+
+
+def test_adding_a_near_same_lead_on_the_page_names_it_and_saves_nothing(client_for):
+    existing = Lead.objects.get(short_name="杭州铂科电子")
+    data = {
+        "project_name": "杭州铂科电子（二期）项目",
+        "investor": "全新投资有限公司",
+        "channel": "business",
+        "industry": "C39",
+        "planned_investment": "1000",
+        "owner_unit": existing.owner_unit_id,
+        "lead_on": "2022-07-01",
+    }
+    c = client_for("staff_jjhz")
+    response = c.post(reverse("investment:lead_add"), data)
+    assert response.status_code == 400 and f"#{existing.pk}" in response.content.decode()
+    assert not Lead.objects.filter(investor="全新投资有限公司").exists()
+    assert c.post(reverse("investment:lead_add"), data | {"not_duplicate": "on"}).status_code == 302

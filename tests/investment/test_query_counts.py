@@ -70,6 +70,7 @@ PAGES = {
     "investment:board": "",
     "investment:fulfilment": "",
     "investment:funnel": "",
+    "investment:chain_gaps": "",
 }
 
 

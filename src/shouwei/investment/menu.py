@@ -2,7 +2,16 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.navigation import MenuItem, register_menu
 
-from .models import Agency, Contract, Event, IndustryChain, Lead, Office
+from .models import (
+    AdmissionThreshold,
+    Agency,
+    Contract,
+    Event,
+    FortuneListEntry,
+    IndustryChain,
+    Lead,
+    Office,
+)
 
 register_menu(
     _("招商引资"),
@@ -16,5 +25,8 @@ register_menu(
     MenuItem(_("招商活动"), Event, "ti ti-speakerphone"),
     MenuItem(_("驻地办事处"), Office, "ti ti-building"),
     MenuItem(_("招商机构"), Agency, "ti ti-users-group"),
+    MenuItem(_("靶向招商"), "investment:chain_gaps", "ti ti-target-arrow"),
     MenuItem(_("产业链"), IndustryChain, "ti ti-link"),
+    MenuItem(_("500强榜单"), FortuneListEntry, "ti ti-trophy"),
+    MenuItem(_("准入标准"), AdmissionThreshold, "ti ti-ruler-measure"),
 )

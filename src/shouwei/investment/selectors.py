@@ -129,13 +129,13 @@ class ChannelFunnel:
         return Decimal(self.signed) / Decimal(self.total) if self.total else None
 
 
-def funnel(user) -> list[ChannelFunnel]:
+def funnel(user, qs=None) -> list[ChannelFunnel]:
     """Per channel, how many leads reached each stage (a lead at 签约 reached every stage
     before it), and how many were lost: one grouped query."""
     from .choices import Channel
 
     rows = (
-        leads(user)
+        (qs if qs is not None else leads(user))
         .values("channel", "stage")
         .annotate(n=Count("pk"), lost_n=Count("pk", filter=Q(lost=True)))
         .order_by()
@@ -186,3 +186,78 @@ def brought(user, source) -> dict:
         "signed_count": len(signed),
         "signed_amount": sum((lead.contract_record.signed_amount for lead in signed), Decimal(0)),
     }
+
+
+@dataclass
+class StageDuration:
+    frm: str
+    to: str
+    median_days: float | None
+    n: int
+
+
+def stage_durations(qs) -> list[StageDuration]:
+    """The median days from each stage to the next, over the leads that reached both (one
+    query: the stage dates only)."""
+    from statistics import median
+
+    from .choices import STAGE_DATE_FIELDS
+
+    fields = list(STAGE_DATE_FIELDS.values())
+    spans: list[list[int]] = [[] for _ in fields[1:]]
+    for dates in qs.order_by().values_list(*fields):
+        for i in range(len(fields) - 1):
+            a, b = dates[i], dates[i + 1]
+            if a is not None and b is not None:
+                spans[i].append((b - a).days)
+    stages = list(STAGE_DATE_FIELDS)
+    return [
+        StageDuration(stages[i], stages[i + 1], median(s) if s else None, len(s))
+        for i, s in enumerate(spans)
+    ]
+
+
+def quarter_leads(user, quarter: str | None):
+    """The leads that came in during ``quarter`` (2022Q2), or all."""
+    qs = leads(user)
+    if quarter:
+        year, q = int(quarter[:4]), int(quarter[5])
+        start = date(year, 3 * q - 2, 1)
+        end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+        qs = qs.filter(lead_on__gte=start, lead_on__lt=end)
+    return qs
+
+
+@dataclass
+class LinkGap:
+    link: object
+    landed: list = field(default_factory=list)  # signed and after, not lost
+    pursued: list = field(default_factory=list)  # before signing, not lost
+
+    @property
+    def empty(self) -> bool:
+        return not self.landed
+
+    @property
+    def targets(self) -> list[str]:
+        return [t.strip() for t in self.link.target_investors.splitlines() if t.strip()]
+
+
+def chain_gaps(user) -> list[tuple[object, list[LinkGap]]]:
+    """For each industry chain, each link with the projects landed on it (signed or later) and
+    those still pursued; a link with none landed is a gap to target. Two queries."""
+    from .models import ChainLink, IndustryChain
+
+    chains = list(IndustryChain.objects.visible_to(user).order_by("name"))
+    links = list(
+        ChainLink.objects.visible_to(user).filter(chain__in=chains).order_by("position", "name")
+    )
+    gaps = {link.pk: LinkGap(link) for link in links}
+    signed_at = LeadStage.order(LeadStage.SIGNED)
+    for lead in leads(user).filter(chain_link__in=links, lost=False).order_by("project_name"):
+        gap = gaps[lead.chain_link_id]
+        (gap.landed if LeadStage.order(lead.stage) >= signed_at else gap.pursued).append(lead)
+    by_chain: dict[int, list[LinkGap]] = {c.pk: [] for c in chains}
+    for link in links:
+        by_chain[link.chain_id].append(gaps[link.pk])
+    return [(c, by_chain[c.pk]) for c in chains]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("fulfilment/", views.fulfilment, name="fulfilment"),
     path("funnel/", views.funnel, name="funnel"),
+    path("chain-gaps/", views.chain_gaps, name="chain_gaps"),
     path("leads/<int:pk>/move/", views.lead_move, name="lead_move"),
     path("leads/<int:pk>/lose/", views.lead_lose, name="lead_lose"),
     path("leads/<int:pk>/review/", views.lead_review, name="lead_review"),

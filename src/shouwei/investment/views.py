@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -347,10 +348,33 @@ def fulfilment(request):
     )
 
 
+QUARTER = re.compile(r"^(19|20|21)\d{2}Q[1-4]$")
+
+
 def funnel(request):
-    rows = selectors.funnel(request.user)
+    """Per channel, the leads that reached each stage; for a quarter's leads (?quarter=2022Q2)
+    or all, with the median days from each stage to the next."""
+    quarter = request.GET.get("quarter") or None
+    if quarter and not QUARTER.match(quarter):
+        messages.error(request, _("季度应写成 2022Q2"))
+        quarter = None
+    qs = selectors.quarter_leads(request.user, quarter)
+    rows = selectors.funnel(request.user, qs=qs)
     return render(
         request,
         "investment/funnel.html",
-        {"rows": rows, "stages": LeadStage.choices, "chart": charts.channel_funnel(rows)},
+        {
+            "rows": rows,
+            "stages": LeadStage.choices,
+            "chart": charts.channel_funnel(rows),
+            "durations": selectors.stage_durations(qs),
+            "quarter": quarter or "",
+        },
+    )
+
+
+def chain_gaps(request):
+    """靶向招商: each chain's links, the projects landed on them and the empty ones to target."""
+    return render(
+        request, "investment/chain_gaps.html", {"chains": selectors.chain_gaps(request.user)}
     )

@@ -200,3 +200,20 @@ def test_adding_a_near_same_lead_on_the_page_names_it_and_saves_nothing(client_f
     assert response.status_code == 400 and f"#{existing.pk}" in response.content.decode()
     assert not Lead.objects.filter(investor="全新投资有限公司").exists()
     assert c.post(reverse("investment:lead_add"), data | {"not_duplicate": "on"}).status_code == 302
+
+
+def test_a_board_column_shows_its_newest_cards_and_links_to_the_rest(client_for, monkeypatch):
+    from shouwei.investment import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_CARDS", 3)
+    body = client_for("leader").get(reverse("investment:board")).content.decode()
+    assert "还有 13 条" in body  # 16 intended, 3 shown
+    assert reverse("investment:lead_list") + "?stage=intent&amp;lost=false" in body
+
+
+def test_the_fulfilment_tracker_filters_the_overdue(client_for):
+    c = client_for("leader")
+    everything = c.get(reverse("investment:fulfilment")).context
+    overdue = c.get(reverse("investment:fulfilment"), {"overdue": "1"}).context
+    assert overdue["page"].paginator.count == everything["data"]["overdue"]
+    assert all(milestones for _c, milestones in overdue["rows"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from .choices import LeadStage
 from .models import Agency, Contract, Event, Lead, Office
@@ -94,19 +94,38 @@ def attraction_summary(
     )
 
 
-def board(user, *, include_lost: bool = False) -> list[tuple[str, str, list[Lead]]]:
-    """The pipeline board: a column per stage with its leads (one query)."""
-    qs = (
-        leads(user)
-        .select_related("owner_unit", "contract_record")
-        .order_by("-lead_on", "project_name")
-    )
-    if not include_lost:
-        qs = qs.filter(lost=False)
-    columns = {value: [] for value in LeadStage.values}
-    for lead in qs:
-        columns[lead.stage].append(lead)
-    return [(value, label, columns[value]) for value, label in LeadStage.choices]
+BOARD_CARDS = 30  # per column; the column's count links to the whole filtered list
+
+
+@dataclass
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    cards: list
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(user) -> list[BoardColumn]:
+    """The pipeline board: a column per stage with its count and its newest leads (at most
+    ``BOARD_CARDS``; the rest are a link away). One count query and one per stage, whatever
+    the number of leads."""
+    qs = leads(user).filter(lost=False)
+    counts = dict(qs.values_list("stage").annotate(n=Count("pk")).order_by())
+    columns = []
+    for value, label in LeadStage.choices:
+        cards = []
+        if counts.get(value):
+            cards = list(
+                qs.filter(stage=value)
+                .select_related("contract_record")
+                .order_by("-lead_on", "-pk")[:BOARD_CARDS]
+            )
+        columns.append(BoardColumn(value, label, counts.get(value, 0), cards))
+    return columns
 
 
 @dataclass
@@ -155,23 +174,34 @@ def funnel(user, qs=None) -> list[ChannelFunnel]:
     return out
 
 
-def fulfilment(user, *, today: date):
-    """Signed contracts with their overdue milestones, and the overall 履约率."""
-    contracts = list(
-        Contract.objects.visible_to(user)
-        .filter(lead__lost=False)
-        .select_related("lead")
-        .order_by("signed_on", "pk")
+def overdue_q(today: date) -> Q:
+    """A contract with a milestone whose planned date has passed without its actual one (funds:
+    the due date passed with less than the signed amount in place)."""
+    return (
+        Q(registration_planned__lt=today, registration_actual__isnull=True)
+        | Q(start_planned__lt=today, start_actual__isnull=True)
+        | Q(production_planned__lt=today, production_actual__isnull=True)
+        | Q(funds_due_on__lt=today, funds_in_place__lt=F("signed_amount"))
     )
-    rows = [(c, c.overdue_milestones(today)) for c in contracts]
-    signed = sum((c.signed_amount for c in contracts), Decimal(0))
-    funds = sum((c.funds_in_place for c in contracts), Decimal(0))
+
+
+def fulfilment(user, *, today: date, overdue_only: bool = False):
+    """Signed contracts (of leads not lost) for the tracker, and the totals: signed, funds in
+    place, 履约率, how many have an overdue milestone — in the database, whatever the size."""
+    contracts = Contract.objects.visible_to(user).filter(lead__lost=False)
+    totals = contracts.aggregate(
+        signed=Sum("signed_amount"),
+        funds=Sum("funds_in_place"),
+        overdue=Count("pk", filter=overdue_q(today)),
+    )
+    signed, funds = totals["signed"] or Decimal(0), totals["funds"] or Decimal(0)
+    rows = contracts.filter(overdue_q(today)) if overdue_only else contracts
     return {
-        "rows": rows,
+        "contracts": rows.select_related("lead").order_by("signed_on", "pk"),
         "signed": signed,
         "funds": funds,
         "rate": funds / signed if signed else None,
-        "overdue": sum(1 for _c, o in rows if o),
+        "overdue": totals["overdue"],
     }
 
 

@@ -5,6 +5,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -328,23 +329,39 @@ def contract_funds_sync(request, pk: int):
 
 def board(request):
     """The pipeline board: a column per stage, each card with a move form."""
+    columns = selectors.board(request.user)
     return render(
         request,
         "investment/board.html",
         {
-            "columns": selectors.board(request.user),
+            "columns": columns,
             "stages": LeadStage.choices,
-            "editable": set(Lead.objects.editable_by(request.user).values_list("pk", flat=True)),
+            # Which of the cards shown the user may move (one query).
+            "editable": set(
+                Lead.objects.editable_by(request.user)
+                .filter(pk__in=[lead.pk for col in columns for lead in col.cards])
+                .values_list("pk", flat=True)
+            ),
             "today": clock.today(),
         },
     )
 
 
+FULFILMENT_PAGE = 50
+
+
 def fulfilment(request):
+    """Signed contracts with their overdue milestones (``?overdue=1``: those only), 50 a page,
+    and the 履约率 over all of them."""
+    today = clock.today()
+    overdue_only = request.GET.get("overdue") == "1"
+    data = selectors.fulfilment(request.user, today=today, overdue_only=overdue_only)
+    page = Paginator(data["contracts"], FULFILMENT_PAGE).get_page(request.GET.get("page"))
+    rows = [(c, c.overdue_milestones(today)) for c in page.object_list]
     return render(
         request,
         "investment/fulfilment.html",
-        {"data": selectors.fulfilment(request.user, today=clock.today()), "today": clock.today()},
+        {"data": data, "rows": rows, "page": page, "overdue_only": overdue_only, "today": today},
     )
 
 

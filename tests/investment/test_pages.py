@@ -217,3 +217,9 @@ def test_the_fulfilment_tracker_filters_the_overdue(client_for):
     overdue = c.get(reverse("investment:fulfilment"), {"overdue": "1"}).context
     assert overdue["page"].paginator.count == everything["data"]["overdue"]
     assert all(milestones for _c, milestones in overdue["rows"])
+
+
+def test_an_impossible_year_in_the_filters_is_no_error_page(client_for):
+    c = client_for("leader")
+    assert c.get(reverse("investment:lead_list"), {"signed_year": -4096}).status_code == 200
+    assert c.get(reverse("investment:contract_list"), {"year": 99999}).status_code == 200

@@ -33,7 +33,11 @@ class LeadFilterSet(SearchFilterSet):
         queryset=ChainLink.objects.select_related("chain"), label=_("产业链环节")
     )
     signed_year = django_filters.NumberFilter(
-        field_name="contract_record__signed_on", lookup_expr="year", label=_("签约年度")
+        field_name="contract_record__signed_on",
+        lookup_expr="year",
+        label=_("签约年度"),
+        min_value=1900,
+        max_value=2200,
     )
     event = django_filters.BooleanFilter(
         method="with_source_event", label=_("活动签约"), widget=YES
@@ -65,7 +69,11 @@ class LeadFilterSet(SearchFilterSet):
 class ContractFilterSet(SearchFilterSet):
     search_fields = ("lead__project_name", "lead__investor")
     year = django_filters.NumberFilter(
-        field_name="signed_on", lookup_expr="year", label=_("签约年度")
+        field_name="signed_on",
+        lookup_expr="year",
+        label=_("签约年度"),
+        min_value=1900,
+        max_value=2200,
     )
 
     class Meta:

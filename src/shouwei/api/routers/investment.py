@@ -52,7 +52,7 @@ class LeadOut(Schema):
 class LeadFilters(Schema):
     stage: LeadStage | None = None
     channel: Channel | None = None
-    signed_year: int | None = Field(None, description="签约年度")
+    signed_year: int | None = Field(None, ge=1900, le=2200, description="签约年度")
 
 
 @router.get("/investment-leads", response={200: list[LeadOut], **ERRORS}, summary="招商线索列表")
@@ -148,11 +148,16 @@ class ContractOut(Schema):
         return obj.overdue_milestones(clock.today())
 
 
+class ContractFilters(Schema):
+    year: int | None = Field(None, ge=1900, le=2200, description="签约年度")
+
+
 @router.get(
     "/investment-contracts", response={200: list[ContractOut], **ERRORS}, summary="投资合同与履约"
 )
 @paginate(Pagination)
-def list_contracts(request, year: int | None = None):
+def list_contracts(request, filters: Query[ContractFilters]):
+    year = filters.year
     qs = Contract.objects.visible_to(request.auth).select_related("lead")
     if year:
         qs = qs.filter(signed_on__year=year)
@@ -172,6 +177,11 @@ class SummaryOut(Schema):
     fulfilment_rate: DecimalStr | None = None
 
 
+class SummaryFilters(Schema):
+    year: int = Field(ge=1900, le=2200, description="年度，如 2022")
+    unit: str | None = Field(None, description="单位代码（含下级），默认调用者可见的全部")
+
+
 @router.get(
     "/investment-summary",
     response={200: SummaryOut, **ERRORS},
@@ -179,10 +189,9 @@ class SummaryOut(Schema):
     description="本年签约项目数和金额、重大活动签约、三类500强、意向项目、到位资金和履约率，"
     "均由线索和合同记录算出，按调用者可见的范围。",
 )
-def summary(request, year: int, unit: str | None = None):
+def summary(request, filters: Query[SummaryFilters]):
     user = request.auth
-    if not 1900 <= year <= 2200:
-        return Status(422, {"detail": _("年度应在 1900—2200 之间"), "errors": None})
+    year, unit = filters.year, filters.unit
     until = min(clock.today(), date(year, 12, 31))
     scope = unit_by_code(user, unit) if unit else None
     s = selectors.attraction_summary(user, year=year, until=until, unit=scope)

@@ -96,7 +96,8 @@ def test_the_projects_app_registers_its_panel_from_its_own_module():
 
 def test_the_cockpit_shows_the_projects_panel_to_a_leader(client_for):
     response = client_for("leader").get(COCKPIT)
-    assert [p.key for p in response.context["panels"]] == ["projects"]
+    # The investment app's panel follows it (weight 20): the leader reads 经济合作局's leads.
+    assert [p.key for p in response.context["panels"]] == ["projects", "investment"]
     assert 'id="projects-panel-title"' in response.content.decode()
 
 

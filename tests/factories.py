@@ -190,3 +190,43 @@ class SchemeItemFactory(factory.django.DjangoModelFactory):
     rule = "milestone_on_time"
     name = factory.Sequence(lambda n: f"考核项{n}")
     weight = Decimal(100)
+
+
+# --- investment ----------------------------------------------------------------------------------
+def _jjhz():
+    return Unit.objects.get(code="hy-gxq-jjhz")
+
+
+def _early_2022():
+    from datetime import date
+
+    return date(2022, 1, 10)
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """An open lead of 经济合作局 at 线索 (the demo's units), via 以商招商 (no source needed)."""
+
+    class Meta:
+        model = "investment.Lead"
+
+    project_name = factory.Sequence(lambda n: f"测试项目{n:05d}号")
+    investor = factory.Sequence(lambda n: f"测试投资方{n:05d}有限公司")
+    channel = "business"
+    industry = "C39"
+    planned_investment = Decimal("30000")
+    land_mu = Decimal("100")
+    expected_tax = Decimal("2000")
+    lead_on = factory.LazyFunction(_early_2022)
+    owner_unit = factory.LazyFunction(_jjhz)
+
+
+class ThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "investment.AdmissionThreshold"
+        django_get_or_create = ("owner_unit", "year")
+
+    year = 2022
+    min_intensity = Decimal("300")
+    min_tax_per_mu = Decimal("15")
+    max_energy = Decimal("5000")
+    owner_unit = factory.LazyFunction(_jjhz)

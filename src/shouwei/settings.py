@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "shouwei.core",
     "shouwei.indicators",
     "shouwei.projects",
+    "shouwei.investment",
     "shouwei.imports",
     "shouwei.api",
     "shouwei.demo",

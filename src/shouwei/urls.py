@@ -21,6 +21,7 @@ urlpatterns = [
     path("projects/", include("shouwei.projects.urls")),
     path("enterprises/", include("shouwei.enterprises.urls")),
     path("supervision/", include("shouwei.supervision.urls")),
+    path("investment/", include("shouwei.investment.urls")),
     path("content/", include("shouwei.portal.manage_urls")),
     path("api/", include("shouwei.api.urls")),
     path("admin/", admin.site.urls),

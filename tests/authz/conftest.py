@@ -196,6 +196,96 @@ def _projects(users, units):
     return out
 
 
+def _investment(units):
+    """One record of each investment model kept by 经济合作局 (the demo's) and one placed at
+    产业发展局 (another department of the zone)."""
+    from shouwei.investment import models as m
+
+    jjhz, cyfz = units["hy-gxq-jjhz"], units["hy-gxq-cyfz"]
+    out: dict[str, dict[str, Obj]] = {}
+
+    def put(kind, key, instance):
+        out.setdefault(kind, {})[key] = Obj(instance, {"pk": instance.pk})
+
+    chain = m.IndustryChain.objects.create(name="矩阵测试链", owner_unit=cyfz)
+    link = m.ChainLink.objects.create(chain=chain, name="矩阵环节")
+    other = {
+        "event": m.Event.objects.create(
+            name="矩阵测试活动", held_on=date(2022, 5, 1), place="衡阳", owner_unit=cyfz
+        ),
+        "office": m.Office.objects.create(
+            name="矩阵测试办事处", city="广州", established_on=date(2022, 1, 1), owner_unit=cyfz
+        ),
+        "agency": m.Agency.objects.create(name="矩阵测试机构", owner_unit=cyfz),
+        "industrychain": chain,
+        "chainlink": link,
+        "fortunelistentry": m.FortuneListEntry.objects.create(
+            year=2021, list_class="china", company="矩阵测试企业", owner_unit=cyfz
+        ),
+        "admissionthreshold": m.AdmissionThreshold.objects.create(
+            year=2022, min_intensity=300, min_tax_per_mu=15, max_energy=5000, owner_unit=cyfz
+        ),
+    }
+    lead = m.Lead.objects.create(
+        project_name="矩阵测试线索",
+        investor="矩阵测试投资方",
+        channel="business",
+        industry="C39",
+        planned_investment=1000,
+        lead_on=date(2022, 1, 1),
+        owner_unit=cyfz,
+    )
+    other["lead"] = lead
+    other["contract"] = m.Contract.objects.create(
+        lead=m.Lead.objects.create(
+            project_name="矩阵测试签约",
+            investor="矩阵测试投资方",
+            channel="business",
+            industry="C39",
+            planned_investment=1000,
+            lead_on=date(2022, 1, 1),
+            stage="signed",
+            signed_on=date(2022, 2, 1),
+            owner_unit=cyfz,
+        ),
+        signed_amount=1000,
+        signed_on=date(2022, 2, 1),
+    )
+    other["admissionreview"] = m.AdmissionReview.objects.create(
+        lead=lead, reviewed_on=date(2022, 2, 1), energy_use=10, decision="passed", members="甲"
+    )
+    own = {
+        "event": m.Event.objects.filter(owner_unit=jjhz).first(),
+        "office": m.Office.objects.filter(owner_unit=jjhz).first(),
+        "agency": m.Agency.objects.filter(owner_unit=jjhz).first(),
+        "industrychain": m.IndustryChain.objects.filter(owner_unit=jjhz).first(),
+        "chainlink": m.ChainLink.objects.filter(chain__owner_unit=jjhz).first(),
+        "fortunelistentry": m.FortuneListEntry.objects.filter(owner_unit=jjhz).first(),
+        "admissionthreshold": m.AdmissionThreshold.objects.filter(owner_unit=jjhz).first(),
+        # An open lead (a signed one cannot be deleted: its contract protects it).
+        "lead": m.Lead.objects.filter(owner_unit=jjhz, contract_record__isnull=True).first(),
+        "contract": m.Contract.objects.filter(lead__owner_unit=jjhz).first(),
+        "admissionreview": m.AdmissionReview.objects.filter(lead__owner_unit=jjhz).first(),
+    }
+    for kind in own:
+        put(kind, "jjhz", own[kind])
+        put(kind, "cyfz", other[kind])
+    # A lead each department would file through the API, with its body.
+    out["lead.new"] = {}
+    for key, unit in (("jjhz", jjhz), ("cyfz", cyfz)):
+        body = {
+            "project_name": f"矩阵测试新线索{key}",
+            "investor": f"矩阵测试新投资方{key}",
+            "channel": "business",
+            "industry": "C39",
+            "planned_investment": "1000",
+            "owner_unit": unit.code,
+            "lead_on": "2022-07-01",
+        }
+        out["lead.new"][key] = Obj(m.Lead(owner_unit=unit), {}, body)
+    return out
+
+
 def _batches(users):
     from shouwei.imports import services
     from shouwei.imports.registry import get_importer, registered_importers
@@ -606,6 +696,7 @@ def build_world() -> World:
     for part in (
         _observations(users, units),
         _projects(users, units),
+        _investment(units),
         _batches(users),
         _evaluation_runs(units),
         _articles(users),

@@ -96,7 +96,7 @@ def test_the_projects_app_registers_its_panel_from_its_own_module():
 
 def test_the_cockpit_shows_the_projects_panel_to_a_leader(client_for):
     response = client_for("leader").get(COCKPIT)
-    # Other apps add theirs (the enterprise-service and supervision panels after it, by weight).
+    # Other apps add theirs after it, by weight (investment, enterprise service, supervision).
     assert next(p.key for p in response.context["panels"]) == "projects"
     assert 'id="projects-panel-title"' in response.content.decode()
 

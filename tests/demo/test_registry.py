@@ -19,6 +19,7 @@ def test_every_app_with_demo_data_is_discovered():
         "portal",
         "projects",
         "supervision",
+        "investment",
     ]
 
 

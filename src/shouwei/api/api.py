@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import ApiRateThrottle, SessionAuth, TokenAuth
 
-ROUTERS = ("core", "indicators", "projects", "enterprises", "supervision")
+ROUTERS = ("core", "indicators", "projects", "enterprises", "supervision", "investment")
 
 api = NinjaAPI(
     title="首位 API",

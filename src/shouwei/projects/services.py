@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from shouwei.core import alerts, clock, uploads
 from shouwei.core.choices import Role
 from shouwei.core.formatting import format_measure
 from shouwei.core.permissions import ADD, CHANGE, require
+from shouwei.core.services import record_create
 
 from .choices import ProblemStatus, ProcedureKind, Stage
 from .models import (
@@ -775,3 +776,15 @@ def rolling_plan_create(*, by, **fields) -> RollingPlan:
 def rolling_plan_update(*, by, instance: RollingPlan, **fields) -> RollingPlan:
     stored = RollingPlan.objects.select_for_update().get(pk=instance.pk)
     return _rolling_write(stored, by=by, action=CHANGE, fields=fields)
+
+
+# --- the public service other apps call (investment: a signed lead becomes a key project) ---
+def project_create(*, by, **fields) -> Project:
+    """A key project, through the same contract and validation as the project form."""
+    return record_create(Project, by=by, **fields)
+
+
+def completed_investment(project: Project) -> Decimal:
+    """The project's investment completed to date (亿元): the sum of its monthly figures."""
+    total = project.progress_reports.aggregate(total=Sum("invested_this_month"))["total"]
+    return total or Decimal(0)

@@ -1,0 +1,272 @@
+"""The leads importer (the shared imports framework).
+
+The framework writes in bulk without ``save()``, so each row goes through the rules the lead
+form and ``services.lead_create`` apply: the department the user may file for, the model's own
+validation (GB/T 4754 code, channel and its source, non-negative amounts), known chain links,
+events, offices, agencies and 500强 entries, and duplicate detection against the leads already
+entered (naming the lead a row resembles). Imported leads start at 线索, as typed ones do.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from shouwei.core import clock
+from shouwei.core.models import Unit
+from shouwei.core.permissions import ADD, can_create, writable_units
+from shouwei.imports import parsers
+from shouwei.imports.base import CodeList, Column, Importer, Row, RowError, model_problems
+from shouwei.imports.registry import register_importer
+
+from . import services
+from .choices import Channel, FortuneClass, LeadStage
+from .models import Agency, ChainLink, Event, FortuneListEntry, Lead, Office
+
+WAN = parsers.decimal(max_digits=14, decimal_places=2)
+MU = parsers.decimal(max_digits=10, decimal_places=2)
+CHANNEL_WORDS = {str(label): value for value, label in Channel.choices}
+FORTUNE_WORDS = {str(label): value for value, label in FortuneClass.choices}
+YES_NO = {"是": "1", "否": ""}
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_LINK = re.compile(r"\s*[·/\-—>→]\s*")
+
+
+def day(raw: Any) -> date | None:
+    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
+    if parsers.is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = parsers.clean(raw)
+    m = _DATE.match(text)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-03-10")
+
+
+class LeadImporter(Importer):
+    label = "招商线索"
+    model = Lead
+    help_text = (
+        "每行一条新线索，导入后处于“线索”阶段。金额单位：万元，用地单位：亩。投资方和项目名称"
+        "都相同的线索不能重复导入；投资方相同或项目名称相近的，须在“确认不是重复”填“是”。"
+    )
+    columns = (
+        Column(
+            "project_name",
+            "项目名称",
+            parse=parsers.text,
+            required=True,
+            width=30,
+            example="智能终端产业园项目",
+        ),
+        Column("short_name", "简称", parse=parsers.text),
+        Column(
+            "investor",
+            "投资方",
+            parse=parsers.text,
+            required=True,
+            width=24,
+            example="某某科技有限公司",
+        ),
+        Column("investor_hq", "投资方总部所在地", parse=parsers.text, example="广东深圳"),
+        Column(
+            "channel",
+            "招商渠道",
+            parse=parsers.choice(CHANNEL_WORDS),
+            required=True,
+            choices=tuple(CHANNEL_WORDS),
+            example="以商招商",
+            width=20,
+        ),
+        Column(
+            "industry",
+            "行业代码",
+            parse=parsers.text,
+            required=True,
+            help_text="GB/T 4754 国民经济行业分类代码",
+            example="C39",
+        ),
+        Column(
+            "chain_link",
+            "产业链环节",
+            parse=parsers.text,
+            choices="links",
+            help_text="产业链·环节，见“代码表”",
+            example="电子信息·模组",
+            width=18,
+        ),
+        Column("planned_investment", "计划投资（万元）", parse=WAN, required=True, example="30000"),
+        Column("land_mu", "用地（亩）", parse=MU, example="100"),
+        Column("expected_output", "预计年产值（万元）", parse=WAN),
+        Column("expected_tax", "预计年税收（万元）", parse=WAN),
+        Column(
+            "fortune_class",
+            "500强榜单",
+            parse=parsers.choice(FORTUNE_WORDS),
+            choices=tuple(FORTUNE_WORDS),
+            help_text="不是500强留空",
+        ),
+        Column("fortune_year", "榜单年度", parse=parsers.positive_int, example="2022"),
+        Column(
+            "fortune_company",
+            "上榜企业",
+            parse=parsers.text,
+            width=24,
+            help_text="榜单上的企业名称（投资方或其母公司）",
+        ),
+        Column("source_event", "来源活动", parse=parsers.text, choices="events", width=24),
+        Column("source_office", "来源办事处", parse=parsers.text, choices="offices", width=20),
+        Column("source_agency", "来源机构", parse=parsers.text, choices="agencies", width=20),
+        Column(
+            "owner_unit",
+            "所属部门代码",
+            parse=parsers.code,
+            required=True,
+            choices="units",
+            example="hy-gxq-jjhz",
+            width=16,
+        ),
+        Column("lead_on", "线索日期", parse=day, required=True, example="2022-03-10"),
+        Column(
+            "not_duplicate",
+            "确认不是重复",
+            parse=parsers.choice(YES_NO),
+            choices=tuple(YES_NO),
+            help_text="投资方相同或名称相近的另一个项目填“是”",
+        ),
+    )
+
+    def __init__(self) -> None:
+        self._loaded = False
+
+    # --- code lists ---------------------------------------------------------------------------
+    def code_lists(self, *, user) -> list[CodeList]:
+        units = writable_units(user, Lead, ADD, "owner_unit").order_by("path")
+        links = ChainLink.objects.visible_to(user).select_related("chain")
+        return [
+            CodeList("units", "单位", ("单位代码", "单位名称"), [(u.code, u.name) for u in units]),
+            CodeList("links", "产业链环节", ("产业链环节",), [(str(x),) for x in links]),
+            CodeList(
+                "events",
+                "招商活动",
+                ("活动名称",),
+                [(e.name,) for e in Event.objects.visible_to(user)],
+            ),
+            CodeList(
+                "offices",
+                "驻地办事处",
+                ("办事处名称",),
+                [(o.name,) for o in Office.objects.visible_to(user)],
+            ),
+            CodeList(
+                "agencies",
+                "招商机构",
+                ("机构名称",),
+                [(a.name,) for a in Agency.objects.visible_to(user)],
+            ),
+        ]
+
+    def natural_key(self, values):
+        return (values["investor"], values["project_name"])
+
+    def describe_key(self, key):
+        return f"投资方“{key[0]}”的项目“{key[1]}”"
+
+    # --- per run ------------------------------------------------------------------------------
+    def prepare(self, rows: list[Row], *, user) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        self._units = {u.code: u for u in Unit.objects.all()}
+        self._links = {
+            (x.chain.name, x.name): x
+            for x in ChainLink.objects.visible_to(user).select_related("chain")
+        }
+        self._events = {e.name: e for e in Event.objects.visible_to(user)}
+        self._offices = {o.name: o for o in Office.objects.visible_to(user)}
+        self._agencies = {a.name: a for a in Agency.objects.visible_to(user)}
+        self._fortune = {
+            (f.year, f.list_class, f.company): f for f in FortuneListEntry.objects.visible_to(user)
+        }
+
+    def _named(self, v, problems, key, found: dict, what: str):
+        name = v.get(key)
+        if not name:
+            return None
+        obj = found.get(name)
+        if obj is None:
+            problems.append((key, f"{what}“{name}”不存在或您无权访问"))
+        return obj
+
+    def resolve(self, row: Row, *, user) -> None:
+        v = row.values
+        problems: list[tuple[str | None, str]] = []
+        unit = self._units.get(v["owner_unit"])
+        if unit is None:
+            problems.append(("owner_unit", f"单位“{v['owner_unit']}”不存在"))
+        elif not can_create(user, Lead, unit):
+            problems.append(("owner_unit", f"您无权为“{unit.name}”登记线索"))
+        link = None
+        if v["chain_link"]:
+            parts = _LINK.split(v["chain_link"], maxsplit=1)
+            link = self._links.get(tuple(parts)) if len(parts) == 2 else None
+            if link is None:
+                problems.append(("chain_link", f"产业链环节“{v['chain_link']}”不存在"))
+        fortune = None
+        if v["fortune_class"] or v["fortune_company"]:
+            key = (v["fortune_year"], v["fortune_class"], v["fortune_company"])
+            fortune = self._fortune.get(key)
+            if fortune is None:
+                problems.append(
+                    ("fortune_company", "500强榜单中没有该年度、该榜单的这家企业，请先登记榜单")
+                )
+        fields = {
+            "project_name": v["project_name"],
+            "short_name": v["short_name"] or "",
+            "investor": v["investor"],
+            "investor_hq": v["investor_hq"] or "",
+            "channel": v["channel"],
+            "industry": v["industry"],
+            "chain_link": link,
+            "planned_investment": v["planned_investment"],
+            "land_mu": v["land_mu"],
+            "expected_output": v["expected_output"],
+            "expected_tax": v["expected_tax"],
+            "fortune_entry": fortune,
+            "source_event": self._named(v, problems, "source_event", self._events, "招商活动"),
+            "source_office": self._named(v, problems, "source_office", self._offices, "办事处"),
+            "source_agency": self._named(v, problems, "source_agency", self._agencies, "招商机构"),
+            "owner_unit": unit,
+            "lead_on": v["lead_on"],
+            "stage": LeadStage.LEAD,
+        }
+        if v["lead_on"] and v["lead_on"] > clock.today():
+            problems.append(("lead_on", f"线索日期{v['lead_on']}晚于今天，不能登记未来的日期"))
+        # The lead's own rules (GB/T 4754 code, the channel's source), as the form applies them.
+        problems += model_problems(Lead(**fields))
+        for field, messages in services.duplicate_errors(
+            investor=v["investor"],
+            project_name=v["project_name"],
+            not_duplicate=bool(v["not_duplicate"]),
+        ).items():
+            problems += [(field, m) for m in messages]
+        if problems:
+            raise RowError(*problems)
+        row.target = {k: (val.pk if hasattr(val, "pk") else val) for k, val in fields.items()}
+        row.target = {
+            (f"{k}_id" if hasattr(fields[k], "pk") else k): val for k, val in row.target.items()
+        }
+
+    def describe(self, instance: Lead) -> str:
+        return f"{instance.investor} / {instance.project_name}"
+
+
+register_importer("investment-leads", LeadImporter)

@@ -1,0 +1,79 @@
+"""A signed lead becomes a key project without retyping, linked both ways; the project's
+investment completed feeds the contract's funds in place."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from shouwei.investment import services
+from shouwei.investment.models import Contract, Lead
+from shouwei.projects.models import ProgressReport, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_lead_becomes_a_key_project_linked_both_ways(signed, clerk):
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-900", level="district")
+    signed.refresh_from_db()
+    assert signed.project == project
+    assert Project.objects.get(pk=project.pk).investment_lead == signed
+    assert project.name == signed.project_name and project.owner_enterprise == signed.investor
+    assert project.total_investment == Decimal("3.00")  # 30000 万元
+    assert project.responsible_unit == signed.owner_unit
+
+
+def test_an_unsigned_lead_cannot_be_converted(lead, clerk):
+    with pytest.raises(ValidationError):
+        services.lead_to_project(by=clerk, lead=lead, code="zs-2022-901", level="district")
+    assert not Project.objects.filter(code="zs-2022-901").exists()
+
+
+def test_a_lead_is_converted_once(signed, clerk):
+    services.lead_to_project(by=clerk, lead=signed, code="zs-2022-902", level="district")
+    with pytest.raises(ValidationError):
+        services.lead_to_project(by=clerk, lead=signed, code="zs-2022-903", level="district")
+
+
+def test_another_department_cannot_convert(signed, demo):
+    with pytest.raises(PermissionDenied):
+        services.lead_to_project(
+            by=demo["staff_cyfz"], lead=signed, code="zs-2022-904", level="district"
+        )
+
+
+def test_a_bad_code_leaves_no_project_and_no_link(signed, clerk):
+    with pytest.raises(ValidationError):
+        services.lead_to_project(by=clerk, lead=signed, code="bad code!", level="district")
+    signed.refresh_from_db()
+    assert signed.project is None
+
+
+def test_the_projects_investment_completed_feeds_the_funds_in_place(signed, clerk):
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-905", level="district")
+    for period, month, ytd in (("2022-05", "0.4", "0.4"), ("2022-06", "0.6", "1.0")):
+        ProgressReport.objects.create(
+            project=project,
+            period=period,
+            invested_this_month=Decimal(month),
+            invested_ytd=Decimal(ytd),
+            stage="started",
+        )
+    contract = services.funds_from_project(by=clerk, contract=signed.contract_record)
+    assert contract.funds_in_place == Decimal("10000")  # 1.0 亿元
+    assert Contract.objects.get(pk=contract.pk).fulfilment_rate == Decimal(10000) / 30000
+
+
+def test_the_convert_page_needs_only_code_and_level(client_for):
+    lead = Lead.objects.get(short_name="虎牙直播")
+    c = client_for("staff_jjhz")
+    url = reverse("investment:lead_convert", args=[lead.pk])
+    assert c.get(url).status_code == 200
+    response = c.post(url, {"code": "zs-2022-hy", "level": "district"})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.project.code == "zs-2022-hy"
+    assert response["Location"] == lead.project.get_absolute_url()
+    assert lead.project.start_date == date(2022, 10, 31)  # the contract's planned start

@@ -18,8 +18,9 @@ def test_every_app_with_demo_data_is_discovered():
         "evaluation",
         "portal",
         "projects",
-        "supervision",
+        "enterprises",
         "investment",
+        "supervision",
     ]
 
 

@@ -206,3 +206,28 @@ def test_loading_the_demo_again_adds_no_audit_history(demo):
     before = Observation.history.count()
     load_hengyang()
     assert Observation.history.count() == before
+
+
+def test_an_account_an_apps_demo_data_created_gets_a_password(demo):
+    # The enterprise service's demo makes the demo 驻企联络员 one of its cadres before the
+    # accounts exist; the account must still print a working login.
+    user = get_user_model().objects.get(username="liaison")
+    user.set_unusable_password()
+    user.save()
+
+    account = next(a for a in create_demo_accounts() if a.username == "liaison")
+
+    assert account.password and _password_works("liaison", account.password)
+
+
+def test_the_demo_liaison_has_enterprises_of_its_own(demo, client_for):
+    from shouwei.enterprises.models import LiaisonAssignment
+
+    mine = LiaisonAssignment.objects.filter(
+        cadre__username="liaison", enterprise__isnull=False
+    ).select_related("enterprise")
+    assert mine.exists()
+    page = client_for("liaison").get("/enterprises/my-assignments/")
+    assert page.status_code == 200
+    assert mine[0].enterprise.name in page.content.decode()
+    assert "您当前没有联点企业或项目" not in page.content.decode()

@@ -47,7 +47,9 @@ def create_demo_accounts(*, reset_passwords: bool = False) -> list[DemoAccount]:
             defaults={"first_name": full_name},
         )
         password = None
-        if created or reset_passwords:
+        # An account an app's demo data created first (the enterprise service's cadres) has no
+        # usable password yet: it gets one like a new account.
+        if created or reset_passwords or not user.has_usable_password():
             password = secrets.token_urlsafe(9)
             user.set_password(password)
         if role == Role.ADMIN:

@@ -342,10 +342,10 @@ def _articles(users):
         )
 
     drafted = draft("矩阵：草稿")
-    in_review = services.submit_for_review(user=editor, article=draft("矩阵：待审"))
+    in_review = services.submit_for_review(by=editor, article=draft("矩阵：待审"))
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED).first()
     draft_file = services.add_attachment(
-        user=editor, article=drafted, name="figure.png", data=png(), image=True
+        by=editor, article=drafted, name="figure.png", data=png(), image=True
     )
     out = {
         "article.draft": {"-": Obj(drafted, {"pk": drafted.pk})},

@@ -193,27 +193,27 @@ def _article_in_review(demo) -> Article:
         title="测试文章",
         body="<p>正文</p>",
     )
-    return portal_services.submit_for_review(user=demo["editor"], article=article)
+    return portal_services.submit_for_review(by=demo["editor"], article=article)
 
 
 def test_a_reviewer_who_added_an_attachment_cannot_publish_the_article_alone(demo):
     reviewer = demo["reviewer"]
-    article = portal_services.return_to_draft(user=reviewer, article=_article_in_review(demo))
+    article = portal_services.return_to_draft(by=reviewer, article=_article_in_review(demo))
     portal_services.add_attachment(
-        user=reviewer, article=article, name="photo.png", data=png(), image=True
+        by=reviewer, article=article, name="photo.png", data=png(), image=True
     )
-    portal_services.submit_for_review(user=reviewer, article=article)
+    portal_services.submit_for_review(by=reviewer, article=article)
     with pytest.raises(PermissionDenied):
-        portal_services.publish(user=reviewer, article=article)
+        portal_services.publish(by=reviewer, article=article)
     article.refresh_from_db()
     assert article.status == ArticleStatus.IN_REVIEW
 
 
 def test_a_reviewer_who_only_returned_an_article_publishes_it_after_the_editor_resubmits(demo):
     reviewer = demo["reviewer"]
-    article = portal_services.return_to_draft(user=reviewer, article=_article_in_review(demo))
-    portal_services.submit_for_review(user=demo["editor"], article=article)
-    portal_services.publish(user=reviewer, article=article)
+    article = portal_services.return_to_draft(by=reviewer, article=_article_in_review(demo))
+    portal_services.submit_for_review(by=demo["editor"], article=article)
+    portal_services.publish(by=reviewer, article=article)
     assert article.status == ArticleStatus.PUBLISHED
 
 

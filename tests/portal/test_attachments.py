@@ -34,7 +34,7 @@ def _jpeg_with_exif() -> bytes:
 
 
 def _add(article, people, name, data, image=True):
-    return add_attachment(user=people["editor"], article=article, name=name, data=data, image=image)
+    return add_attachment(by=people["editor"], article=article, name=name, data=data, image=image)
 
 
 @pytest.mark.parametrize(
@@ -111,8 +111,8 @@ def test_image_is_reencoded_without_exif(article, people):
 def test_attachment_of_a_published_article_downloads_with_its_name(article, people):
     att = _add(article, people, "../报告.pdf", b"%PDF-1.4\n%%EOF", image=False)
     assert Client().get(att.get_absolute_url()).status_code == 404  # article not published yet
-    submit_for_review(user=people["editor"], article=article)
-    publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    publish(by=people["reviewer"], article=article)
     resp = Client().get(att.get_absolute_url())
     assert resp.status_code == 200
     assert resp["Content-Type"] == "application/pdf"

@@ -91,8 +91,8 @@ def test_published_page_of_an_attacked_draft_is_clean(bmdt, people):
     article = save_article(
         by=people["editor"], channel=bmdt, title="测试", body=ATTACKS["svg with script"]
     )
-    submit_for_review(user=people["editor"], article=article)
-    publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    publish(by=people["reviewer"], article=article)
     html = Client().get(article.get_absolute_url()).content.decode()
     _assert_clean(html.split('<div class="article-body">')[1].split("</article>")[0])
 

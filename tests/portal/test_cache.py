@@ -31,8 +31,8 @@ def published_by(people, channel, title: str, **kw) -> Article:
     article = save_article(
         by=people["editor"], channel=channel, title=title, body="<p>正文</p>", **kw
     )
-    submit_for_review(user=people["editor"], article=article)
-    return publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    return publish(by=people["reviewer"], article=article)
 
 
 def test_a_hit_serves_the_same_bytes_and_reads_nothing_from_the_database(seed):
@@ -85,13 +85,13 @@ def test_the_first_visit_renders_a_count_that_includes_it(seed):
 def test_withdrawing_makes_the_page_404_at_once(seed, people):
     url = seed.get_absolute_url()
     assert visitor().get(url).status_code == 200
-    withdraw(user=people["reviewer"], article=seed)
+    withdraw(by=people["reviewer"], article=seed)
     assert visitor().get(url).status_code == 404
     assert visitor("198.51.100.9").get(url).status_code == 404
 
 
 def test_a_withdrawn_article_is_not_counted(seed, people):
-    withdraw(user=people["reviewer"], article=seed)
+    withdraw(by=people["reviewer"], article=seed)
     visitor().get(seed.get_absolute_url())
     assert not ArticleView.objects.filter(article=seed).exists()
 
@@ -109,7 +109,7 @@ def test_publishing_another_article_refreshes_related_reading_and_home(seed, peo
 def test_an_edited_and_republished_article_shows_its_new_text(seed, people):
     client = visitor()
     client.get(seed.get_absolute_url())
-    withdraw(user=people["reviewer"], article=seed)
+    withdraw(by=people["reviewer"], article=seed)
     save_article(
         by=people["editor"],
         channel=seed.channel,
@@ -117,8 +117,8 @@ def test_an_edited_and_republished_article_shows_its_new_text(seed, people):
         body="<p>改过的正文</p>",
         instance=seed,
     )
-    submit_for_review(user=people["editor"], article=seed)
-    publish(user=people["reviewer2"], article=seed)
+    submit_for_review(by=people["editor"], article=seed)
+    publish(by=people["reviewer2"], article=seed)
     html = client.get(seed.get_absolute_url()).content.decode()
     assert "改过的标题" in html
     assert "改过的正文" in html
@@ -237,7 +237,7 @@ def test_status_of_the_article_is_what_the_cache_follows(seed, people):
     # Withdrawn, edited, published again: each step is seen by the next request.
     url = seed.get_absolute_url()
     visitor().get(url)
-    withdraw(user=people["reviewer"], article=seed)
+    withdraw(by=people["reviewer"], article=seed)
     seed.refresh_from_db()
     assert seed.status == ArticleStatus.WITHDRAWN
     assert visitor().get(url).status_code == 404

@@ -34,12 +34,12 @@ def draft(user, channel, title="测试文章", body="<p>第一段。</p><p>第�
 
 def in_review(people, channel, **kw) -> Article:
     article = draft(people["editor"], channel, **kw)
-    return services.submit_for_review(user=people["editor"], article=article)
+    return services.submit_for_review(by=people["editor"], article=article)
 
 
 def published(people, channel, **kw) -> Article:
     article = in_review(people, channel, **kw)
-    return services.publish(user=people["reviewer"], article=article)
+    return services.publish(by=people["reviewer"], article=article)
 
 
 def url(name: str, *args) -> str:
@@ -222,7 +222,7 @@ def test_pages_run_the_same_queries_for_more_articles_and_versions(people, bmdt,
                 instance=article,
             )
             services.add_attachment(
-                user=people["editor"], article=article, name=f"{i}.png", data=png(), image=True
+                by=people["editor"], article=article, name=f"{i}.png", data=png(), image=True
             )
 
     assert_queries_constant(lambda: client.get(page(article)), grow)
@@ -636,7 +636,7 @@ def test_the_preview_renders_the_same_article_as_the_public_page(people, bmdt):
 
 def test_a_reviewer_is_not_offered_publish_on_their_own_article(people, bmdt):
     article = draft(people["reviewer"], bmdt)
-    services.submit_for_review(user=people["reviewer"], article=article)
+    services.submit_for_review(by=people["reviewer"], article=article)
     page = login(people["reviewer"]).get(url("article_detail", article.pk)).content.decode()
     assert url("article_publish", article.pk) not in page
     assert "须由另一位审核人发布" in page
@@ -649,7 +649,7 @@ def test_a_reviewer_who_changed_the_text_is_not_offered_publish(people, bmdt):
     services.save_article(
         by=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", instance=article
     )
-    services.submit_for_review(user=people["editor"], article=article)
+    services.submit_for_review(by=people["editor"], article=article)
     page = login(people["reviewer"]).get(url("article_detail", article.pk)).content.decode()
     assert url("article_publish", article.pk) not in page
 
@@ -659,7 +659,7 @@ def test_publish_is_offered_exactly_to_those_the_service_lets_publish(people, bm
     from django.db import transaction
 
     own = draft(people["reviewer"], bmdt, title="审核人自己写的")
-    services.submit_for_review(user=people["reviewer"], article=own)
+    services.submit_for_review(by=people["reviewer"], article=own)
     changed = draft(people["editor"], bmdt, title="审核人改过的")
     services.save_article(
         by=people["reviewer"],
@@ -668,7 +668,7 @@ def test_publish_is_offered_exactly_to_those_the_service_lets_publish(people, bm
         body="<p>改</p>",
         instance=changed,
     )
-    services.submit_for_review(user=people["editor"], article=changed)
+    services.submit_for_review(by=people["editor"], article=changed)
     plain = in_review(people, bmdt, title="编辑写的")
     for article in (own, changed, plain):
         for who in ("editor", "editor2", "reviewer", "reviewer2"):
@@ -677,7 +677,7 @@ def test_publish_is_offered_exactly_to_those_the_service_lets_publish(people, bm
             offered = url("article_publish", article.pk) in page
             try:
                 with transaction.atomic():
-                    services.publish(user=user, article=Article.objects.get(pk=article.pk))
+                    services.publish(by=user, article=Article.objects.get(pk=article.pk))
                     transaction.set_rollback(True)
                 allowed = True
             except PermissionDenied:

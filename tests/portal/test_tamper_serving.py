@@ -25,9 +25,9 @@ def admin(db):
 @pytest.fixture
 def with_file(bmdt, people):
     art = save_article(by=people["editor"], channel=bmdt, title="附件公示", body="<p>公示正文</p>")
-    add_attachment(user=people["editor"], article=art, name="公示.pdf", data=PDF, image=False)
-    submit_for_review(user=people["editor"], article=art)
-    return publish(user=people["reviewer"], article=art)
+    add_attachment(by=people["editor"], article=art, name="公示.pdf", data=PDF, image=False)
+    submit_for_review(by=people["editor"], article=art)
+    return publish(by=people["reviewer"], article=art)
 
 
 def _fresh_process():

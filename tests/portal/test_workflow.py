@@ -13,8 +13,8 @@ def _draft(user, channel, **kw):
 
 def test_reviewer_other_than_the_author_publishes_and_the_page_is_sealed(bmdt, people):
     article = _draft(people["editor"], bmdt)
-    submit_for_review(user=people["editor"], article=article)
-    publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    publish(by=people["reviewer"], article=article)
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
     assert article.reviewed_by == people["reviewer"]
@@ -26,9 +26,9 @@ def test_reviewer_other_than_the_author_publishes_and_the_page_is_sealed(bmdt, p
 
 def test_author_cannot_publish_their_own_article(bmdt, people):
     article = _draft(people["reviewer"], bmdt)
-    submit_for_review(user=people["reviewer"], article=article)
+    submit_for_review(by=people["reviewer"], article=article)
     with pytest.raises(PermissionDenied):
-        publish(user=people["reviewer"], article=article)
+        publish(by=people["reviewer"], article=article)
     article.refresh_from_db()
     assert article.status == ArticleStatus.IN_REVIEW
 
@@ -38,17 +38,17 @@ def test_reviewer_who_edited_the_draft_cannot_publish_it(bmdt, people):
     save_article(
         by=people["reviewer"], channel=bmdt, title="改过", body="<p>改过</p>", instance=article
     )
-    submit_for_review(user=people["editor"], article=article)
+    submit_for_review(by=people["editor"], article=article)
     with pytest.raises(PermissionDenied):
-        publish(user=people["reviewer"], article=article)
-    publish(user=people["reviewer2"], article=article)
+        publish(by=people["reviewer"], article=article)
+    publish(by=people["reviewer2"], article=article)
 
 
 def test_editor_cannot_publish(bmdt, people):
     article = _draft(people["editor"], bmdt)
-    submit_for_review(user=people["editor"], article=article)
+    submit_for_review(by=people["editor"], article=article)
     with pytest.raises(PermissionDenied):
-        publish(user=people["editor2"], article=article)
+        publish(by=people["editor2"], article=article)
 
 
 def test_user_without_portal_role_cannot_write(bmdt, people):
@@ -59,19 +59,19 @@ def test_user_without_portal_role_cannot_write(bmdt, people):
 def test_draft_cannot_be_published_without_review(bmdt, people):
     article = _draft(people["editor"], bmdt)
     with pytest.raises(ValidationError) as exc:
-        publish(user=people["reviewer"], article=article)
+        publish(by=people["reviewer"], article=article)
     assert "只有待审核的文章可以发布" in str(exc.value)
 
 
 def test_published_article_cannot_be_edited_until_withdrawn(bmdt, people):
     article = _draft(people["editor"], bmdt)
-    submit_for_review(user=people["editor"], article=article)
-    publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    publish(by=people["reviewer"], article=article)
     with pytest.raises(ValidationError):
         save_article(
             by=people["editor"], channel=bmdt, title="篡改", body="<p>x</p>", instance=article
         )
-    withdraw(user=people["reviewer"], article=article)
+    withdraw(by=people["reviewer"], article=article)
     save_article(by=people["editor"], channel=bmdt, title="更正", body="<p>y</p>", instance=article)
     article.refresh_from_db()
     assert article.status == ArticleStatus.DRAFT
@@ -82,8 +82,8 @@ def test_every_save_keeps_a_version(bmdt, people):
     save_article(
         by=people["editor"], channel=bmdt, title="第二稿", body="<p>二</p>", instance=article
     )
-    submit_for_review(user=people["editor"], article=article)
-    publish(user=people["reviewer"], article=article)
+    submit_for_review(by=people["editor"], article=article)
+    publish(by=people["reviewer"], article=article)
     versions = list(article.versions.order_by("number"))
     assert [v.number for v in versions] == [1, 2, 3, 4]
     assert [v.title for v in versions[:2]] == ["测试文章", "第二稿"]

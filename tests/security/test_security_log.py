@@ -87,8 +87,8 @@ def test_publication_is_recorded(bmdt_people):
 
     channel, people = bmdt_people
     art = save_article(by=people["editor"], channel=channel, title="发布记录", body="<p>正文</p>")
-    submit_for_review(user=people["editor"], article=art)
-    publish(user=people["reviewer"], article=art)
+    submit_for_review(by=people["editor"], article=art)
+    publish(by=people["reviewer"], article=art)
     assert "publication" in _kinds()
 
 

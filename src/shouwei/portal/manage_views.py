@@ -151,7 +151,7 @@ def _store(request: HttpRequest, form, article: Article, *, image: bool) -> Atta
     upload = form.cleaned_data["file"]
     try:
         return services.add_attachment(
-            user=request.user,
+            by=request.user,
             article=article,
             name=upload.name,
             data=upload.read(),
@@ -230,7 +230,7 @@ def delete_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     )
     article = att.article
     try:
-        services.remove_attachment(user=request.user, attachment=att)
+        services.remove_attachment(by=request.user, attachment=att)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -261,12 +261,12 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.get("reason", _("退回理由有误")))
             services.return_to_draft(
-                user=request.user, article=article, reason=form.cleaned_data["reason"]
+                by=request.user, article=article, reason=form.cleaned_data["reason"]
             )
             done = _("已退回修改")
         else:
             service, done = ACTIONS[action]
-            service(user=request.user, article=article)
+            service(by=request.user, article=article)
     except PermissionDenied as exc:
         security_log.info("refused %s of article #%s by %s: %s", action, pk, request.user, exc)
         messages.error(request, str(exc))

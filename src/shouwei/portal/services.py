@@ -114,13 +114,13 @@ def save_article(
 
 
 @transaction.atomic
-def submit_for_review(*, user, article: Article) -> Article:
+def submit_for_review(*, by, article: Article) -> Article:
     if article.status != ArticleStatus.DRAFT:
         raise ValidationError({"status": "只有草稿可以送审"})
-    _require(user, SUBMIT, article)
+    _require(by, SUBMIT, article)
     article.status = ArticleStatus.IN_REVIEW
     article.save(update_fields=["status", "updated_at"])
-    _snapshot(article, user)
+    _snapshot(article, by)
     return article
 
 
@@ -135,20 +135,20 @@ def _seal_and_publish(article: Article, reviewer) -> Article:
 
 
 @transaction.atomic
-def publish(*, user, article: Article) -> Article:
+def publish(*, by, article: Article) -> Article:
     """Two-person rule: a reviewer who neither wrote the article nor changed what is about to
     be published — its text, or its pictures and attachments — publishes it."""
     if article.status != ArticleStatus.IN_REVIEW:
         raise ValidationError({"status": "只有待审核的文章可以发布"})
-    _require(user, PUBLISH, article)
-    if selectors.changed_by(user, article):
+    _require(by, PUBLISH, article)
+    if selectors.changed_by(by, article):
         raise PermissionDenied("不能审核发布自己撰写或修改过的文章（双人审核）")
-    published = _seal_and_publish(article, user)
+    published = _seal_and_publish(article, by)
     security_log.info(
         "published article #%s by %s",
         article.pk,
-        user,
-        extra={"event": "publication", "user_id": user.pk, "username": user.get_username()},
+        by,
+        extra={"event": "publication", "user_id": by.pk, "username": by.get_username()},
     )
     return published
 
@@ -161,25 +161,25 @@ def publish_demo(*, article: Article) -> Article:
 
 
 @transaction.atomic
-def withdraw(*, user, article: Article) -> Article:
+def withdraw(*, by, article: Article) -> Article:
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError({"status": "只有已发布的文章可以撤回"})
-    _require(user, WITHDRAW, article)
+    _require(by, WITHDRAW, article)
     article.status = ArticleStatus.WITHDRAWN
     article.save(update_fields=["status", "updated_at"])
-    _snapshot(article, user)
+    _snapshot(article, by)
     return article
 
 
 @transaction.atomic
-def return_to_draft(*, user, article: Article, reason: str = "") -> Article:
+def return_to_draft(*, by, article: Article, reason: str = "") -> Article:
     """退回修改: an article in review goes back to draft (a reviewer sending it back, or its
     author taking back a submission). Its content does not change, so no version is taken —
     and none may be: a version saved as draft by the reviewer would bar them from publishing
     the corrected text. The history keeps who returned it, when and why."""
     if article.status != ArticleStatus.IN_REVIEW:
         raise ValidationError({"status": "只有待审核的文章可以退回修改"})
-    _require(user, RETURN, article)
+    _require(by, RETURN, article)
     reason = (reason or "").strip()
     _check_text("reason", reason, "退回理由")
     if len(reason) > 100:
@@ -195,7 +195,7 @@ def return_to_draft(*, user, article: Article, reason: str = "") -> Article:
 
 @transaction.atomic
 def add_attachment(
-    *, user, article: Article, name: str, data: bytes, image: bool, caption: str = ""
+    *, by, article: Article, name: str, data: bytes, image: bool, caption: str = ""
 ) -> Attachment:
     if article.status not in EDITABLE_STATUSES:
         # A published page changes only through withdrawal, editing and a second review.
@@ -214,7 +214,7 @@ def add_attachment(
         checked.extension,
         checked.content_type,
     )
-    _require(user, CHANGE, article)
+    _require(by, CHANGE, article)
     att = Attachment(
         article=article,
         kind=kind,
@@ -225,13 +225,13 @@ def add_attachment(
         caption=caption.strip(),
     )
     att.file.save(f"{secrets.token_hex(12)}.{ext}", ContentFile(data), save=False)
-    att._history_user = user  # the two-person rule reads who added it (changed_what_is_published)
+    att._history_user = by  # the two-person rule reads who added it (changed_what_is_published)
     att.save()
     return att
 
 
 @transaction.atomic
-def remove_attachment(*, user, attachment: Attachment) -> None:
+def remove_attachment(*, by, attachment: Attachment) -> None:
     """From a draft or withdrawn article only, and never an image its body still shows. The
     stored file is kept (the row stays in the history), so nothing an older version showed
     is lost."""
@@ -242,8 +242,8 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
         )
     if attachment.get_absolute_url() in article.body:
         raise ValidationError({"file": f"正文中仍在使用“{attachment}”，请先从正文中删除"})
-    _require(user, CHANGE, article)
-    attachment._history_user = user
+    _require(by, CHANGE, article)
+    attachment._history_user = by
     attachment.delete()
 
 

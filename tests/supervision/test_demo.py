@@ -50,3 +50,41 @@ def test_the_demo_scheme_weights_sum_to_100(demo):
     scheme = PerformanceScheme.objects.get(year=2022)
     scoring.check_scheme(scheme)
     assert scheme.participants.count() == 9
+
+
+def test_the_demo_holds_one_platform_run_of_the_years_scheme(demo):
+    """Loaded before any account exists, the scheme is run by the platform itself: no person
+    as its author, the note says it is the demo's, every participant scored and ranked."""
+    scheme = PerformanceScheme.objects.get(year=2022)
+    run = scheme.runs.get()
+    assert run.created_by is None
+    assert run.note.startswith("演示数据")
+    assert run.as_of == date(2022, 7, 29)
+    scores = list(run.scores.order_by("rank"))
+    assert len(scores) == scheme.participants.count() == 9
+    assert scores[0].rank == 1 and all(s.breakdown for s in scores)
+    # The indicator-rank item found its approved figure and rank (the platform reads them).
+    ranked = [
+        line
+        for s in scores
+        for line in s.breakdown
+        if line["rule"] == "indicator_rank" and line["applies"]
+    ]
+    assert ranked and all(line["fraction"] is not None and line["facts"] for line in ranked)
+
+
+def test_the_leaders_cockpit_shows_the_demo_ranking(client_for, demo):
+    run = PerformanceScheme.objects.get(year=2022).runs.get()
+    first = run.scores.order_by("rank").first()
+    page = client_for("leader").get("/indicators/cockpit/?period=2022-06").content.decode()
+    assert first.get_absolute_url() in page
+    assert first.unit.display_name in page
+
+
+def test_the_platform_scores_only_without_a_user():
+    import pytest
+
+    from shouwei.supervision import scoring
+
+    with pytest.raises(ValueError):
+        scoring.compute(scheme=None, as_of=date(2022, 7, 29), by=None)

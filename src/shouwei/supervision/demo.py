@@ -15,6 +15,7 @@ from shouwei.core.models import Unit
 from shouwei.demo.registry import DemoContext, read_toml, register_demo_loader, upsert
 from shouwei.indicators.models import Target
 
+from . import services
 from .choices import ExtensionStatus
 from .models import (
     Arrears,
@@ -182,3 +183,10 @@ def load_supervision(ctx: DemoContext) -> None:
             },
         )
         report.add("scheme items", created)
+    if not scheme.runs.exists():
+        # Accounts are made after the loaders, so no person can run it: the platform runs the
+        # year's scheme once, through the same scoring, and the run says it is the demo's.
+        services.scheme_run_by_platform(
+            scheme=scheme, as_of=spec["as_of"], note="演示数据：平台按考评方案自动计算"
+        )
+        report.add("score runs", True)

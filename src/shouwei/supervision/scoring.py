@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from shouwei.core.generic import url_for
+from shouwei.core.permissions import UserScope
 from shouwei.evaluation.ranks import competition_ranks
 from shouwei.indicators.models import Indicator, Observation
 from shouwei.indicators.selectors import indicator_for_unit
@@ -395,10 +396,28 @@ def rank_results(results: list[UnitResult]) -> list[UnitResult]:
     return sorted(results, key=lambda r: (r.rank, r.unit.path))
 
 
-def compute(*, scheme, as_of: date, by) -> list[UnitResult]:
+class _Platform:
+    """The platform itself as the reader of a scheme's facts (``compute(platform=True)``, the
+    demo loader's run): no person, reads every approved figure — the figures every logged-in
+    user reads anyway, as evaluation_web's ``save_platform_evaluation`` does."""
+
+    is_authenticated = True
+    is_superuser = True
+    pk = None
+    _shouwei_scope = UserScope(is_superuser=True, authenticated=True)
+
+    def __str__(self) -> str:
+        return "平台"
+
+
+def compute(*, scheme, as_of: date, by, platform: bool = False) -> list[UnitResult]:
+    """Score the participants with the facts ``by`` may read; ``platform=True`` (and no
+    ``by``) reads as the platform: only the system run does that, never a view."""
+    if platform != (by is None):
+        raise ValueError("compute() needs a user, or platform=True without one")
     check_scheme(scheme)
     items = list(scheme.items.prefetch_related("adjustments").order_by("order", "pk"))
-    ctx = Context(scheme=scheme, as_of=as_of, by=by)
+    ctx = Context(scheme=scheme, as_of=as_of, by=_Platform() if platform else by)
     units = scheme.participants.order_by("path")
     return rank_results([score_unit(ctx, items, u) for u in units])
 

@@ -374,6 +374,19 @@ def scheme_run(
     require(by, RUN, scheme, _("只有督查绩效办可以计算考评结果"))
     as_of = as_of or clock.today()
     results = scoring.compute(scheme=scheme, as_of=as_of, by=by)
+    return _record_run(scheme, results, as_of=as_of, by=by, note=note)
+
+
+@transaction.atomic
+def scheme_run_by_platform(*, scheme: PerformanceScheme, as_of: date, note: str) -> ScoreRun:
+    """The platform's own run (the demo loader's, before any account exists): the same
+    scoring over every approved figure, no person recorded as its author (``created_by`` is
+    empty) and ``note`` saying who ran it. No view or API reaches this."""
+    results = scoring.compute(scheme=scheme, as_of=as_of, by=None, platform=True)
+    return _record_run(scheme, results, as_of=as_of, by=None, note=note)
+
+
+def _record_run(scheme, results, *, as_of: date, by, note: str) -> ScoreRun:
     previous = scheme.runs.order_by("-version").first()
     run = ScoreRun(
         scheme=scheme,

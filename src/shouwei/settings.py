@@ -315,6 +315,10 @@ SHOUWEI_PORTAL_UPLOAD_MAX_BYTES = int(
 SHOUWEI_REQUEST_UPLOAD_MAX_BYTES = int(
     os.environ.get("SHOUWEI_REQUEST_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# A supervision progress report's attachment (督查进展附件): a deliverable, minutes, photos.
+SHOUWEI_SUPERVISION_UPLOAD_MAX_BYTES = int(
+    os.environ.get("SHOUWEI_SUPERVISION_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
+)
 # Key-project progress photos larger than this are refused (a phone photo is 3–8 MB); those
 # kept are shrunk to 1600 px and re-encoded.
 SHOUWEI_PHOTO_UPLOAD_MAX_BYTES = int(

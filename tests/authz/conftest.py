@@ -485,6 +485,8 @@ def _enterprises(users, units):
 def _supervision(users, units):
     """督查绩效: the demo's records of 产业发展局 (cyfz) and 经济合作局 (jjhz), and a few more in
     the states the actions need (a draft notice, pending extensions, a computed run)."""
+    from django.core.files.base import ContentFile
+
     from shouwei.supervision import services
     from shouwei.supervision.models import (
         Arrears,
@@ -494,6 +496,7 @@ def _supervision(users, units):
         Milestone,
         PerformanceScheme,
         ProgressReport,
+        ProgressReportAttachment,
         SafetyIncident,
         SchemeItem,
         ScoreAdjustment,
@@ -533,6 +536,18 @@ def _supervision(users, units):
         )
         for k, m in milestones.items()
     }
+    out["sv.reportattachment"] = {}
+    for k, report in out["sv.report"].items():
+        att = ProgressReportAttachment(
+            report=report.instance,
+            original_name=f"matrix-{k}.pdf",
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+        )
+        att.file.save(f"matrix-sv-{k}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        att.save()
+        out["sv.reportattachment"][k] = obj(att)
     out["sv.report.new"] = {
         k: Obj(
             ProgressReport(milestone=m, unit=m.lead_unit),

@@ -825,6 +825,12 @@ def admin_rows() -> list[Row]:
 
 
 # --- supervision (督查绩效): objects built by tests/authz/conftest.py::_supervision ------------
+def _new_report_attachment(report):
+    from shouwei.supervision.models import ProgressReportAttachment
+
+    return ProgressReportAttachment(report=report)
+
+
 def _supervision_rows() -> list[Row]:
     sv = "supervision"
     ISSUE, SIGN, ANSWER, CLOSE, RUN, APPROVE = "issue", "sign", "answer", "close", "run", "approve"
@@ -863,6 +869,18 @@ def _supervision_rows() -> list[Row]:
             **by_message,
         ),
         Row(f"{sv}:scheme_run", Contract(RUN), objects=("sv.scheme",), data={}, **by_message),
+        Row(
+            f"{sv}:report_attachment_add",
+            Both((Contract(VIEW), Contract(ADD, via=_new_report_attachment))),
+            method="POST",
+            objects=("sv.report",),
+            data={},
+        ),
+        Row(
+            f"{sv}:report_attachment",
+            Contract(VIEW, via=lambda att: att.report),
+            objects=("sv.reportattachment",),
+        ),
         api("GET /api/supervision/goals", LoggedIn()),
         api("GET /api/supervision/milestones/{pk}", Contract(VIEW), objects=("sv.milestone",)),
         api("POST /api/supervision/progress-reports", Contract(ADD), objects=("sv.report.new",)),

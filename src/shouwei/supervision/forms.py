@@ -60,6 +60,16 @@ class ProgressReportForm(ScopedModelForm):
         widgets = {"reported_on": DATE}
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("附件"),
+        help_text=_("PDF、Word、Excel 或图片，20 MB 以内；内容须与扩展名一致"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg,.gif,.webp"}
+        ),
+    )
+
+
 class NoticeForm(ScopedModelForm):
     class Meta:
         model = SupervisionNotice

@@ -315,6 +315,42 @@ class ProgressReport(models.Model):
         return url_for(self)
 
 
+class ProgressReportAttachment(models.Model):
+    """A file with a progress report (the deliverable, a photo of the site, the minutes),
+    checked by ``core.uploads`` (the type sniffed from the bytes, the size capped) and stored
+    under a random name. Read by those who read its report."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("督查进展"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        help_text=_("附件所属的进展"),
+    )
+    file = models.FileField(_("文件"), upload_to="supervision/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=150)
+    content_type = models.CharField(_("内容类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = _by_field(_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    contract = Contract(
+        unit_fields=("report__unit",),
+        actions={VIEW: Grant(STAFF_READERS), ADD: Grant((Role.STAFF, Role.SUPERVISOR))},
+    )
+
+    class Meta:
+        ordering = ["report", "pk"]
+        verbose_name = _("进展附件")
+        verbose_name_plural = pgettext_lazy("plural", "进展附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class SupervisionNotice(models.Model):
     """督办单: issued by the office to one department, signed for (签收), answered (答复) and
     closed (办结). Only the department it is addressed to signs and answers it."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouwei.core import clock
+from shouwei.core import clock, uploads
 from shouwei.core.alerts import notify_roles
 from shouwei.core.choices import NotificationLevel, Role
 from shouwei.core.permissions import ADD, APPROVE, CHANGE, REJECT, require
@@ -29,6 +33,7 @@ from .models import (
     Milestone,
     PerformanceScheme,
     ProgressReport,
+    ProgressReportAttachment,
     ScoreRun,
     SupervisionNotice,
     TaskBook,
@@ -362,6 +367,37 @@ def draft_overdue_notices(*, today: date) -> list[SupervisionNotice]:
         )
         drafted.append(_save(notice, None))
     return drafted
+
+
+def check_upload_size(size: int) -> None:
+    """Refuse an upload by the size it declares, before its bytes are read."""
+    uploads.check_size(size, settings.SHOUWEI_SUPERVISION_UPLOAD_MAX_BYTES)
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, by, report: ProgressReport, name: str, data: bytes
+) -> ProgressReportAttachment:
+    """A PDF, Word, Excel file or an image whose bytes are what its extension says, within the
+    size limit, stored under a random name (``core.uploads``, as the enterprises' and the
+    portal's attachments)."""
+    att = ProgressReportAttachment(report=report, uploaded_by=by)
+    require(by, ADD, att, _("您无权为该进展上传附件"))
+    limit = settings.SHOUWEI_SUPERVISION_UPLOAD_MAX_BYTES
+    if uploads.sniff(data[:16]) in uploads.IMAGE_TYPES:
+        checked = uploads.check_image(name, data, limit=limit)
+    else:
+        checked = uploads.check_document(name, data, limit=limit)
+    att.original_name = checked.original_name
+    att.content_type = checked.content_type
+    att.size = len(checked.data)
+    att.sha256 = hashlib.sha256(checked.data).hexdigest()
+    att.file.save(
+        f"{secrets.token_hex(12)}.{checked.extension}", ContentFile(checked.data), save=False
+    )
+    att._history_user = by
+    att.save()
+    return att
 
 
 # --- performance evaluation --------------------------------------------------------------------

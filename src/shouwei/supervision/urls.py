@@ -11,6 +11,12 @@ urlpatterns = [
     path("supervisionnotices/<int:pk>/close/", views.notice_close, name="notice_close"),
     path("supervisionnotices/<int:pk>/docx/", views.notice_docx, name="notice_docx"),
     path("extensionrequests/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
+    path(
+        "progressreports/<int:pk>/attachments/",
+        views.report_attachment_add,
+        name="report_attachment_add",
+    ),
+    path("progressreportattachments/<int:pk>/", views.report_attachment, name="report_attachment"),
     path("performanceschemes/<int:pk>/run/", views.scheme_run, name="scheme_run"),
     *views.GoalViews.urls(),
     *views.TaskBookViews.urls(),

@@ -4,7 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -30,6 +30,7 @@ from .models import (
     Milestone,
     PerformanceScheme,
     ProgressReport,
+    ProgressReportAttachment,
     SafetyIncident,
     SchemeItem,
     ScoreAdjustment,
@@ -110,6 +111,15 @@ class ProgressReportViews(ObjectViewSet):
     select_related = ("milestone__goal", "unit")
     create = services.report_create
     update = services.report_update
+    templates = {"detail": "supervision/report_detail.html"}
+
+    def detail_context(self):
+        report, user = self.object, self.request.user
+        may_attach = allows(user, "add", ProgressReportAttachment(report=report))
+        return {
+            "attachments": report.attachments.all(),
+            "attachment_form": forms.AttachmentForm() if may_attach else None,
+        }
 
 
 class SupervisionNoticeViews(ObjectViewSet):
@@ -374,3 +384,53 @@ def scheme_run(request, pk):
         messages.success(request, _("已生成第 %(v)s 版考评结果") % {"v": run.version})
         return redirect(run.get_absolute_url())
     return redirect(scheme.get_absolute_url())
+
+
+# --- progress report attachments --------------------------------------------------------------
+@require_POST
+def report_attachment_add(request, pk):
+    report = ProgressReport.objects.visible_to(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    if not allows(request.user, "add", ProgressReportAttachment(report=report)):
+        security_log.warning("refused attachment of report #%s by %s", pk, request.user)
+        raise PermissionDenied(_("您无权为该进展上传附件"))
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的文件"))
+        return redirect(report.get_absolute_url())
+    upload = form.cleaned_data["file"]
+    try:
+        services.check_upload_size(upload.size)
+        services.report_attachment_add(
+            by=request.user, report=report, name=upload.name, data=upload.read()
+        )
+    except PermissionDenied as exc:
+        security_log.warning("refused attachment of report #%s by %s", pk, request.user)
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("附件已上传"))
+    return redirect(report.get_absolute_url())
+
+
+@require_safe
+def report_attachment(request, pk):
+    """A report's file, to those who read the report; 404 to everyone else."""
+    att = (
+        ProgressReportAttachment.objects.filter(
+            report__in=ProgressReport.objects.visible_to(request.user)
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if att is None:
+        security_log.warning("refused report attachment #%s to %s", pk, request.user)
+        raise Http404
+    return FileResponse(
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.original_name,
+        content_type=att.content_type,
+    )

@@ -106,3 +106,15 @@ def test_the_project_page_links_back_to_its_lead_in_the_same_queries(signed, cle
     assert with_lead == without
     leader_html, _n = _page(client_for("leader"), project)
     assert f'href="{signed.get_absolute_url()}"' in leader_html
+
+
+def test_the_link_is_only_for_those_who_read_the_lead(signed, clerk, client_for):
+    from shouwei.core.models import Unit
+
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-912", level="district")
+    # The project is handed to 产业发展局, whose clerk reads it but not 经济合作局's leads.
+    Project.objects.filter(pk=project.pk).update(
+        responsible_unit=Unit.objects.get(code="hy-gxq-cyfz")
+    )
+    html, _n = _page(client_for("staff_cyfz"), project)
+    assert project.name in html and "由招商线索签约转入" not in html

@@ -77,3 +77,44 @@ def test_the_convert_page_needs_only_code_and_level(client_for):
     assert lead.project.code == "zs-2022-hy"
     assert response["Location"] == lead.project.get_absolute_url()
     assert lead.project.start_date == date(2022, 10, 31)  # the contract's planned start
+
+
+def _page(client, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(project.get_absolute_url() + "?period=2022-06")
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_the_project_page_links_back_to_its_lead_in_the_same_queries(signed, clerk, client_for):
+    from shouwei.projects import services as project_services
+
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-910", level="district")
+    fields = {**services.project_fields(signed), "name": "不是招商来的项目"}
+    plain = project_services.project_create(
+        by=clerk, code="zs-2022-911", level="district", **fields
+    )
+    c = client_for("staff_jjhz")
+    _page(c, plain)  # warm the per-user caches
+    html, with_lead = _page(c, project)
+    assert f'href="{signed.get_absolute_url()}"' in html and "由招商线索签约转入" in html
+    other, without = _page(c, plain)
+    assert "由招商线索签约转入" not in other
+    assert with_lead == without
+    leader_html, _n = _page(client_for("leader"), project)
+    assert f'href="{signed.get_absolute_url()}"' in leader_html
+
+
+def test_the_link_is_only_for_those_who_read_the_lead(signed, clerk, client_for):
+    from shouwei.core.models import Unit
+
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-912", level="district")
+    # The project is handed to 产业发展局, whose clerk reads it but not 经济合作局's leads.
+    Project.objects.filter(pk=project.pk).update(
+        responsible_unit=Unit.objects.get(code="hy-gxq-cyfz")
+    )
+    html, _n = _page(client_for("staff_cyfz"), project)
+    assert project.name in html and "由招商线索签约转入" not in html

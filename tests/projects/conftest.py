@@ -3,6 +3,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import models
 from django.test import Client
 
 from shouwei.core.choices import Role, UnitKind
@@ -38,6 +39,10 @@ def without_demo_projects(request):
     Problem.objects.all().delete()
     ProgressReport.objects.all().delete()
     AnnualPlan.objects.all().delete()
+    # Other apps' records that protect a project (an enterprise liaison's assignment) go too.
+    for rel in Project._meta.related_objects:
+        if rel.on_delete is models.PROTECT:
+            rel.related_model._base_manager.all().delete()
     Project.objects.all().delete()
 
 

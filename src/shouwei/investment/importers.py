@@ -1,28 +1,44 @@
-"""The leads importer (the shared imports framework).
+"""The leads and contracts importers (the shared imports framework).
 
 The framework writes in bulk without ``save()``, so each row goes through the rules the lead
 form and ``services.lead_create`` apply: the department the user may file for, the model's own
 validation (GB/T 4754 code, channel and its source, non-negative amounts), known chain links,
 events, offices, agencies and 500强 entries, and duplicate detection against the leads already
 entered (naming the lead a row resembles). Imported leads start at 线索, as typed ones do.
+
+The contracts importer updates the contracts of signed leads (signing itself stays on the
+board, with its admission review): the rules of ``services.contract_update`` (signed amount
+and date required, no date in the future, funds in place above the signed amount need a note,
+only the lead's own department writes), and the actual milestone dates move the lead on, as
+moving it on the board would (never back: that needs the board and a reason).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from shouwei.core import clock
 from shouwei.core.models import Unit
-from shouwei.core.permissions import ADD, can_create, writable_units
+from shouwei.core.permissions import ADD, CHANGE, can_create, may, writable_units
 from shouwei.imports import parsers
-from shouwei.imports.base import CodeList, Column, Importer, Row, RowError, model_problems
+from shouwei.imports.base import (
+    UPDATE,
+    CodeList,
+    Column,
+    Importer,
+    Row,
+    RowError,
+    WriteResult,
+    model_problems,
+)
 from shouwei.imports.registry import register_importer
 
 from . import services
 from .choices import Channel, FortuneClass, LeadStage
-from .models import Agency, ChainLink, Event, FortuneListEntry, Lead, Office
+from .models import Agency, ChainLink, Contract, Event, FortuneListEntry, Lead, Office
 
 WAN = parsers.decimal(max_digits=14, decimal_places=2)
 MU = parsers.decimal(max_digits=10, decimal_places=2)
@@ -270,3 +286,167 @@ class LeadImporter(Importer):
 
 
 register_importer("investment-leads", LeadImporter)
+
+
+_LEAD_NUMBER = re.compile(r"^#?(\d+)$")
+# (column, the milestone's actual date field on the lead, its label) in stage order.
+ACTUALS = (
+    ("registration_actual", "registered_on", "实际注册日期"),
+    ("start_actual", "started_on", "实际开工日期"),
+    ("production_actual", "producing_on", "实际投产日期"),
+)
+
+
+def _date_column(key: str, header: str, help_text: str = "") -> Column:
+    return Column(key, header, parse=day, help_text=help_text, example="2022-09-30")
+
+
+class ContractImporter(Importer):
+    label = "签约合同"
+    model = Contract
+    help_text = (
+        "每行更新一条已签约线索的投资合同（签约本身在招商看板上办理，须通过准入评审）。"
+        "金额单位：万元。实际注册、开工、投产日期会把线索推进到相应阶段；已登记的实际日期"
+        "不能在导入中清空，退回请在招商看板上操作并说明原因。"
+    )
+    columns = (
+        Column(
+            "lead",
+            "线索",
+            parse=parsers.text,
+            required=True,
+            width=30,
+            help_text="线索编号（如 #12）或项目名称",
+            example="#12",
+        ),
+        Column("signed_amount", "签约金额（万元）", parse=WAN, required=True, example="30000"),
+        Column("signed_on", "签约日期", parse=day, required=True, example="2022-05-01"),
+        Column("terms", "主要条款", parse=parsers.text, width=30),
+        _date_column("registration_planned", "计划注册日期"),
+        _date_column("registration_actual", "实际注册日期"),
+        _date_column("funds_due_on", "资金到位期限", "合同约定资金全部到位的日期"),
+        Column("funds_in_place", "实际到位资金（万元）", parse=WAN, help_text="留空为 0"),
+        Column(
+            "funds_note",
+            "到位资金说明",
+            parse=parsers.text,
+            width=24,
+            help_text="到位资金超过签约金额时必填",
+        ),
+        _date_column("start_planned", "计划开工日期"),
+        _date_column("start_actual", "实际开工日期"),
+        _date_column("production_planned", "计划投产日期"),
+        _date_column("production_actual", "实际投产日期"),
+    )
+    update_fields = (
+        *services.CONTRACT_FIELDS,
+        "registration_actual",
+        "start_actual",
+        "production_actual",
+    )
+    select_related = ("lead",)
+
+    def __init__(self) -> None:
+        self._loaded = False
+        self._seen: dict[int, int] = {}
+
+    def can_start(self, user) -> bool:
+        return may(user, Contract, CHANGE)
+
+    def natural_key(self, values):
+        return (values["lead"],)
+
+    def describe_key(self, key):
+        return f"线索“{key[0]}”"
+
+    def prepare(self, rows: list[Row], *, user) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        leads = list(Lead.objects.visible_to(user).select_related("owner_unit"))
+        self._by_pk = {x.pk: x for x in leads}
+        self._by_name: dict[str, list[Lead]] = {}
+        for x in leads:
+            self._by_name.setdefault(x.project_name, []).append(x)
+        self._contracts = {c.lead_id: c for c in Contract.objects.filter(lead_id__in=self._by_pk)}
+        self._editable = set(Contract.objects.editable_by(user).values_list("pk", flat=True))
+
+    def _lead(self, text: str) -> Lead:
+        m = _LEAD_NUMBER.match(text)
+        if m and int(m.group(1)) in self._by_pk:
+            return self._by_pk[int(m.group(1))]
+        named = self._by_name.get(text, [])
+        if len(named) > 1:
+            numbers = "、".join(f"#{x.pk}" for x in named)
+            raise RowError(("lead", f"有{len(named)}条线索名为“{text}”（{numbers}），请填线索编号"))
+        if not named:
+            raise RowError(("lead", f"线索“{text}”不存在或您无权访问"))
+        return named[0]
+
+    def resolve(self, row: Row, *, user) -> None:
+        v = row.values
+        lead = self._lead(v["lead"])
+        # The same lead by its number on one row and its name on another.
+        first = self._seen.setdefault(lead.pk, row.line)
+        if first != row.line:
+            raise RowError(("lead", f"线索“{lead}”（#{lead.pk}）与第{first}行重复"))
+        contract = self._contracts.get(lead.pk)
+        if lead.lost:
+            raise RowError(("lead", f"线索“{lead}”已流失，不能更新合同"))
+        if contract is None:
+            raise RowError(
+                ("lead", f"线索“{lead}”尚未签约：请先在招商看板上签约（须通过准入评审）")
+            )
+        if contract.pk not in self._editable:
+            raise RowError(("lead", f"您无权修改“{lead.owner_unit}”的线索“{lead}”的合同"))
+        problems: list[tuple[str | None, str]] = []
+        today = clock.today()
+        signed_on = v["signed_on"]
+        if signed_on and signed_on > today:
+            problems.append(("signed_on", f"签约日期{signed_on}晚于今天，不能登记未来的日期"))
+        if signed_on and signed_on < lead.lead_on:
+            problems.append(("signed_on", f"签约日期不能早于线索日期{lead.lead_on}"))
+        for key, _lead_field, label in ACTUALS:
+            on, before = v[key], getattr(contract, key)
+            if on is None and before is not None:
+                problems.append(
+                    (key, f"已登记{label}{before}，不能在导入中清空；退回请在招商看板上操作")
+                )
+            elif on and on > today:
+                problems.append((key, f"{label}{on}晚于今天，不能登记未来的日期"))
+            elif on and signed_on and on < signed_on:
+                problems.append((key, f"{label}{on}早于签约日期{signed_on}"))
+        fields = {k: v[k] for k in self.update_fields}
+        fields["terms"] = v["terms"] or ""
+        fields["funds_note"] = v["funds_note"] or ""
+        if fields["funds_in_place"] is None:
+            fields["funds_in_place"] = Decimal(0)
+        for name, value in fields.items():
+            setattr(contract, name, value)
+        # The contract's own rules (amount above zero, funds above it need a note).
+        problems += model_problems(contract)
+        if problems:
+            raise RowError(*problems)
+        row.target, row.action = contract, UPDATE
+
+    def write_rows(self, rows: list[Row], *, batch, user) -> WriteResult:
+        result = super().write_rows(rows, batch=batch, user=user)
+        reason = f"导入批次#{batch.pk}：{batch.original_name}"
+        for r in rows:
+            services.lead_follow_contract(by=user, contract=r.target, reason=reason)
+        return result
+
+    def rollback(self, *, batch, user) -> WriteResult:
+        pks = set(Contract.history.filter(import_batch_id=batch.pk).values_list("id", flat=True))
+        result = super().rollback(batch=batch, user=user)
+        for contract in Contract.objects.filter(pk__in=pks).select_related("lead"):
+            services.lead_follow_contract(
+                by=user, contract=contract, reason=f"撤销导入批次#{batch.pk}"
+            )
+        return result
+
+    def describe(self, instance: Contract) -> str:
+        return f"#{instance.lead_id} {instance.lead}"
+
+
+register_importer("investment-contracts", ContractImporter)

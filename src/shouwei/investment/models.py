@@ -656,6 +656,15 @@ class Contract(models.Model):
     start_actual = _date(_("实际开工日期"), _("项目实际开工的日期"))
     production_planned = _date(_("计划投产日期"), _("合同约定的投产日期"))
     production_actual = _date(_("实际投产日期"), _("项目实际投产的日期"))
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -421,6 +421,33 @@ def contract_update(*, by, instance: Contract, **fields) -> Contract:
     return contract
 
 
+def lead_follow_contract(*, by, contract: Contract, reason: str) -> Lead:
+    """After a contract import (or its undoing): the lead's signing and milestone dates are
+    the contract's, and its stage is the furthest milestone the contract has reached (签约
+    when none), with a timeline step when the stage changes."""
+    lead = Lead.objects.select_for_update().get(pk=contract.lead_id)
+    to_stage = LeadStage.SIGNED
+    lead.signed_on = contract.signed_on
+    for stage, milestone in MILESTONE_OF_STAGE.items():
+        on = getattr(contract, f"{milestone}_actual")
+        setattr(lead, STAGE_DATE_FIELDS[stage], on)
+        if on is not None:
+            to_stage = stage
+    if to_stage != lead.stage:
+        LeadStep.objects.create(
+            lead=lead,
+            from_stage=lead.stage,
+            to_stage=to_stage,
+            on=lead.stage_date(to_stage),
+            reason=reason,
+            by=by,
+        )
+        lead.stage = to_stage
+    lead._history_user = by
+    lead.save()
+    return lead
+
+
 # --- a signed lead becomes a key project (the projects app's public service) ----------------
 YI = Decimal(10000)  # 万元 per 亿元
 

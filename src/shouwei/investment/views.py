@@ -100,11 +100,13 @@ class LeadViews(ObjectViewSet):
 
 
 class ContractViews(ObjectViewSet):
-    """Read pages; a contract is made by signing its lead and edited on its own page."""
+    """Read pages; a contract is made by signing its lead and edited on its own page or by
+    the contracts import."""
 
     model = Contract
     filterset = ContractFilterSet
     table = ContractTable
+    importer = "investment-contracts"
     select_related = ("lead",)
 
     def detail_context(self):

@@ -19,7 +19,7 @@ from shouwei.core.generic import ObjectViewSet
 from shouwei.core.models import Unit
 from shouwei.core.navigation import open_to
 from shouwei.core.periods import Period
-from shouwei.core.permissions import allows, can_create, scope_for
+from shouwei.core.permissions import allows, can_create, reads_internally, scope_for
 
 from . import charts, reports, selectors, services
 from .filters import (
@@ -81,6 +81,13 @@ def month_of(request) -> tuple[int, int]:
     return selectors.month_for(request.user, request.GET.get("period"))
 
 
+def _investment_lead(user, project):
+    """The investment lead the project was converted from, when the user reads it (decided
+    from the lead's department, loaded with the project: no query)."""
+    lead = getattr(project, "investment_lead", None)
+    return lead if lead is not None and reads_internally(user, lead) else None
+
+
 class ProjectViews(ObjectViewSet):
     model = Project
     filterset = ProjectFilterSet
@@ -92,6 +99,10 @@ class ProjectViews(ObjectViewSet):
     def get_queryset(self):
         year, month = month_of(self.request)
         qs = selectors.with_progress(super().get_queryset(), year=year, month=month)
+        if self.action == "detail":
+            # The investment lead a signed project came from (its reverse one-to-one), in the
+            # same query: the page links back to it.
+            qs = qs.select_related("investment_lead__owner_unit")
         # The month the figures are for travels with each row, for the detail page to name.
         return qs.annotate(
             standing_year=Value(year, output_field=IntegerField()),
@@ -125,6 +136,7 @@ class ProjectViews(ObjectViewSet):
             "funding": selectors.project_funding(user, obj),
             "rolling_plans": selectors.rolling_plans(user, obj),
             "stoppage": selectors.open_stoppage(obj, today=clock.today()),
+            "investment_lead": _investment_lead(user, obj),
             "funding_balance": next(
                 iter(selectors.funding_balances(user, year=year, project=obj)), None
             ),

@@ -83,6 +83,30 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _demo_present(request, django_db_blocker):
+    """A transactional test (live_server, a worker in another process) empties the tables when
+    it ends, and pytest-django may run database tests after it. Before a test that runs in a
+    rolled-back transaction, put the demo back — committed, once, not inside each test."""
+    marker = request.node.get_closest_marker("django_db")
+    fixtures = request.fixturenames
+    transactional = (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or (
+            marker is not None
+            and bool(marker.kwargs.get("transaction", marker.args[:1] == (True,)))
+        )
+    )
+    if transactional or ("db" not in fixtures and marker is None):
+        return
+    from shouwei.core.models import Unit
+
+    with django_db_blocker.unblock():
+        if not Unit.objects.filter(code="hy-gxq").exists():
+            _load_demo()
+
+
 @pytest.fixture
 def demo(db):
     """The Hengyang demo with its accounts; returns {username: user}."""

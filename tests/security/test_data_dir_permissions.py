@@ -20,6 +20,8 @@ def test_a_fresh_data_dir_is_private(tmp_path):
         **os.environ,
         "SHOUWEI_DATA_DIR": str(data),
         "DJANGO_SETTINGS_MODULE": "shouwei.settings",
+        # The SQLite file in the data dir is the point: not the PostgreSQL of a CI run.
+        "SHOUWEI_DATABASE_URL": "",
     }
     code = (
         "import django; django.setup();"
@@ -42,6 +44,8 @@ def test_an_existing_open_data_dir_is_tightened(tmp_path):
         **os.environ,
         "SHOUWEI_DATA_DIR": str(data),
         "DJANGO_SETTINGS_MODULE": "shouwei.settings",
+        # The SQLite file in the data dir is the point: not the PostgreSQL of a CI run.
+        "SHOUWEI_DATABASE_URL": "",
     }
     subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, check=True)
     assert _mode(data) == 0o700

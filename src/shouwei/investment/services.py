@@ -489,7 +489,9 @@ def funds_from_project(*, by, contract: Contract) -> Contract:
     """The funds in place of a contract whose lead became a key project: the project's
     investment completed to date (亿元, reported monthly), in 万元."""
     contract = (
-        Contract.objects.select_for_update().select_related("lead__project").get(pk=contract.pk)
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("lead__project")
+        .get(pk=contract.pk)
     )
     require(by, CHANGE, contract)
     project = contract.lead.project

@@ -72,8 +72,11 @@ def _sha(data: bytes) -> str:
 def _dump() -> bytes:
     """Every table, in one consistent read."""
     out = io.StringIO()
+    # Called inside a transaction that has read already (a test, a caller's atomic block), the
+    # snapshot is that transaction's: PostgreSQL refuses to change its isolation level then.
+    outer = connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not outer:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         objects = (obj for model in _models() for obj in model._base_manager.order_by("pk"))

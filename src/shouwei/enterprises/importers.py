@@ -8,8 +8,6 @@ assignment is refused as on the page).
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from typing import Any
 
 from django.apps import apps
@@ -48,27 +46,6 @@ def yes_no(raw: Any) -> bool | None:
     if text not in YES_NO:
         raise parsers.CellError(f"“{text}”应为“是”或“否”")
     return YES_NO[text]
-
-
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def _day(raw: Any) -> date | None:
-    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
-    if parsers.is_blank(raw):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = parsers.clean(raw)
-    m = _DATE.match(text)
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-03-10")
 
 
 class UnitCodes:
@@ -236,8 +213,8 @@ class LiaisonAssignmentImporter(Importer):
             help_text="与项目代码二选一",
         ),
         Column("project", "项目代码", parse=parsers.code, help_text="与企业二选一"),
-        Column("starts_on", "开始日期", parse=_day, required=True, example="2022-01-01"),
-        Column("ends_on", "结束日期", parse=_day, help_text="留空表示仍在联点"),
+        Column("starts_on", "开始日期", parse=parsers.day, required=True, example="2022-01-01"),
+        Column("ends_on", "结束日期", parse=parsers.day, help_text="留空表示仍在联点"),
     )
 
     def __init__(self) -> None:

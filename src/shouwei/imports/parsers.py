@@ -141,6 +141,27 @@ def positive_int(raw: Any) -> int | None:
     return number
 
 
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def day(raw: Any) -> date | None:
+    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = clean(raw)
+    m = _DATE.match(text)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise CellError(f"“{text}”不是日期，应写成 2022-03-10")
+
+
 def period(raw: Any) -> str | None:
     """A period code. Excel turns a typed 2022-06 into a date: a date cell means its month."""
     if is_blank(raw):

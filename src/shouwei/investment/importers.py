@@ -16,9 +16,7 @@ moving it on the board would (never back: that needs the board and a reason).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from shouwei.core import clock
 from shouwei.core.models import Unit
@@ -45,26 +43,7 @@ MU = parsers.decimal(max_digits=10, decimal_places=2)
 CHANNEL_WORDS = {str(label): value for value, label in Channel.choices}
 FORTUNE_WORDS = {str(label): value for value, label in FortuneClass.choices}
 YES_NO = {"是": "1", "否": ""}
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _LINK = re.compile(r"\s*[·/\-—>→]\s*")
-
-
-def day(raw: Any) -> date | None:
-    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
-    if parsers.is_blank(raw):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = parsers.clean(raw)
-    m = _DATE.match(text)
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-03-10")
 
 
 class LeadImporter(Importer):
@@ -150,7 +129,7 @@ class LeadImporter(Importer):
             example="hy-gxq-jjhz",
             width=16,
         ),
-        Column("lead_on", "线索日期", parse=day, required=True, example="2022-03-10"),
+        Column("lead_on", "线索日期", parse=parsers.day, required=True, example="2022-03-10"),
         Column(
             "not_duplicate",
             "确认不是重复",
@@ -298,7 +277,7 @@ ACTUALS = (
 
 
 def _date_column(key: str, header: str, help_text: str = "") -> Column:
-    return Column(key, header, parse=day, help_text=help_text, example="2022-09-30")
+    return Column(key, header, parse=parsers.day, help_text=help_text, example="2022-09-30")
 
 
 class ContractImporter(Importer):
@@ -320,7 +299,7 @@ class ContractImporter(Importer):
             example="#12",
         ),
         Column("signed_amount", "签约金额（万元）", parse=WAN, required=True, example="30000"),
-        Column("signed_on", "签约日期", parse=day, required=True, example="2022-05-01"),
+        Column("signed_on", "签约日期", parse=parsers.day, required=True, example="2022-05-01"),
         Column("terms", "主要条款", parse=parsers.text, width=30),
         _date_column("registration_planned", "计划注册日期"),
         _date_column("registration_actual", "实际注册日期"),

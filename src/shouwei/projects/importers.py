@@ -8,8 +8,7 @@ the same file).
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from shouwei.core.models import Unit
@@ -37,25 +36,6 @@ LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
 STAGE_WORDS = {str(label): value for value, label in Stage.choices}
 LAND_WORDS = {str(label): value for value, label in LandStatus.choices}
 YES_NO = {"是": "1", "否": ""}
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def day(raw: Any) -> date | None:
-    """A date cell, or text such as 2022-03-10, 2022/3/10, 2022年3月10日."""
-    if parsers.is_blank(raw):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = parsers.clean(raw)
-    m = _DATE.match(text)
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-03-10")
 
 
 def _money(v: dict, *keys: str) -> list[tuple[str, str]]:
@@ -163,8 +143,8 @@ class ProjectImporter(Importer):
         ),
         Column("responsible_leader", "责任领导", parse=parsers.text),
         Column("location", "建设地点", parse=parsers.text, width=20),
-        Column("start_date", "开工日期", parse=day, required=True, example="2022-03-10"),
-        Column("planned_completion_date", "计划竣工日期", parse=day, example="2024-12-31"),
+        Column("start_date", "开工日期", parse=parsers.day, required=True, example="2022-03-10"),
+        Column("planned_completion_date", "计划竣工日期", parse=parsers.day, example="2024-12-31"),
         Column(
             "land_area_mu",
             "用地面积（亩）",
@@ -319,7 +299,7 @@ class ProgressImporter(Importer):
             choices=tuple(STAGE_WORDS),
             example="在建",
         ),
-        Column("entered_statistics_on", "入库日期", parse=day, help_text="未入库留空"),
+        Column("entered_statistics_on", "入库日期", parse=parsers.day, help_text="未入库留空"),
         Column("narrative", "进展情况", parse=parsers.text, width=30),
         Column("stage_change_reason", "阶段回退原因", parse=parsers.text, width=20),
         Column("is_correction", "更正", parse=parsers.choice(YES_NO), choices=tuple(YES_NO)),
@@ -509,8 +489,8 @@ class ProcedureImporter(_ProjectChildImporter):
             example="规划许可",
         ),
         Column("name", "手续名称", parse=parsers.text, help_text="手续为“其他”时必填"),
-        Column("planned_on", "计划办结日期", parse=day, example="2022-06-30"),
-        Column("done_on", "实际办结日期", parse=day, example="2022-06-20"),
+        Column("planned_on", "计划办结日期", parse=parsers.day, example="2022-06-30"),
+        Column("done_on", "实际办结日期", parse=parsers.day, example="2022-06-20"),
         Column("approving_office", "审批部门", parse=parsers.text, example="市自然资源和规划局"),
         Column("document_no", "批复文号", parse=parsers.text),
         Column("order_note", "顺序说明", parse=parsers.text, width=30),
@@ -590,7 +570,7 @@ class FundingImporter(_ProjectChildImporter):
             )
             for col in (
                 Column(f"{stage}_amount", f"{label}金额（亿元）", parse=MONEY),
-                Column(f"{stage}_on", f"{label}日期", parse=day),
+                Column(f"{stage}_on", f"{label}日期", parse=parsers.day),
             )
         ),
         Column("note", "说明", parse=parsers.text, width=24),

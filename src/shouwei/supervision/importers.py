@@ -8,10 +8,6 @@ year is refused here as on the form).
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from typing import Any
-
 from shouwei.core.models import Unit
 from shouwei.core.permissions import ADD, CHANGE, allows, writable_units
 from shouwei.imports import parsers
@@ -21,26 +17,7 @@ from shouwei.indicators.models import Target
 
 from .models import Goal, Milestone
 
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 WEIGHT = parsers.decimal(max_digits=5, decimal_places=2)
-
-
-def day(raw: Any) -> date | None:
-    """A date cell, or text such as 2022-08-31, 2022/8/31, 2022年8月31日."""
-    if parsers.is_blank(raw):
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = parsers.clean(raw)
-    m = _DATE.match(text)
-    try:
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        pass
-    raise parsers.CellError(f"“{text}”不是日期，应写成 2022-08-31")
 
 
 def unit_column(key: str, header: str, example: str) -> Column:
@@ -158,7 +135,7 @@ class MilestoneImporter(Importer):
         Column("goal", "目标编号", parse=parsers.code, required=True, example="g09"),
         Column("title", "节点", parse=parsers.text, required=True, width=30),
         Column("deliverable", "交付成果", parse=parsers.text, required=True, width=24),
-        Column("due", "完成时限", parse=day, required=True, example="2022-08-31"),
+        Column("due", "完成时限", parse=parsers.day, required=True, example="2022-08-31"),
         Column("weight", "权重", parse=WEIGHT, example="1"),
         unit_column("lead_unit", "责任部门代码", "hy-zbq"),
     )

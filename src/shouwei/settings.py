@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "shouwei.evaluation_web",
     "shouwei.enterprises",
     "shouwei.supervision",
+    "shouwei.reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its cockpit panel in its own panels.py (see core/panels.py).
         autodiscover_modules("panels")
+        # And the sections it can write into the reports (see core/reporting.py).
+        autodiscover_modules("report_sections")
         from django.contrib.auth.signals import user_logged_in
 
         from . import signals

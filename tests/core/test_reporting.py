@@ -77,7 +77,7 @@ def test_a_section_registered_twice_differently_is_refused():
     reporting.register_report_section("test-twice", title="甲", weight=1, build=build)
     with pytest.raises(ImproperlyConfigured):
         reporting.register_report_section("test-twice", title="乙", weight=1, build=build)
-    reporting._registry.pop("test-twice")
+    reporting._registry.pop(("test-twice", ""))
 
 
 def test_an_unknown_report_kind_is_refused():
@@ -85,3 +85,49 @@ def test_an_unknown_report_kind_is_refused():
         reporting.register_report_section(
             "test-kind", title="甲", weight=1, build=lambda **k: None, kinds=("weekly",)
         )
+
+
+def test_parts_of_one_section_print_under_one_heading_in_part_order():
+    def part(text):
+        def build(**kwargs):
+            return Section(key="x", title="科技创新", blocks=[Paragraph([text])])
+
+        return build
+
+    def nothing(**kwargs):
+        return None
+
+    try:
+        reporting.register_report_section(
+            "test-x", title="科技创新", weight=1, build=part("乙"), part="b", part_weight=2
+        )
+        reporting.register_report_section(
+            "test-x", title="科技创新", weight=1, build=part("甲"), part="a", part_weight=1
+        )
+        reporting.register_report_section("test-y", title="民生保障", weight=2, build=nothing)
+        sections = [
+            s
+            for s in reporting.build_sections(kind="half-year", user=None, unit=None, period=None)
+            if s.key.startswith("test-")
+        ]
+        assert [(s.key, s.title) for s in sections] == [
+            ("test-x", "科技创新"),
+            ("test-y", "民生保障"),
+        ]
+        assert [b.plain() for b in sections[0].blocks] == ["甲", "乙"]
+        assert sections[1].empty == "本期无民生保障数据。"
+    finally:
+        for key in [k for k in reporting._registry if k[0].startswith("test-")]:
+            reporting._registry.pop(key)
+
+
+def test_parts_of_one_section_must_agree_on_its_title():
+    try:
+        reporting.register_report_section("test-z", title="甲", weight=1, build=lambda **k: None)
+        with pytest.raises(ImproperlyConfigured, match="title"):
+            reporting.register_report_section(
+                "test-z", title="乙", weight=1, build=lambda **k: None, part="other"
+            )
+    finally:
+        for key in [k for k in reporting._registry if k[0].startswith("test-")]:
+            reporting._registry.pop(key)

@@ -286,14 +286,21 @@ SectionBuilder = Callable[..., "Section | None"]
 
 @dataclass(frozen=True)
 class ReportSection:
+    """One contributor to a section. Several apps may write parts of the same section (the
+    indicators' 科技创新 figures and an app's records under the same heading): they register
+    the same ``key`` and ``title`` with different ``part`` names, and their blocks print in
+    ``part_weight`` order under one heading. ``weight`` orders the sections."""
+
     key: str
     title: str
     weight: int
     build: SectionBuilder
     kinds: tuple[str, ...] = (HALF_YEAR,)
+    part: str = ""
+    part_weight: int = 0
 
 
-_registry: dict[str, ReportSection] = {}
+_registry: dict[tuple[str, str], ReportSection] = {}
 
 
 def register_report_section(
@@ -303,39 +310,56 @@ def register_report_section(
     weight: int,
     build: SectionBuilder,
     kinds: tuple[str, ...] = (HALF_YEAR,),
+    part: str = "",
+    part_weight: int = 0,
 ) -> ReportSection:
     unknown = set(kinds) - set(REPORT_KINDS)
     if unknown:
         raise ImproperlyConfigured(f"report section {key!r}: unknown kinds {sorted(unknown)}")
-    section = ReportSection(key=key, title=title, weight=weight, build=build, kinds=kinds)
-    known = _registry.get(key)
+    section = ReportSection(
+        key=key,
+        title=title,
+        weight=weight,
+        build=build,
+        kinds=kinds,
+        part=part,
+        part_weight=part_weight,
+    )
+    known = _registry.get((key, part))
     if known is not None and known != section:
         raise ImproperlyConfigured(f"report section {key!r} is already registered: {known!r}")
-    _registry[key] = section
+    for other in _registry.values():
+        if other.key == key and other.part != part and str(other.title) != str(title):
+            raise ImproperlyConfigured(
+                f"report section {key!r}: part {part!r} has the title {title!r}, "
+                f"part {other.part!r} has {other.title!r}"
+            )
+    _registry[(key, part)] = section
     return section
 
 
 def report_sections(kind: str) -> list[ReportSection]:
-    """The sections registered for ``kind``, lightest weight first (the order they print in)."""
+    """The parts registered for ``kind``, in print order: by section weight, then part weight."""
     return sorted(
-        (s for s in _registry.values() if kind in s.kinds), key=lambda s: (s.weight, s.key)
+        (s for s in _registry.values() if kind in s.kinds),
+        key=lambda s: (s.weight, s.key, s.part_weight, s.part),
     )
 
 
 def build_sections(*, kind: str, user, unit: Unit, period: Period) -> list[Section]:
-    """Each registered section for ``kind`` as ``user`` may read it; a section whose app has
-    nothing to say comes back with only its ``empty`` sentence."""
+    """Each registered section for ``kind`` as ``user`` may read it, its parts' blocks joined
+    under one heading; a section none of whose parts has anything to say comes back with only
+    its ``empty`` sentence."""
     from django.utils.translation import gettext
 
-    built = []
+    built: dict[str, Section] = {}
     for entry in report_sections(kind):
-        section = entry.build(user=user, unit=unit, period=period, kind=kind)
-        if section is None:
-            title = str(entry.title)
-            section = Section(
-                key=entry.key,
-                title=title,
-                empty=gettext("本期无%(title)s数据。") % {"title": title},
-            )
-        built.append(section)
-    return built
+        title = str(entry.title)
+        section = built.setdefault(entry.key, Section(key=entry.key, title=title))
+        part = entry.build(user=user, unit=unit, period=period, kind=kind)
+        if part is not None:
+            section.blocks.extend(part.blocks)
+    for section in built.values():
+        if not section.blocks:
+            section.empty = gettext("本期无%(title)s数据。") % {"title": section.title}
+    return list(built.values())

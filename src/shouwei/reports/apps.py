@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "shouwei.reports"
     label = "reports"
     verbose_name = _("综合报告")
+
+    def ready(self) -> None:
+        from . import renderers
+
+        renderers.load()

@@ -8,9 +8,19 @@
 # runuser; it listens on 127.0.0.1 only, on a free port, with trust auth. Durability is off
 # (fsync, synchronous_commit, full_page_writes), as in CI: the cluster is thrown away.
 # The command sees SHOUWEI_DATABASE_URL pointing at an empty database "shouwei".
+#
+#   bash benchmarks/with_postgres.sh --replica python benchmarks/bench_replicas.py
+#
+# --replica also starts a hot-standby streaming replica of it (pg_basebackup -R, a second port)
+# and sets SHOUWEI_REPLICA_URLS to it.
 set -euo pipefail
 
-(($#)) || { echo "usage: $0 COMMAND [ARG...]" >&2; exit 2; }
+REPLICA=0
+if [[ ${1:-} == --replica ]]; then
+    REPLICA=1
+    shift
+fi
+(($#)) || { echo "usage: $0 [--replica] COMMAND [ARG...]" >&2; exit 2; }
 [[ $EUID -eq 0 ]] || { echo "run as root (initdb runs via runuser -u postgres)" >&2; exit 2; }
 
 PG_BIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -19,6 +29,10 @@ PG_DIR=$(mktemp -d /tmp/shouwei-bench-pg.XXXXXX)
 
 cleanup() {
     local rc=$?
+    if [[ -f $PG_DIR/replica/postmaster.pid ]]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -m fast -w stop >/dev/null \
+            || echo "warning: could not stop the throwaway replica in $PG_DIR" >&2
+    fi
     if [[ -f $PG_DIR/data/postmaster.pid ]]; then
         runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null \
             || echo "warning: could not stop the throwaway PostgreSQL in $PG_DIR" >&2
@@ -40,5 +54,21 @@ if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -w -D "$PG_DIR/data" -l "$PG_DIR/lo
 fi
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres shouwei
 echo "throwaway $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT" >&2
+
+if ((REPLICA)); then
+    REPLICA_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # initdb -A trust lets 127.0.0.1 connect for replication; -R writes standby.signal and
+    # primary_conninfo, so the copy starts as a hot standby streaming from the primary.
+    runuser -u postgres -- "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+        -D "$PG_DIR/replica" -R -X stream >/dev/null
+    if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -w -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" \
+        -o "-p $REPLICA_PORT -k $PG_DIR/sock -c listen_addresses=127.0.0.1 -c hot_standby=on" \
+        start >/dev/null; then
+        cat "$PG_DIR/replica.log" >&2 || true
+        exit 1
+    fi
+    echo "streaming replica on 127.0.0.1:$REPLICA_PORT" >&2
+    export SHOUWEI_REPLICA_URLS="postgres://postgres@127.0.0.1:$REPLICA_PORT/shouwei"
+fi
 
 SHOUWEI_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/shouwei" "$@"

@@ -7,6 +7,8 @@ SHOUWEI_DEBUG          1/true to enable debug pages (never in production)
 SHOUWEI_ALLOWED_HOSTS  comma-separated host names
 SHOUWEI_SESSION_IDLE_MINUTES  idle session timeout, default 30
 SHOUWEI_PORTAL_UNIT    code of the unit whose figures the portal's open data publish
+SHOUWEI_REPLICA_URLS   comma-separated URLs of PostgreSQL hot standbys read by GET pages
+SHOUWEI_REPLICA_LAG_NOTICE  seconds of replica lag after which a page says so, default 5
 """
 
 import os
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
@@ -154,6 +157,7 @@ TEMPLATES = [
                 "shouwei.core.context_processors.navigation",
                 "shouwei.core.context_processors.notifications",
                 "shouwei.core.context_processors.demo_clock",
+                "shouwei.core.replicas.lag_notice",
             ],
             "builtins": ["shouwei.core.templatetags.shouwei"],
         },
@@ -176,6 +180,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept (SHOUWEI_DB_CONN_MAX_AGE) as on PostgreSQL: opening one costs ~3 ms
     # of CPU (Django registers its SQL functions, SQLite parses the whole schema again), more
     # than a cached portal page takes to serve. An idle connection in autocommit holds no lock.
+# Read replicas (core/replicas.py): hot standbys of the primary, comma-separated URLs. GET pages
+# read from them, writes and a writer's next pages from the primary; PostgreSQL only.
+REPLICA_URLS = [
+    u.strip() for u in os.environ.get("SHOUWEI_REPLICA_URLS", "").split(",") if u.strip()
+]
+if REPLICA_URLS and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    raise ImproperlyConfigured("SHOUWEI_REPLICA_URLS 需要 PostgreSQL 主库（SHOUWEI_DATABASE_URL）")
+for _n, _url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(
+        _url, conn_max_age=int(os.environ.get("SHOUWEI_DB_CONN_MAX_AGE", "60"))
+    )
+    # Tests run against the primary's test database only.
+    DATABASES[f"replica{_n}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["shouwei.core.replicas.ReplicaRouter"] if REPLICA_URLS else []
+if REPLICA_URLS:
+    # First: the routing must be set before the session is read.
+    MIDDLEWARE.insert(0, "shouwei.core.replicas.ReplicaMiddleware")
+# A page read from a replica further behind than this many seconds says so.
+SHOUWEI_REPLICA_LAG_NOTICE = float(os.environ.get("SHOUWEI_REPLICA_LAG_NOTICE", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

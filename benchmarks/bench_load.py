@@ -1,0 +1,249 @@
+"""A bounded mixed load against ``shouwei serve`` on loopback: the cockpit, lists, API reads
+and portal pages at once, with an import committing in the middle of it.
+
+    python benchmarks/bench_load.py                                  # SQLite, temp data dir
+    bash benchmarks/with_postgres.sh python benchmarks/bench_load.py  # throwaway PostgreSQL
+
+Loads the demo (with today's date, so that an import of 2023 figures is not refused as a
+future period) and a small synthetic province corner, then starts ``shouwei serve`` (gunicorn,
+``--workers`` sync workers, production settings, DEBUG off) and drives it for ``--seconds``
+with ``--concurrency`` connections of a threaded client in this process. Each connection
+plays one kind of visitor in turn: the leader opening the cockpit, a clerk paging through the
+lists, an API client reading with a token, a member of the public reading the portal. Halfway
+through, ``shouwei import observations`` commits ``--import-rows`` figures into the same
+database. Reported: requests/s held, p50/p95 per kind, errors (any status but 200, any
+connection failure), the gunicorn workers' own CPU per request, and the import's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+
+import common
+from bench_import import build_csv
+from bench_portal import children, cpu_seconds, fetch, free_port
+
+SEARCH = "%E9%AB%98%E6%96%B0%E5%8C%BA"  # 高新区, percent-encoded as a browser sends it
+
+
+def request_bytes(path: str, headers: dict[str, str]) -> bytes:
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}"
+        "Accept-Language: zh-CN,zh;q=0.9\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+
+def session_cookie(username: str) -> str:
+    """A logged-in session for the demo account, as the login page would leave it."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=30, help="timed seconds")
+    parser.add_argument("--concurrency", type=int, default=16, help="connections in flight")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
+    parser.add_argument("--import-rows", type=int, default=2000, help="rows of the import")
+    args = parser.parse_args()
+
+    if not os.environ.get("SHOUWEI_DATA_DIR"):
+        data_dir = tempfile.mkdtemp(prefix="shouwei-bench.")
+        os.environ["SHOUWEI_DATA_DIR"] = data_dir
+    os.environ.update(SHOUWEI_DEBUG="0", SHOUWEI_LOG_LEVEL="WARNING")
+    database = common.setup_django()
+
+    from django.core.management import call_command
+    from django.db import connections
+
+    from shouwei.core.models import ApiToken
+    from shouwei.demo.accounts import create_demo_accounts
+    from shouwei.demo.synthetic import generate
+    from shouwei.portal.models import Article
+
+    print(f"# mixed load on {database}; {common.machine_label()}")
+    call_command("loaddemo", "--real-date", stdout=io.StringIO())
+    create_demo_accounts()
+    generate(scale="custom", units=20, indicators=10, months=12)
+    csv_path = os.path.join(os.environ["SHOUWEI_DATA_DIR"], "load-import.csv")
+    with open(csv_path, "wb") as fh:
+        fh.write(build_csv(args.import_rows))
+    leader = session_cookie("leader")
+    clerk = session_cookie("staff_cyfz")
+    _token, key = ApiToken.issue(user=create_user_lookup("statistician"), name="load", days=1)
+    article = Article.objects.filter(status="published").order_by("-published_at").first()
+    connections.close_all()
+
+    kinds = {
+        "cockpit (leader)": [request_bytes("/indicators/cockpit/", {"Cookie": leader})],
+        "lists (clerk)": [
+            request_bytes(path, {"Cookie": clerk})
+            for path in (
+                "/projects/projects/",
+                "/indicators/observations/",
+                "/enterprises/enterprises/",
+                "/projects/projects/?page=2",
+                "/indicators/observations/?q=GDP",
+            )
+        ],
+        "API reads (token)": [
+            request_bytes(path, {"Authorization": f"Bearer {key}"})
+            for path in ("/api/indicators", "/api/observations?unit=hy-gxq", "/api/projects")
+        ],
+        "portal (public)": [
+            request_bytes(path, {"User-Agent": "Mozilla/5.0 (load visitor)"})
+            for path in ("/", article.get_absolute_url(), f"/portal/search/?q={SEARCH}")
+        ],
+    }
+
+    port = free_port()
+    serve = [os.path.join(os.path.dirname(sys.executable), "shouwei"), "serve"]
+    serve += ["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+    server = subprocess.Popen([*serve, "--access-log", os.devnull], env=dict(os.environ))
+    try:
+        _wait_for(port, server)
+        pids = children(server.pid)
+        # Every kind once, to fail early on a wrong path and to warm the workers.
+        for name, requests in kinds.items():
+            for req in requests:
+                status, _size = fetch(port, req)
+                if status != 200:
+                    sys.exit(f"{name}: {req.split(b' ')[1].decode()} 返回 {status}")
+        for _ in range(args.workers * 4):
+            for requests in kinds.values():
+                fetch(port, requests[0])
+
+        latencies: dict[str, list[float]] = defaultdict(list)
+        failures: dict[str, list[str]] = defaultdict(list)
+        counter = itertools.count()
+        deadline = time.perf_counter() + args.seconds
+        names = list(kinds)
+
+        def visitor(n: int) -> None:
+            name = names[n % len(names)]
+            requests = kinds[name]
+            while time.perf_counter() < deadline:
+                req = requests[next(counter) % len(requests)]
+                started = time.perf_counter()
+                try:
+                    status, _size = fetch(port, req)
+                except OSError as exc:
+                    failures[name].append(str(exc))
+                    continue
+                latencies[name].append(time.perf_counter() - started)
+                if status != 200:
+                    failures[name].append(f"HTTP {status}")
+
+        imported: dict[str, object] = {}
+
+        def run_import() -> None:
+            time.sleep(args.seconds / 3)
+            started = time.perf_counter()
+            done = subprocess.run(
+                [serve[0], "import", "observations", csv_path, "--user", "admin"],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ),
+            )
+            imported.update(
+                seconds=time.perf_counter() - started,
+                ok=done.returncode == 0,
+                output=(done.stdout + done.stderr).strip().splitlines()[-4:],
+            )
+
+        threads = [threading.Thread(target=visitor, args=(n,)) for n in range(args.concurrency)]
+        importer = threading.Thread(target=run_import)
+        cpu_before = cpu_seconds(pids)
+        started = time.perf_counter()
+        for t in [*threads, importer]:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(pids) - cpu_before
+        importer.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+    total = sum(len(v) for v in latencies.values())
+    errors = sum(len(v) for v in failures.values())
+    print(
+        f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} req/s held, "
+        f"{errors} errors; server CPU {server_cpu * 1000 / max(total, 1):.1f} ms/req; "
+        f"{args.concurrency} connections, {args.workers} workers"
+    )
+    print("| visitor | requests | req/s | p50 ms | p95 ms | errors |")
+    print("|---|---|---|---|---|---|")
+    for name in names:
+        timing = common.Timing(latencies[name])
+        print(
+            f"| {name} | {len(latencies[name])} | {len(latencies[name]) / elapsed:.1f} | "
+            f"{timing.p50_ms:.0f} | {timing.p95_ms:.0f} | {len(failures[name])} |"
+        )
+    everything = common.Timing([x for v in latencies.values() for x in v])
+    print(
+        f"| all | {total} | {total / elapsed:.1f} | {everything.p50_ms:.0f} | "
+        f"{everything.p95_ms:.0f} | {errors} |"
+    )
+    print(
+        f"import of {args.import_rows} rows during the load: "
+        f"{'committed' if imported.get('ok') else 'FAILED'} in {imported.get('seconds', 0):.1f} s "
+        f"{imported.get('output')}"
+    )
+    for name, messages in failures.items():
+        if messages:
+            print(f"{name}: {sorted(set(messages))[:5]}")
+    print(f"at the end: {common.machine_label()}")
+    shutil.rmtree(os.environ["SHOUWEI_DATA_DIR"], ignore_errors=True)
+    if errors or not imported.get("ok"):
+        sys.exit(1)
+
+
+def create_user_lookup(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def _wait_for(port: int, server: subprocess.Popen) -> None:
+    import socket
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("shouwei serve 未能启动") from None
+            time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    main()

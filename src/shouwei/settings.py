@@ -168,6 +168,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("SHOUWEI_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'shouwei.sqlite3'}",
         conn_max_age=int(os.environ.get("SHOUWEI_DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after the database restarted,
+        # the first request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -189,7 +192,9 @@ if REPLICA_URLS and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite
     raise ImproperlyConfigured("SHOUWEI_REPLICA_URLS 需要 PostgreSQL 主库（SHOUWEI_DATABASE_URL）")
 for _n, _url in enumerate(REPLICA_URLS, start=1):
     DATABASES[f"replica{_n}"] = dj_database_url.parse(
-        _url, conn_max_age=int(os.environ.get("SHOUWEI_DB_CONN_MAX_AGE", "60"))
+        _url,
+        conn_max_age=int(os.environ.get("SHOUWEI_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
     # Tests run against the primary's test database only.
     DATABASES[f"replica{_n}"]["TEST"] = {"MIRROR": "default"}

@@ -79,7 +79,29 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The 500 handler. A database that cannot be reached (restarting, down, its disk full, an
+    SQLite write lock held too long) is no bug of the page: the answer is a 503 with
+    Retry-After, so that a browser, an API client or the load balancer tries again, and the
+    app recovers by itself when the database is back (CONN_HEALTH_CHECKS drops the dead
+    connection). Rendered without the request's context processors: the menu reads the
+    database, which is what just failed."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logging.getLogger("shouwei").error("database unavailable: %s", error)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": str(_("数据库暂时不可用，请稍后重试")), "errors": None}, status=503
+            )
+        else:
+            response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponse(render_to_string("errors/500.html"), status=500)
 
 
 class UnitViews(ObjectViewSet):

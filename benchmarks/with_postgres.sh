@@ -71,4 +71,7 @@ if ((REPLICA)); then
     export SHOUWEI_REPLICA_URLS="postgres://postgres@127.0.0.1:$REPLICA_PORT/shouwei"
 fi
 
+# For a script that restarts the server (benchmarks/bench_faults.py).
+export SHOUWEI_BENCH_PG_BIN=$PG_BIN SHOUWEI_BENCH_PG_DIR=$PG_DIR SHOUWEI_BENCH_PG_PORT=$PG_PORT
+
 SHOUWEI_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/shouwei" "$@"

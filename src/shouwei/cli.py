@@ -13,8 +13,19 @@ def main() -> None:
         sys.exit(evaluate(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouwei.settings")
     from django.core.management import execute_from_command_line
+    from django.db import InterfaceError, OperationalError
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except (OperationalError, InterfaceError, OSError) as exc:
+        from shouwei.core.faults import explain, is_disk_full
+
+        # A full disk or an unreachable database is the machine's fault, not a bug: a clear
+        # sentence and exit code 1, no traceback (other OSErrors are not ours to explain).
+        if isinstance(exc, OSError) and not is_disk_full(exc):
+            raise
+        sys.stderr.write(f"错误：{explain(exc)}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

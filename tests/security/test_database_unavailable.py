@@ -52,7 +52,9 @@ def test_a_full_disk_is_a_503_too(demo, monkeypatch):
         raise OperationalError("database or disk is full")
 
     monkeypatch.setattr(CursorWrapper, "execute", full)
-    assert client.get("/projects/projects/").status_code == 503
+    response = client.get("/projects/projects/")
+    assert response.status_code == 503
+    assert "存储空间已满" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -67,3 +69,33 @@ def test_a_bug_is_still_a_500(demo, monkeypatch):
     response = client.get("/projects/projects/")
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_a_command_on_a_full_disk_says_so_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    # The `shouwei` entry point turns the machine's faults into one sentence and exit code 1.
+    script = (
+        "import sys; sys.argv = ['shouwei', 'check'];"
+        "import django.core.management as m;"
+        "from django.db import OperationalError;"
+        "m.execute_from_command_line = lambda argv: (_ for _ in ()).throw("
+        "OperationalError('database or disk is full'));"
+        "from shouwei.cli import main; main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "磁盘空间已满" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_faults_are_told_apart():
+    import errno
+
+    from shouwei.core.faults import explain, is_disk_full
+
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    assert is_disk_full(OperationalError("disk I/O error"))
+    assert not is_disk_full(OperationalError("connection refused"))
+    assert "稍后重试" in explain(OperationalError("connection refused"))

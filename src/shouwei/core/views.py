@@ -90,15 +90,21 @@ def server_error(request):
     from django.db import InterfaceError, OperationalError
     from django.template.loader import render_to_string
 
+    from .faults import is_disk_full
+
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        logging.getLogger("shouwei").error("database unavailable: %s", error)
+        disk_full = is_disk_full(error)
+        logging.getLogger("shouwei").error(
+            "%s: %s", "disk full" if disk_full else "database unavailable", error
+        )
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": str(_("数据库暂时不可用，请稍后重试")), "errors": None}, status=503
-            )
+            detail = _("存储空间已满，没有保存，请联系管理员") if disk_full else None
+            detail = detail or _("数据库暂时不可用，请稍后重试")
+            response = JsonResponse({"detail": str(detail), "errors": None}, status=503)
         else:
-            response = HttpResponse(render_to_string("errors/503.html"), status=503)
+            page = render_to_string("errors/503.html", {"disk_full": disk_full})
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = "10"
         return response
     return HttpResponse(render_to_string("errors/500.html"), status=500)

@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodKind
+from shouwei.core.permissions import can_create
 from shouwei.indicators.choices import ObservationStatus
 from shouwei.indicators.lights import Light
 from shouwei.indicators.models import Indicator, Observation, Target
@@ -156,14 +157,20 @@ def observation_versions(pks: list[int]) -> list[tuple[int, int]]:
 
 
 def units_for_reports(user):
-    """The units a user may build reports for: those they may see."""
-    return Unit.objects.visible_to(user).order_by("path", "sort_order", "code")
+    """The units a user may build reports for: those they may see and where the report
+    contract lets them add one (their own units and those below)."""
+    units = Unit.objects.visible_to(user).order_by("path", "sort_order", "code")
+    allowed = [u.pk for u in units if can_create(user, Report, u)]
+    return units.filter(pk__in=allowed)
 
 
 def unit_by_code(*, user, code: str) -> Unit | None:
-    """The unit with ``code`` if ``user`` may see it; None alike for an unknown code and a
-    unit out of sight (no leak of which units exist)."""
-    return units_for_reports(user).filter(code=code).first()
+    """The unit with ``code`` if ``user`` may build its reports; None alike for an unknown
+    code and a unit out of reach (no leak of which units exist)."""
+    unit = Unit.objects.visible_to(user).filter(code=code).first()
+    if unit is None or not can_create(user, Report, unit):
+        return None
+    return unit
 
 
 def report_list(user):

@@ -66,7 +66,9 @@ def _chart(chart: Chart, *, scripts: bool, index: int) -> str:
     )
     if not scripts:
         return format_html(
-            '<figure class="chart"><figcaption>{}</figcaption>{}</figure>', chart.title, table
+            '<figure class="report-chart-figure"><figcaption>{}</figcaption>{}</figure>',
+            chart.title,
+            table,
         )
     data_id = f"report-chart-{index}"
     data = {
@@ -84,8 +86,8 @@ def _chart(chart: Chart, *, scripts: bool, index: int) -> str:
         .replace("&", "\\u0026")
     )
     return format_html(
-        '<figure class="chart"><figcaption>{title}</figcaption>'
-        '<div class="report-chart" data-report-chart="{id}" role="img" aria-label="{title}"></div>'
+        '<figure class="report-chart-figure"><figcaption>{title}</figcaption>'
+        '<div class="chart" data-report-chart="{id}" role="img" aria-label="{title}"></div>'
         '<script id="{id}" type="application/json">{data}</script>'
         '<details class="d-print-none"><summary>数据</summary>{table}</details></figure>',
         title=chart.title,

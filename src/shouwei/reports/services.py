@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -28,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouwei.core import clock
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodError, refuse_future
 from shouwei.core.permissions import ADD, require
@@ -137,7 +137,7 @@ def build_document(
         unit_name=unit.name,
         period=period.code,
         period_label=f"{period.year}年{months_phrase(period)}",
-        issued=date.today(),
+        issued=clock.today(),
         source=SOURCE,
         sections=sections,
         excluded=[

@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/", include("shouwei.imports.urls")),
     path("evaluation/", include("shouwei.evaluation_web.urls")),
     path("projects/", include("shouwei.projects.urls")),
+    path("reports/", include("shouwei.reports.urls")),
     path("enterprises/", include("shouwei.enterprises.urls")),
     path("supervision/", include("shouwei.supervision.urls")),
     path("investment/", include("shouwei.investment.urls")),

@@ -314,6 +314,16 @@ def _batches(users):
     return out
 
 
+def _reports(users):
+    from shouwei.reports.services import request_report
+
+    report = request_report(
+        kind="brief", unit="hy-gxq", period="2022H1", by=users["admin"], inline=True
+    )
+    assert report.status == "built", report.error
+    return {"report": {"zone": Obj(report, {"pk": report.pk, "fmt": "html"})}}
+
+
 def _evaluation_runs(units):
     from shouwei.evaluation_web.models import EvaluationRun
 
@@ -714,6 +724,7 @@ def build_world() -> World:
         _investment(units),
         _batches(users),
         _evaluation_runs(units),
+        _reports(users),
         _articles(users),
         _reference(units),
         _notifications(users),

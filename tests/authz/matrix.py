@@ -358,6 +358,18 @@ PLATFORM: list[Row] = [
         objects=("evaluationrun",),
     ),
     Row("evaluation_web:run_export", Contract(VIEW), objects=("evaluationrun",)),
+    # --- reports
+    *crud("reports", "reports.Report", ("report",), edit=False),
+    Row("reports:build", Contract(ADD, "reports.Report")),
+    Row("reports:build", Contract(ADD, "reports.Report"), method="POST", data={}),
+    Row(
+        "reports:rebuild",
+        Both((Contract(ADD, "reports.Report"), Contract(VIEW))),
+        method="POST",
+        objects=("report",),
+    ),
+    Row("reports:progress", Contract(VIEW), objects=("report",)),
+    Row("reports:download", Contract(VIEW), objects=("report",)),
     # --- projects
     Row("projects:problem_board", LoggedIn()),
     Row("projects:progress_entry", Contract(ADD, "projects.ProgressReport")),

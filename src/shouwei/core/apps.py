@@ -18,6 +18,8 @@ class CoreConfig(AppConfig):
         autodiscover_modules("panels")
         # And the sections it can write into the reports (see core/reporting.py).
         autodiscover_modules("report_sections")
+        # And the files ``shouwei report <kind>`` writes (see core/reporting.py).
+        autodiscover_modules("report_files")
         from django.contrib.auth.signals import user_logged_in
 
         from . import signals

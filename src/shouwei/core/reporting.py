@@ -363,3 +363,42 @@ def build_sections(*, kind: str, user, unit: Unit, period: Period) -> list[Secti
         if not section.blocks:
             section.empty = gettext("本期无%(title)s数据。") % {"title": section.title}
     return list(built.values())
+
+
+# --- the report files ``shouwei report <kind>`` writes --------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One kind of ``shouwei report``: its subcommand, the arguments it adds to its parser,
+    and ``build(options, user) -> bytes`` (raising ``CommandError`` with a clear message on
+    bad input). Apps register theirs in ``report_files.py``, which ``CoreConfig.ready()``
+    imports from every installed app (core imports no app)."""
+
+    kind: str
+    title: str
+    add_arguments: Callable[[Any], None]
+    build: Callable[[dict, Any], bytes]
+
+
+_files: dict[str, ReportFile] = {}
+
+
+def register_report_file(
+    kind: str,
+    *,
+    title: str,
+    add_arguments: Callable[[Any], None],
+    build: Callable[[dict, Any], bytes],
+) -> ReportFile:
+    entry = ReportFile(kind=kind, title=title, add_arguments=add_arguments, build=build)
+    known = _files.get(kind)
+    if known is not None and known != entry:
+        raise ImproperlyConfigured(f"report file {kind!r} is already registered: {known!r}")
+    _files[kind] = entry
+    return entry
+
+
+def report_files() -> dict[str, ReportFile]:
+    """The registered kinds, by name."""
+    return dict(sorted(_files.items()))

@@ -8,6 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("综合报告")
 
     def ready(self) -> None:
-        from . import renderers
+        from . import menu, renderers  # noqa: F401  (the menu registers itself)
 
         renderers.load()

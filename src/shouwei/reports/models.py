@@ -43,6 +43,10 @@ class Report(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     error = models.TextField(_("失败原因"), blank=True)
+    # The process building the report ("host pid start-time", as imports write it) and when it
+    # last reported progress: a report whose process died is marked failed with the reason.
+    worker = models.CharField(_("生成进程"), max_length=100, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True, editable=False)
     # A digest of the approved records the document was read from: two builds with the same
     # version printed the same figures.
     data_version = models.CharField(_("数据版本"), max_length=64, blank=True)

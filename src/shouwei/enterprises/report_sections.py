@@ -39,7 +39,8 @@ def enterprise_section(*, user, unit, period, kind) -> Section | None:
     today = clock.today()
     day = min(today, period.end)
     cover = selectors.coverage_under(user, unit, day)
-    if not cover.cadres and not cover.enterprises:
+    if not cover.cadres:
+        # No liaison service ran in the period (no assignment active at its end).
         return None
     detail = f"{day:%Y-%m-%d}在岗的联点安排"
     assigned = (
@@ -51,7 +52,8 @@ def enterprise_section(*, user, unit, period, kind) -> Section | None:
             detail,
         ),
     )
-    runs: list = []
+    who = unit.short_name or unit.name
+    runs: list = [who]
     if cover.cadres:
         runs += [
             "动员联点企业干部",
@@ -81,7 +83,7 @@ def enterprise_section(*, user, unit, period, kind) -> Section | None:
         Source("企业覆盖情况", reverse("enterprises:coverage"), "联点干部或所在街道服务的企业"),
     )
     if cover.enterprises:
-        runs.append("，" if runs else "")
+        runs.append("，" if cover.cadres else "")
         if cover.uncovered == 0:
             runs += [
                 "所属街道（办事处）服务小微企业，园区",

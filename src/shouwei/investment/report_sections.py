@@ -67,7 +67,8 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
     year = period.year
     s = selectors.attraction_summary(user, year=year, until=until, unit=unit)
     offices = list(selectors.offices_under(user, unit, until=until))
-    if not s.signed_count and not s.intended_count and not offices:
+    intended = selectors.intended_by(user, unit, until=until).count()
+    if not s.signed_count and not intended and not offices:
         return None
     detail = f"{year}年签约合同（截至{until:%Y-%m-%d}，不含已流失线索）"
     signed_src = (Source(f"签约项目 {s.signed_count} 个", _leads_url(signed_year=year), detail),)
@@ -79,7 +80,7 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
             else f"{office.established_on.year}年起"
         )
         runs += [
-            f"{when}，在{office.city}设置",
+            f"{when}，{unit.short_name or unit.name}在{office.city}设置",
             Figure(
                 f"investment.office.{office.pk}",
                 office.name,
@@ -139,13 +140,14 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
                 f"（{names}）",
             ]
         runs.append("。")
-    if s.intended_count:
+    if intended:
+        largest = selectors.largest_intended(user, unit, until=until, limit=NAMED_INTENDED)
         runs += [
             "在谈意向项目",
             Figure(
                 "investment.intended.count",
-                count_phrase(s.intended_count, "个"),
-                s.intended_count,
+                count_phrase(intended, "个"),
+                intended,
                 (
                     Source(
                         "意向阶段线索",
@@ -154,8 +156,8 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
                     ),
                 ),
             ),
-            f"，如{join_list(selectors.largest_intended(user, unit, limit=NAMED_INTENDED))}"
-            f"{'等' if s.intended_count > NAMED_INTENDED else ''}，将上门精细对接、促成签约。",
+            f"，如{join_list(largest)}{'等' if intended > len(largest) else ''}"
+            "，将上门精细对接、促成签约。",
         ]
     blocks: list = [Paragraph(runs)]
     if kind == BRIEF or not s.signed_count:

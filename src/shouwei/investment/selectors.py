@@ -326,12 +326,16 @@ def contracts_to_fulfil(user, *, year: int, until: date | None = None, unit=None
     )
 
 
-def largest_intended(user, unit=None, *, limit: int) -> list[str]:
-    """The names of the ``limit`` intended leads (意向, not lost) with the largest planned
+def intended_by(user, unit=None, *, until: date):
+    """The intended leads (意向, not lost) the user reads that were found by ``until``."""
+    return leads(user, unit).filter(stage=LeadStage.INTENT, lost=False, lead_on__lte=until)
+
+
+def largest_intended(user, unit=None, *, until: date, limit: int) -> list[str]:
+    """The names of the ``limit`` intended leads (``intended_by``) with the largest planned
     investment: the ones a report names "如…等"."""
     rows = (
-        leads(user, unit)
-        .filter(stage=LeadStage.INTENT, lost=False)
+        intended_by(user, unit, until=until)
         .order_by(F("planned_investment").desc(nulls_last=True), "project_name")
         .values_list("short_name", "project_name")[:limit]
     )

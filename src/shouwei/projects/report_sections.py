@@ -55,6 +55,8 @@ def _level_key(figures: selectors.Figures) -> str:
 
 
 def project_section(*, user, unit, period, kind) -> Section | None:
+    if not selectors.active_in_year(user, unit, year=period.year):
+        return None
     summary = selectors.project_summary(
         unit=unit, year=period.year, month=period.end_month, user=user
     )

@@ -677,3 +677,15 @@ def project_names(user, unit: Unit | None, *, level: str, limit: int) -> list[st
         .order_by("-total_investment", "code")
         .values_list("name", flat=True)[:limit]
     )
+
+
+def active_in_year(user, unit: Unit | None, *, year: int) -> bool:
+    """Whether any of the user's projects under ``unit`` has a plan or a report in ``year``
+    (a report for a year with neither has nothing to say about projects)."""
+    projects = projects_under(user, unit)
+    return (
+        AnnualPlan.objects.filter(project__in=projects, year=year).exists()
+        or ProgressReport.objects.filter(
+            project__in=projects, period__startswith=f"{year}-"
+        ).exists()
+    )

@@ -1,6 +1,7 @@
 """The 招商引资 part of the half-year analysis, from office, lead and contract records
 (FACTS.md, "Investment attraction")."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -73,3 +74,31 @@ def test_the_brief_leaves_out_channels_and_the_fulfilment_table(demo):
 )
 def test_over_phrase_rounds_down_to_a_round_figure(amount, phrase):
     assert over_phrase(Decimal(amount)) == phrase
+
+
+def test_as_of_the_meeting_the_text_names_the_day_it_counts_to(demo):
+    from shouwei.core import clock
+
+    clock.set_demo_date(date(2022, 7, 29))
+    try:
+        s = build(
+            "investment", user=demo["leader"], unit=Unit.objects.get(code="hy-gxq"), period=H1
+        )
+    finally:
+        clock.set_demo_date(None)
+    assert "截至7月29日，已签约重大项目20个" in plain(s)
+    assert figures(s)["investment.signed.count"] == 20
+
+
+def test_on_the_last_day_of_the_period_the_july_signings_are_not_counted(demo):
+    from shouwei.core import clock
+
+    clock.set_demo_date(date(2022, 6, 30))
+    try:
+        s = build(
+            "investment", user=demo["leader"], unit=Unit.objects.get(code="hy-gxq"), period=H1
+        )
+    finally:
+        clock.set_demo_date(None)
+    assert "截至" not in plain(s)
+    assert figures(s)["investment.signed.count"] == 18  # two of the 20 were signed in July

@@ -63,3 +63,19 @@ def test_the_projects_part_is_registered_under_the_indicator_heading():
     )
     assert (str(entry.title), entry.weight, entry.part_weight) == ("重点项目", 20, 20)
     assert "brief" in entry.kinds
+
+
+def test_a_department_reader_gets_only_the_projects_it_may_read(demo):
+    from shouwei.projects.models import Project
+
+    seen = 0
+    for name in ("staff_cyfz", "staff_jjhz"):
+        clerk = demo[name]
+        readable = Project.objects.visible_to(clerk).count()
+        section = build("projects", user=clerk, unit=Unit.objects.get(code="hy-gxq"), period=H1)
+        if readable == 0:
+            assert section is None, name
+        else:
+            assert figures(section)["projects.count"] == readable < 49, name
+        seen += readable
+    assert seen  # at least one department holds projects

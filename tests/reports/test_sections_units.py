@@ -103,7 +103,7 @@ def test_every_source_of_the_second_unit_opens_for_its_reader(valley):
     zone, leader = valley
     client = Client()
     client.force_login(leader)
-    for key in ("projects", "investment", "targets"):
+    for key in KEYS:
         sources_resolve(build(key, user=leader, unit=zone, period=H1), client)
 
 

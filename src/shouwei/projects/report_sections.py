@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from shouwei.core.formatting import format_measure, format_percent
+from shouwei.core.formatting import format_measure, format_percent, round_half_up
 from shouwei.core.phrasing import count_phrase, join_list, months_phrase
 from shouwei.core.reporting import (
     BRIEF,
@@ -128,7 +128,7 @@ def project_section(*, user, unit, period, kind) -> Section | None:
                 series=[
                     Series(
                         name="完成率",
-                        values=[float(round(f.rate * 100, 1)) for f in rated],
+                        values=[float(round_half_up(f.rate * 100, 1)) for f in rated],
                     )
                 ],
                 unit="%",

@@ -87,7 +87,10 @@ def test_an_unknown_report_kind_is_refused():
         )
 
 
-def test_parts_of_one_section_print_under_one_heading_in_part_order():
+def test_parts_of_one_section_print_under_one_heading_in_part_order(monkeypatch):
+    # Only this test's sections: the apps' real ones need a unit and a period.
+    monkeypatch.setattr(reporting, "_registry", {})
+
     def part(text):
         def build(**kwargs):
             return Section(key="x", title="科技创新", blocks=[Paragraph([text])])

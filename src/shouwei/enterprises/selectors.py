@@ -285,3 +285,31 @@ def home_unit(user) -> Unit:
     if pk is not None:
         return Unit.objects.get(pk=pk)
     return Unit.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()
+
+
+def coverage_under(user, unit: Unit, day: date | None = None) -> Coverage:
+    """``coverage`` for the records within ``unit``: enterprises served by a department under
+    it, assignments made by a unit under it — what a report for that unit counts."""
+    day = day or clock.today()
+    enterprises = with_cover(
+        Enterprise.objects.visible_to(user).filter(liaison_unit__path__startswith=unit.path), day
+    )
+    counts = enterprises.aggregate(
+        total=Count("pk"),
+        covered=Count("pk", filter=COVERED),
+        by_cadre=Count("pk", filter=Q(has_cadre=True)),
+    )
+    assignments = active_assignments(day).filter(
+        pk__in=LiaisonAssignment.objects.visible_to(user).values("pk"),
+        unit__path__startswith=unit.path,
+    )
+    served = assignments.aggregate(
+        cadres=Count("cadre_id", distinct=True), projects=Count("project_id", distinct=True)
+    )
+    return Coverage(
+        enterprises=counts["total"],
+        covered=counts["covered"],
+        by_cadre=counts["by_cadre"],
+        cadres=served["cadres"],
+        projects=served["projects"],
+    )

@@ -291,3 +291,52 @@ def chain_gaps(user) -> list[tuple[object, list[LinkGap]]]:
     for link in links:
         by_chain[link.chain_id].append(gaps[link.pk])
     return [(c, by_chain[c.pk]) for c in chains]
+
+
+def offices_under(user, unit=None, *, until: date | None = None):
+    """The resident offices (驻地招商) the user reads, of departments within ``unit``, set up by
+    ``until``: the oldest first."""
+    qs = Office.objects.visible_to(user)
+    if unit is not None:
+        qs = qs.filter(owner_unit__path__startswith=unit.path)
+    if until is not None:
+        qs = qs.filter(established_on__lte=until)
+    return qs.order_by("established_on", "pk")
+
+
+def signed_by_channel(user, *, year: int, until: date | None = None, unit=None) -> dict[str, int]:
+    """Contracts signed in ``year`` (as ``signed_contracts``) per channel of their lead."""
+    rows = (
+        signed_contracts(user, year=year, until=until, unit=unit)
+        .values("lead__channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["lead__channel"]: r["n"] for r in rows}
+
+
+def contracts_to_fulfil(user, *, year: int, until: date | None = None, unit=None):
+    """The contracts signed in ``year`` not yet in production (履约 still to push), the largest
+    first, with their leads."""
+    return (
+        signed_contracts(user, year=year, until=until, unit=unit)
+        .filter(production_actual__isnull=True)
+        .select_related("lead")
+        .order_by("-signed_amount", "signed_on", "pk")
+    )
+
+
+def intended_by(user, unit=None, *, until: date):
+    """The intended leads (意向, not lost) the user reads that were found by ``until``."""
+    return leads(user, unit).filter(stage=LeadStage.INTENT, lost=False, lead_on__lte=until)
+
+
+def largest_intended(user, unit=None, *, until: date, limit: int) -> list[str]:
+    """The names of the ``limit`` intended leads (``intended_by``) with the largest planned
+    investment: the ones a report names "如…等"."""
+    rows = (
+        intended_by(user, unit, until=until)
+        .order_by(F("planned_investment").desc(nulls_last=True), "project_name")
+        .values_list("short_name", "project_name")[:limit]
+    )
+    return [short or name for short, name in rows]

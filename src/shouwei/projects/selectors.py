@@ -666,3 +666,26 @@ def cockpit_facts(user, *, unit: Unit | None, today: date) -> NewFacts:
         idle_amount=totals["total"] or ZERO,
         late_calls=units_late_on_calls(user, today=today, unit=unit),
     )
+
+
+def project_names(user, unit: Unit | None, *, level: str, limit: int) -> list[str]:
+    """The names of up to ``limit`` of the user's projects of ``level`` under ``unit``, the
+    largest investment first (the written report names them when there are few)."""
+    return list(
+        projects_under(user, unit)
+        .filter(level=level)
+        .order_by("-total_investment", "code")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+def active_in_year(user, unit: Unit | None, *, year: int) -> bool:
+    """Whether any of the user's projects under ``unit`` has a plan or a report in ``year``
+    (a report for a year with neither has nothing to say about projects)."""
+    projects = projects_under(user, unit)
+    return (
+        AnnualPlan.objects.filter(project__in=projects, year=year).exists()
+        or ProgressReport.objects.filter(
+            project__in=projects, period__startswith=f"{year}-"
+        ).exists()
+    )

@@ -179,3 +179,56 @@ def light_counts(rows: list[GoalRow]) -> list[tuple[str, str, int]]:
     return [
         (c.value, c.label, sum(1 for r in rows if r.light.colour == c.value)) for c in LightColour
     ]
+
+
+def goals_under(user, unit: Unit, *, year: int, today: date) -> list[GoalRow]:
+    """``goals_with_lights`` of the year for the goals of ``unit`` and the units under it,
+    in code order."""
+    rows = goals_with_lights(user, year=year, today=today)
+    return sorted(
+        (r for r in rows if r.goal.unit.path.startswith(unit.path)),
+        key=lambda r: (r.goal.unit.path, r.goal.code),
+    )
+
+
+def unbound_targets_with_lights(user, unit: Unit, *, year: int, today: date) -> list[tuple]:
+    """The indicator targets of the year of ``unit`` and below that no goal the user reads is
+    bound to, each with the foundation's light at its latest approved figure up to ``today``
+    (None: no figure yet), as ``target_lights`` lights a goal's: (target, light)."""
+    from shouwei.indicators.models import Target
+
+    bound = Goal.objects.visible_to(user).filter(year=year, target__isnull=False)
+    targets = list(
+        Target.objects.visible_to(user)
+        .filter(year=year, unit__path__startswith=unit.path)
+        .exclude(pk__in=bound.values("target_id"))
+        .select_related("indicator", "unit")
+        .order_by("unit__path", "name", "pk")
+    )
+    with_indicator = [t for t in targets if t.indicator_id]
+    latest: dict[tuple[int, int], Observation] = {}
+    if with_indicator:
+        wanted = Q(pk__in=[])
+        for t in with_indicator:
+            wanted |= Q(unit_id=t.unit_id, indicator_id=t.indicator_id)
+        for obs in (
+            Observation.objects.visible_to(user)
+            .approved()
+            .filter(wanted, period_end__year=year, period_end__lte=today)
+            .order_by("period_end", "pk")
+        ):
+            latest[(obs.unit_id, obs.indicator_id)] = obs
+    out = []
+    for t in targets:
+        obs = latest.get((t.unit_id, t.indicator_id)) if t.indicator_id else None
+        light = None
+        if obs is not None:
+            light = foundation_light(
+                t,
+                value=obs.value,
+                growth=obs.growth,
+                rank=obs.published_rank,
+                expected=Decimal(obs.period_end.month) / 12,
+            )
+        out.append((t, light))
+    return out

@@ -134,3 +134,14 @@ def test_parts_of_one_section_must_agree_on_its_title():
     finally:
         for key in [k for k in reporting._registry if k[0].startswith("test-")]:
             reporting._registry.pop(key)
+
+
+def test_the_first_part_with_something_to_say_may_name_the_heading_for_the_period(monkeypatch):
+    monkeypatch.setattr(reporting, "_registry", {})
+
+    def targets(**kwargs):
+        return Section(key="targets", title="下半年目标", blocks=[Paragraph(["……"])])
+
+    reporting.register_report_section("targets", title="下阶段目标", weight=1, build=targets)
+    (section,) = reporting.build_sections(kind="half-year", user=None, unit=None, period=None)
+    assert section.title == "下半年目标"

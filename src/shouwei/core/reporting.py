@@ -358,6 +358,10 @@ def build_sections(*, kind: str, user, unit: Unit, period: Period) -> list[Secti
         section = built.setdefault(entry.key, Section(key=entry.key, title=title))
         part = entry.build(user=user, unit=unit, period=period, kind=kind)
         if part is not None:
+            if not section.blocks and part.title and part.title != section.title:
+                # A part may name the heading for the period (下半年目标 after H1, 下阶段目标
+                # otherwise); the first part with something to say names it.
+                section.title = part.title
             section.blocks.extend(part.blocks)
     for section in built.values():
         if not section.blocks:

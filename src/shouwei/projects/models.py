@@ -1090,6 +1090,7 @@ class Stoppage(models.Model):
         _("复工日期"), null=True, blank=True, help_text=_("复工的日期；尚未复工留空")
     )
     resume_note = models.TextField(_("复工情况"), blank=True, help_text=_("复工时问题如何解决"))
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

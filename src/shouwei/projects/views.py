@@ -577,4 +577,5 @@ class StoppageViews(ObjectViewSet):
     filterset = StoppageFilterSet
     table = StoppageTable
     form = StoppageForm
+    importer = "project-stoppages"
     select_related = ("project",)

@@ -5,31 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_security_event'),
-        ('projects', '0007_rolling_plans_stoppages_land'),
+        ("core", "0006_security_event"),
+        ("projects", "0007_rolling_plans_stoppages_land"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproblem',
-            name='reporting_unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='在调度填报中提出该问题的单位', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.unit', verbose_name='提出单位'),
+            model_name="historicalproblem",
+            name="reporting_unit",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="在调度填报中提出该问题的单位",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="core.unit",
+                verbose_name="提出单位",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproblem',
-            name='source_row',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='该问题来自哪次调度的填报', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='projects.callrow', verbose_name='来源调度填报'),
+            model_name="historicalproblem",
+            name="source_row",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="该问题来自哪次调度的填报",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="projects.callrow",
+                verbose_name="来源调度填报",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='reporting_unit',
-            field=models.ForeignKey(blank=True, editable=False, help_text='在调度填报中提出该问题的单位', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='提出单位'),
+            model_name="problem",
+            name="reporting_unit",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="在调度填报中提出该问题的单位",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.unit",
+                verbose_name="提出单位",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='source_row',
-            field=models.OneToOneField(blank=True, editable=False, help_text='该问题来自哪次调度的填报', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='raised_problem', to='projects.callrow', verbose_name='来源调度填报'),
+            model_name="problem",
+            name="source_row",
+            field=models.OneToOneField(
+                blank=True,
+                editable=False,
+                help_text="该问题来自哪次调度的填报",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="raised_problem",
+                to="projects.callrow",
+                verbose_name="来源调度填报",
+            ),
         ),
     ]

@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0003_batch_worker'),
-        ('projects', '0008_problems_raised_in_call_answers'),
+        ("imports", "0003_batch_worker"),
+        ("projects", "0008_problems_raised_in_call_answers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalstoppage',
-            name='import_batch',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='imports.importbatch', verbose_name='导入批次'),
+            model_name="historicalstoppage",
+            name="import_batch",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="imports.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
         migrations.AddField(
-            model_name='stoppage',
-            name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch', verbose_name='导入批次'),
+            model_name="stoppage",
+            name="import_batch",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="imports.importbatch",
+                verbose_name="导入批次",
+            ),
         ),
     ]

@@ -1,13 +1,14 @@
 """Lights at their date boundaries, with the business clock frozen (core.clock)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from shouwei.core import clock
 from shouwei.supervision import selectors
-from shouwei.supervision.choices import LightColour
-from shouwei.supervision.lights import DUE_SOON_DAYS, goal_light, milestone_light
+from shouwei.supervision.choices import LightColour, Pace
+from shouwei.supervision.lights import DUE_SOON_DAYS, TargetLight, goal_light, milestone_light
 from tests.factories import GoalFactory, MilestoneFactory
 
 DUE = date(2022, 8, 31)
@@ -44,14 +45,16 @@ def test_a_goal_shows_its_worst_milestone():
     assert goal_light(milestone_lights=[]).colour == LightColour.GREY
 
 
-class _TargetLight:
-    colour, reason = "yellow", "完成40%，慢于序时进度50%"
+class _FoundationLight:
+    colour, reason, expected = "yellow", "完成40%，慢于序时进度50%", Decimal("0.5")
 
 
 def test_a_bound_goal_takes_the_target_light_over_its_milestones():
     green = milestone_light(due=DUE, completed_on=None, today=date(2022, 7, 1))
-    light = goal_light(milestone_lights=[green], target_light=_TargetLight())
-    assert (light.colour, light.from_target) == ("yellow", True)
+    light = goal_light(
+        milestone_lights=[green], target_light=TargetLight(_FoundationLight(), Pace.LINEAR)
+    )
+    assert (light.colour, light.from_target, light.pace) == ("yellow", True, Pace.LINEAR)
 
 
 @pytest.mark.django_db

@@ -271,16 +271,19 @@ class Importer(ABC):
                 % {"n": len(blocked), "list": shown + (f"…还有{more}条" if more > 0 else "")}
             )
         history = {"user": user, "reason": _("撤销导入批次#%(pk)s") % {"pk": batch.pk}}
-        if restored:
-            fields = [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
-            self.model._default_manager.bulk_update(restored, fields, batch_size=WRITE_CHUNK)
-            record_history(self.model, restored, history_type="~", chunk=WRITE_CHUNK, **history)
+        # The created records go before the updated ones come back: a restored version may
+        # hold a unique place a created one took meanwhile (a stoppage the batch resumed is
+        # open again, and the one-open-stoppage constraint needs the batch's new one gone).
         try:
             delete_with_history(self.model, created, chunk=WRITE_CHUNK, **history)
         except ProtectedError as exc:
             raise _referenced(exc.protected_objects) from None
         except RestrictedError as exc:
             raise _referenced(exc.restricted_objects) from None
+        if restored:
+            fields = [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
+            self.model._default_manager.bulk_update(restored, fields, batch_size=WRITE_CHUNK)
+            record_history(self.model, restored, history_type="~", chunk=WRITE_CHUNK, **history)
         return WriteResult(created=len(created), updated=len(restored))
 
     def _permitted(self, user, action: str, pks: list) -> set:

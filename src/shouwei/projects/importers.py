@@ -29,7 +29,15 @@ from shouwei.imports.registry import register_importer
 from . import services
 from .choices import FundingKind, LandStatus, ProcedureKind, ProjectLevel, Stage
 from .forms import ProjectForm
-from .models import AnnualPlan, FundingSource, Procedure, ProgressReport, Project, RollingPlan
+from .models import (
+    AnnualPlan,
+    FundingSource,
+    Procedure,
+    ProgressReport,
+    Project,
+    RollingPlan,
+    Stoppage,
+)
 
 MONEY = parsers.decimal(max_digits=12, decimal_places=2)
 LEVEL_WORDS = {str(label): value for value, label in ProjectLevel.choices}
@@ -641,3 +649,93 @@ class RollingPlanImporter(_ProjectChildImporter):
 register_importer("project-procedures", ProcedureImporter)
 register_importer("project-funding", FundingImporter)
 register_importer("project-rolling-plans", RollingPlanImporter)
+
+
+# --- 停工/复工 ---------------------------------------------------------------------------------
+class StoppageImporter(Importer):
+    label = "重点项目停工复工"
+    model = Stoppage
+    help_text = (
+        "每行一个项目的一次停工（项目代码与停工日期相同的行更新该次停工，如登记复工）。"
+        "一个项目同时只能有一次未复工的停工；复工日期不得早于停工日期。"
+    )
+    columns = (
+        project_column(),
+        Column("stopped_on", "停工日期", parse=parsers.day, required=True, example="2022-05-06"),
+        Column(
+            "reason",
+            "停工原因",
+            parse=parsers.text,
+            required=True,
+            example="征拆纠纷未解决",
+            width=30,
+        ),
+        Column("resumed_on", "复工日期", parse=parsers.day, help_text="尚未复工留空"),
+        Column("resume_note", "复工情况", parse=parsers.text, width=30),
+    )
+    update_fields = ("reason", "resumed_on", "resume_note")
+    select_related = ("project",)
+
+    def __init__(self) -> None:
+        self._codes = ProjectCodes()
+        self._existing: dict[tuple[int, date], Stoppage] = {}
+        # project pk → the stop date of its open stoppage, from the database and then from
+        # the file's earlier rows (the model allows one open stoppage per project).
+        self._open: dict[int, date] = {}
+
+    def code_lists(self, *, user):
+        return [self._codes.code_list(user=user)]
+
+    def natural_key(self, values):
+        return (values["project"], values["stopped_on"])
+
+    def describe_key(self, key):
+        return f"项目“{key[0]}”、停工日期{key[1]:%Y-%m-%d}"
+
+    def prepare(self, rows, *, user):
+        self._codes.load({r.values["project"] for r in rows}, user=user)
+        ids = [p.pk for p in self._codes.projects.values() if p is not None]
+        for item in Stoppage.objects.filter(project_id__in=ids):
+            self._existing[(item.project_id, item.stopped_on)] = item
+            if item.resumed_on is None:
+                self._open.setdefault(item.project_id, item.stopped_on)
+
+    def resolve(self, row, *, user):
+        v = row.values
+        project = self._codes.writable(v["project"])
+        fields = {
+            "stopped_on": v["stopped_on"],
+            "reason": v["reason"] or "",
+            "resumed_on": v["resumed_on"],
+            "resume_note": v["resume_note"] or "",
+        }
+        existing = self._existing.get((project.pk, v["stopped_on"]))
+        instance = existing or Stoppage(project=project)
+        for name, value in fields.items():
+            setattr(instance, name, value)
+        problems = model_problems(instance)
+        still_open = self._open.get(project.pk)
+        if v["resumed_on"] is None and still_open not in (None, v["stopped_on"]):
+            problems.append(
+                (
+                    "resumed_on",
+                    f"该项目已有未复工的停工（停工日期 {still_open:%Y-%m-%d}），"
+                    "请先登记该次停工的复工日期",
+                )
+            )
+        if problems:
+            raise RowError(*problems)
+        if v["resumed_on"] is None:
+            self._open[project.pk] = v["stopped_on"]
+        elif still_open == v["stopped_on"]:
+            del self._open[project.pk]
+        if existing is None:
+            row.target = {"project_id": project.pk, **fields}
+        else:
+            row.target, row.action = existing, UPDATE
+
+    def describe(self, instance):
+        return f"{instance.project.code} / {instance.stopped_on:%Y-%m-%d}"
+
+
+register_importer("project-stoppages", StoppageImporter)

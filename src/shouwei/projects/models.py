@@ -470,6 +470,29 @@ class Problem(models.Model):
         _("提级时间"), null=True, blank=True, editable=False, help_text=_("逾期后提交领导的时间")
     )
     resolution = models.TextField(_("办理结果"), blank=True, help_text=_("解决情况"))
+    # Set when the problem was typed in a scheduling call's answer (services.call_answer):
+    # one problem per answer, kept in step with it. Provenance, not placement: the reporting
+    # unit is the row's unit, which the author answered for.
+    source_row = models.OneToOneField(
+        "CallRow",
+        verbose_name=_("来源调度填报"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="raised_problem",
+        help_text=_("该问题来自哪次调度的填报"),
+    )
+    reporting_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("提出单位"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("在调度填报中提出该问题的单位"),
+    )
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
@@ -744,6 +767,10 @@ class CallRow(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+    def get_absolute_url(self) -> str:
+        """A row is read on its call's board."""
+        return self.call.get_absolute_url()
 
 
 # --- 前期手续 ----------------------------------------------------------------------------------
@@ -1063,6 +1090,7 @@ class Stoppage(models.Model):
         _("复工日期"), null=True, blank=True, help_text=_("复工的日期；尚未复工留空")
     )
     resume_note = models.TextField(_("复工情况"), blank=True, help_text=_("复工时问题如何解决"))
+    import_batch = _batch_field()
 
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()

@@ -542,7 +542,54 @@ def call_answer(
     if stored.after_close:
         stored._change_reason = _("调度关闭后填报")
     stored.save()
+    answer_problem_sync(by=by, row=stored, today=today)
     return stored
+
+
+# A problem raised in a call's answer is due two weeks after the answer: by then two weekly
+# calls have asked about it again. The owning department moves the date on the problem's page.
+CALL_PROBLEM_DAYS = 14
+# Stored as data, in Chinese whatever the author's language (the rule below reads it back).
+WITHDRAWN = "填报单位已在调度填报中撤回该问题"
+
+
+def answer_problem_sync(*, by, row: CallRow, today: date) -> Problem | None:
+    """The problem typed in a call's answer as a ``Problem`` of the project: raised by the row's
+    unit, owned by it (it hands the problem on from the problem's page), linked to the row.
+    Once per answer: an edited answer rewrites its problem's text; an answer whose problem was
+    cleared closes the problem it had raised, saying so; an empty one raises none."""
+    text = row.problems.strip()
+    problem = Problem.objects.select_for_update().filter(source_row=row).first()
+    if problem is None:
+        if not text:
+            return None
+        problem = Problem(
+            project=row.project,
+            description=text,
+            owner_unit=row.unit,
+            reporting_unit=row.unit,
+            deadline=today + timedelta(days=CALL_PROBLEM_DAYS),
+            source_row=row,
+        )
+        require(by, ADD, problem, _("您无权为该项目登记问题"))
+        problem._change_reason = _("调度填报提出")
+    elif text and (text != problem.description or problem.resolution == WITHDRAWN):
+        # Typed again after it was withdrawn, or reworded after it was resolved: open again.
+        require(by, CHANGE, problem, _("您无权修改该问题"))
+        problem.description = text
+        if problem.status == ProblemStatus.RESOLVED:
+            problem.status, problem.resolution = ProblemStatus.OPEN, ""
+        problem._change_reason = _("调度填报修改")
+    elif not text and problem.status == ProblemStatus.OPEN:
+        require(by, CHANGE, problem, _("您无权修改该问题"))
+        problem.status, problem.resolution = ProblemStatus.RESOLVED, WITHDRAWN
+        problem._change_reason = _("调度填报撤回")
+    else:
+        return problem
+    problem.full_clean()
+    problem._history_user = by
+    problem.save()
+    return problem
 
 
 def _unanswered_by_unit(call: SchedulingCall, **filters) -> dict[int, int]:

@@ -169,7 +169,12 @@ class ProblemViews(ObjectViewSet):
     filterset = ProblemFilterSet
     table = ProblemTable
     form = ProblemForm
-    select_related = ("project", "owner_unit")
+    select_related = ("project", "owner_unit", "reporting_unit", "source_row__call")
+    detail_fields = (
+        *ProblemForm.Meta.fields,
+        "reporting_unit",
+        "source_row",
+    )
 
 
 def problem_board(request):
@@ -572,4 +577,5 @@ class StoppageViews(ObjectViewSet):
     filterset = StoppageFilterSet
     table = StoppageTable
     form = StoppageForm
+    importer = "project-stoppages"
     select_related = ("project",)

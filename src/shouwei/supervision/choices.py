@@ -12,6 +12,14 @@ class LightColour(models.TextChoices):
     GREY = "grey", _("无数据")
 
 
+class Pace(models.TextChoices):
+    """What a bound goal's target light measures progress against: the cockpit's pace
+    (indicators.selectors.seasonal_share, else 时间过半、任务过半)."""
+
+    SEASONAL = "seasonal", _("季节性进度（往年同期完成占全年比重）")
+    LINEAR = "linear", _("时间进度（时间过半、任务过半；无往年数据）")
+
+
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     ISSUED = "issued", _("已下发")

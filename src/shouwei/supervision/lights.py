@@ -9,7 +9,9 @@ A milestone not yet done is
 
 A done milestone is "done", on time or late as its completion date says. A goal bound to an
 indicator target takes the foundation's target light (indicators.lights: green on pace, yellow
-behind pace, red when the floor is missed); a goal with no target, or whose target has no data
+behind pace, red when the floor is missed), on the cockpit's pace: the unit's own seasonal curve
+from past years (indicators.selectors.seasonal_share), or 时间过半、任务过半 when it has no full
+past year; the light says which (``pace``). A goal with no target, or whose target has no data
 yet, takes its worst milestone's light, and is done when all its milestones are.
 """
 
@@ -20,7 +22,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .choices import LightColour
+from .choices import LightColour, Pace
 
 DUE_SOON_DAYS = 7
 # Worst first: a goal shows the worst of its milestones.
@@ -32,10 +34,15 @@ class Light:
     colour: str
     reason: str
     from_target: bool = False
+    pace: str = ""  # Pace, when a bound target's light was measured against one
 
     @property
     def label(self) -> str:
         return LightColour(self.colour).label
+
+    @property
+    def pace_label(self) -> str:
+        return Pace(self.pace).label if self.pace else ""
 
     @property
     def css(self) -> str:
@@ -45,6 +52,24 @@ class Light:
             LightColour.RED: "red",
             LightColour.DONE: "blue",
         }.get(self.colour, "secondary")
+
+
+@dataclass(frozen=True)
+class TargetLight:
+    """The foundation's light of a goal's bound target (indicators.lights.Light) and the pace
+    it was measured against: "" when the light needs none (a rank or growth target, a ceiling,
+    a point-in-time level)."""
+
+    light: object
+    pace: str = ""
+
+    @property
+    def colour(self) -> str:
+        return self.light.colour
+
+    @property
+    def reason(self) -> str:
+        return self.light.reason
 
 
 def milestone_light(*, due: date, completed_on: date | None, today: date) -> Light:
@@ -66,11 +91,12 @@ def milestone_light(*, due: date, completed_on: date | None, today: date) -> Lig
     return Light(LightColour.GREEN, _("距时限还有 %(n)s 天") % {"n": days})
 
 
-def goal_light(*, milestone_lights: list[Light], target_light=None) -> Light:
-    """``target_light``: the foundation's light of the bound target (indicators.lights.Light),
-    or None."""
+def goal_light(*, milestone_lights: list[Light], target_light: TargetLight | None = None) -> Light:
+    """``target_light``: the bound target's light (``TargetLight``), or None."""
     if target_light is not None and target_light.colour in ("green", "yellow", "red"):
-        return Light(target_light.colour, target_light.reason, from_target=True)
+        return Light(
+            target_light.colour, target_light.reason, from_target=True, pace=target_light.pace
+        )
     if not milestone_lights:
         return Light(LightColour.GREY, _("尚未设定节点"))
     worst = min(milestone_lights, key=lambda lt: SEVERITY.index(lt.colour))

@@ -10,11 +10,13 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from shouwei.core.models import Unit
+from shouwei.core.periods import PeriodKind
 from shouwei.indicators.lights import target_light as foundation_light
 from shouwei.indicators.models import Observation
+from shouwei.indicators.selectors import seasonal_share
 
-from .choices import ExtensionStatus, LightColour, NoticeStatus
-from .lights import Light, goal_light, milestone_light
+from .choices import ExtensionStatus, LightColour, NoticeStatus, Pace
+from .lights import Light, TargetLight, goal_light, milestone_light
 from .models import (
     DepartmentScore,
     ExtensionRequest,
@@ -29,38 +31,54 @@ def light_of_milestone(m: Milestone, today: date) -> Light:
     return milestone_light(due=m.due, completed_on=m.completed_on, today=today)
 
 
-def target_lights(goals, *, user, today: date) -> dict[int, object]:
+def target_lights(goals, *, user, today: date) -> dict[int, TargetLight]:
     """The foundation's light (indicators.lights.target_light) of each goal's bound target, at
-    the latest approved figure of the target's year up to ``today`` that ``user`` may read:
-    one query for all the goals. The rank is the figure's published rank and the pace the
-    default 时间过半、任务过半 (month / 12). A goal with no target, no indicator or no figure yet
+    the latest approved figure of the target's year up to ``today`` that ``user`` may read, on
+    the cockpit's pace (indicators.selectors.cockpit_for): the average share of the full year
+    the unit reached by that month in its past years (``seasonal_share``), or month / 12
+    (时间过半、任务过半) when no past year has both months. Two queries for all the goals. The
+    rank is the figure's published rank. A goal with no target, no indicator or no figure yet
     is left out (it is lit by its milestones)."""
     targets = {g.pk: g.target for g in goals if g.target_id and g.target.indicator_id}
     if not targets:
         return {}
-    wanted = Q(pk__in=[])
+    wanted, past = Q(pk__in=[]), Q(pk__in=[])
     for t in targets.values():
         wanted |= Q(unit_id=t.unit_id, indicator_id=t.indicator_id, period_end__year=t.year)
+        past |= Q(unit_id=t.unit_id, indicator_id=t.indicator_id, period_end__year__lt=t.year)
+    visible = Observation.objects.visible_to(user).approved()
     latest: dict[tuple[int, int, int], Observation] = {}
-    for obs in (
-        Observation.objects.visible_to(user)
-        .approved()
-        .filter(wanted, period_end__lte=today)
-        .order_by("period_end", "pk")
-    ):
+    for obs in visible.filter(wanted, period_end__lte=today).order_by("period_end", "pk"):
         latest[(obs.unit_id, obs.indicator_id, obs.period_end.year)] = obs
+    # (unit, indicator) → year → month → value: the history seasonal_share reads.
+    history: dict[tuple[int, int], dict[int, dict[int, Decimal]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for unit_id, ind_id, end, value in visible.filter(
+        past, period_kind=PeriodKind.MONTH, value__isnull=False
+    ).values_list("unit_id", "indicator_id", "period_end", "value"):
+        history[(unit_id, ind_id)][end.year][end.month] = value
     lights = {}
     for goal_pk, t in targets.items():
         obs = latest.get((t.unit_id, t.indicator_id, t.year))
         if obs is None:
             continue
-        lights[goal_pk] = foundation_light(
+        month = obs.period_end.month
+        past_years = {
+            y: months
+            for y, months in history.get((t.unit_id, t.indicator_id), {}).items()
+            if y < t.year
+        }
+        seasonal = seasonal_share(past_years, month)
+        light = foundation_light(
             t,
             value=obs.value,
             growth=obs.growth,
             rank=obs.published_rank,
-            expected=Decimal(obs.period_end.month) / 12,
+            expected=seasonal or Decimal(month) / 12,
         )
+        pace = (Pace.SEASONAL if seasonal else Pace.LINEAR) if light.expected is not None else ""
+        lights[goal_pk] = TargetLight(light=light, pace=pace)
     return lights
 
 

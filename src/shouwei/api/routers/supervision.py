@@ -28,6 +28,9 @@ class SupervisionLightOut(Schema):
     label: str
     reason: str
     from_target: bool = Field(description="是否取自所绑定指标目标的红黄绿灯")
+    pace: str = Field(
+        description="绑定指标目标的进度口径：seasonal 季节性进度 / linear 时间进度 / 空（无需进度）"
+    )
 
 
 class SupervisionMilestoneOut(Schema):
@@ -61,6 +64,7 @@ def _light(light) -> dict:
         "label": str(light.label),
         "reason": str(light.reason),
         "from_target": light.from_target,
+        "pace": str(light.pace),
     }
 
 

@@ -136,3 +136,20 @@ def test_the_command_writes_the_report_in_the_format_asked(demo, tmp_path):
 def test_the_command_refuses_bad_input_clearly(demo, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", "monthly", *args, "-o", str(tmp_path / "x"))
+
+
+def test_the_monthly_page_draws_its_charts_from_data_islands(build, client_for):
+    import json
+
+    report = build(kind="monthly", period="2022-06")
+    html = client_for("admin").get(report.get_absolute_url()).content.decode()
+    assert "shouwei/report-charts.js" in html and "vendor/echarts/echarts.min.js" in html
+    islands = re.findall(
+        r'<script id="(report-chart-\d+)" type="application/json">(.*?)</script>', html
+    )
+    assert {json.loads(body)["kind"] for _id, body in islands} == {"bar", "hbar"}
+    for island_id, _body in islands:
+        assert f'data-report-chart="{island_id}"' in html
+    # No inline script: every <script> either loads a file or is a JSON data island.
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag

@@ -322,6 +322,9 @@ SHOUWEI_ALERT_WEBHOOK_URL = os.environ.get("SHOUWEI_ALERT_WEBHOOK_URL", "")
 EMAIL_HOST = os.environ.get("SHOUWEI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SHOUWEI_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("SHOUWEI_EMAIL_FROM", "shouwei@localhost")
+# Overdue enterprise requests (诉求): besides the bell, e-mail the department head and then the
+# responsible leader, to the address on their account, when this is on.
+SHOUWEI_ESCALATION_EMAIL = _env_bool("SHOUWEI_ESCALATION_EMAIL")
 # How often `shouwei worker` looks for due periodic jobs (seconds).
 SHOUWEI_SCHEDULE_TICK_SECONDS = int(os.environ.get("SHOUWEI_SCHEDULE_TICK_SECONDS", "30"))
 

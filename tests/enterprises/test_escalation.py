@@ -82,3 +82,62 @@ def test_the_periodic_job_and_the_command_escalate(zone, overdue_request, capsys
     call_command("escalate", "--date", f"{DUE + timedelta(days=5):%Y-%m-%d}")
     overdue_request.refresh_from_db()
     assert overdue_request.escalation == Escalation.LEADER
+
+
+# --- e-mail, when SHOUWEI_ESCALATION_EMAIL is on -----------------------------------------------
+@pytest.fixture
+def mail_on(settings, zone):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SHOUWEI_ESCALATION_EMAIL = True
+    for user, address in ((zone.head, "head@example.org"), (zone.leader, "leader@example.org")):
+        user.email = address
+        user.save(update_fields=["email"])
+    return settings
+
+
+def test_by_mail_the_head_is_told_first_and_then_the_leader(
+    zone, overdue_request, mail_on, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _escalated(overdue_request, DUE + timedelta(days=1))
+    assert [m.to for m in mail.outbox] == [["head@example.org"]]
+    assert zone.enterprise.name in mail.outbox[0].subject
+    assert overdue_request.get_absolute_url() in mail.outbox[0].body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _escalated(overdue_request, DUE + timedelta(days=4))
+    assert [m.to for m in mail.outbox] == [["head@example.org"], ["leader@example.org"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _escalated(overdue_request, DUE + timedelta(days=5))
+    assert len(mail.outbox) == 2  # once per level
+
+
+def test_no_mail_unless_configured(
+    zone, overdue_request, mail_on, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail_on.SHOUWEI_ESCALATION_EMAIL = False
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _escalated(overdue_request, DUE + timedelta(days=4))
+    assert overdue_request.escalation == Escalation.LEADER
+    assert mail.outbox == []
+
+
+def test_no_mail_to_someone_without_an_address(
+    zone, overdue_request, mail_on, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    zone.head.email = ""
+    zone.head.save(update_fields=["email"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _escalated(overdue_request, DUE + timedelta(days=1))
+    assert mail.outbox == []
+    assert _told(zone.head, 1)  # the bell still rings

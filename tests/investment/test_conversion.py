@@ -118,3 +118,46 @@ def test_the_link_is_only_for_those_who_read_the_lead(signed, clerk, client_for)
     )
     html, _n = _page(client_for("staff_cyfz"), project)
     assert project.name in html and "由招商线索签约转入" not in html
+
+
+def test_the_periodic_job_keeps_the_funds_in_place_with_the_project(signed, clerk):
+    from shouwei.core.schedule import jobs
+
+    project = services.lead_to_project(by=clerk, lead=signed, code="zs-2022-906", level="district")
+    ProgressReport.objects.create(
+        project=project,
+        period="2022-05",
+        invested_this_month=Decimal("0.4"),
+        invested_ytd=Decimal("0.4"),
+        stage="started",
+    )
+    job = jobs()["investment.funds_follow_projects"]
+
+    assert job.func() >= 1
+    contract = Contract.objects.get(pk=signed.contract_record.pk)
+    assert contract.funds_in_place == Decimal("4000")  # 0.4 亿元
+    assert contract.history.first().history_change_reason == "按重点项目累计完成投资自动更新"
+
+    # Unchanged next time: nothing written.
+    before = contract.history.count()
+    services.funds_follow_projects()
+    assert Contract.objects.get(pk=contract.pk).history.count() == before
+
+    # A month more, above the signed 3 亿元: followed, with the note the form asks for.
+    ProgressReport.objects.create(
+        project=project,
+        period="2022-06",
+        invested_this_month=Decimal("2.8"),
+        invested_ytd=Decimal("3.2"),
+        stage="started",
+    )
+    services.funds_follow_projects()
+    contract.refresh_from_db()
+    assert contract.funds_in_place == Decimal("32000")
+    assert "超过签约金额" in contract.funds_note
+
+
+def test_the_job_leaves_contracts_without_a_project_alone(signed):
+    before = signed.contract_record.funds_in_place
+    services.funds_follow_projects()
+    assert Contract.objects.get(pk=signed.contract_record.pk).funds_in_place == before

@@ -6,8 +6,8 @@ import pytest
 
 from shouwei.imports.engine import format_error
 from shouwei.imports.registry import get_importer
-from shouwei.imports.services import batch_commit, batch_upload
-from shouwei.investment.models import Lead
+from shouwei.imports.services import batch_commit, batch_rollback, batch_upload
+from shouwei.investment.models import Lead, LeadStep
 from tests.imports.helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +117,19 @@ def test_another_department_cannot_import_for_jjhz(demo):
 def test_an_event_channel_without_its_event_is_refused(demo):
     _batch, errors = run([row(招商渠道="重大活动签约")], demo["staff_jjhz"])
     assert "来源活动" in errors
+
+
+def test_an_imported_lead_starts_its_timeline_like_one_made_on_the_page(demo):
+    user = demo["staff_jjhz"]
+    batch, errors = run([row()], user)
+    assert batch.status == "valid", errors
+    batch_commit(batch=batch, user=user, inline=True)
+    lead = Lead.objects.get(project_name="冷链物流园项目")
+
+    steps = list(lead.steps.values_list("from_stage", "to_stage", "on", "by"))
+    assert steps == [("", "lead", lead.lead_on, user.pk)]
+    assert lead.steps.get().history.count() == 1
+
+    batch_rollback(batch=batch, user=user)
+    assert not Lead.objects.filter(project_name="冷链物流园项目").exists()
+    assert not LeadStep.objects.filter(lead_id=lead.pk).exists()

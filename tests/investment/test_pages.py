@@ -223,3 +223,37 @@ def test_an_impossible_year_in_the_filters_is_no_error_page(client_for):
     c = client_for("leader")
     assert c.get(reverse("investment:lead_list"), {"signed_year": -4096}).status_code == 200
     assert c.get(reverse("investment:contract_list"), {"year": 99999}).status_code == 200
+
+
+def test_the_funnel_puts_the_four_quarters_of_a_year_side_by_side(demo, client_for):
+    from datetime import date
+
+    from shouwei.investment import selectors
+    from tests.factories import LeadFactory
+
+    def business(user):
+        rows = {r.channel: r for r in selectors.funnel_by_quarter(user, year=2021)}
+        return [(c.leads, c.signed) for c in rows["business"].cells], rows[""].cells
+
+    before, _ = business(demo["leader"])
+    other_before, _ = business(demo["staff_cyfz"])
+    LeadFactory(lead_on=date(2021, 2, 1), channel="business")
+    LeadFactory(lead_on=date(2021, 3, 31), channel="business", stage="signed")
+    LeadFactory(lead_on=date(2021, 8, 15), channel="business", stage="producing")
+
+    after, total = business(demo["leader"])
+    added = [(a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)]
+    assert added == [(2, 1), (0, 0), (1, 1), (0, 0)]
+    assert total[0].leads >= 2 and total[2].signed >= 1
+    # 产业发展局's staff do not read 经济合作局's leads.
+    assert business(demo["staff_cyfz"])[0] == other_before
+
+    c = client_for("leader")
+    body = c.get(reverse("investment:funnel"), {"year": "2021"}).content.decode()
+    assert 'id="funnel-quarters"' in body and "2021 年各季度对比" in body
+    assert "第4季度" in body
+    # The quarter filter stays, and picks the year of the comparison when no year is given.
+    body = c.get(reverse("investment:funnel"), {"quarter": "2021Q3"}).content.decode()
+    assert "2021 年各季度对比" in body and "各阶段用时（中位数）" in body
+    bad = c.get(reverse("investment:funnel"), {"year": "21"})
+    assert bad.status_code == 200 and "年度应写成四位数字" in bad.content.decode()

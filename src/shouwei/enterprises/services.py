@@ -8,6 +8,7 @@ dates come from ``core.clock`` (a demo runs "as of" its date; tests freeze it).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import date, timedelta
 
@@ -31,6 +32,8 @@ UNSATISFIED_AT_MOST = 2
 # Overdue by more than this many days, the request goes from the department head on to the
 # responsible leader (分管领导).
 LEADER_AFTER_DAYS = 3
+
+mail_log = logging.getLogger("shouwei.enterprises")
 
 
 def _save(req: Request, *, by, reason: str) -> Request:
@@ -303,15 +306,16 @@ def escalate_overdue(*, today: date) -> int:
         level = escalation_due(req, today)
         if level <= req.escalation:
             continue
+        previous = req.escalation
         req.escalation = level
         req._change_reason = str(Escalation(level).label)
         req.save(update_fields=["escalation"])
-        _notify_escalation(req, level=level, today=today)
+        _notify_escalation(req, level=level, today=today, previous=previous)
         count += 1
     return count
 
 
-def _notify_escalation(req: Request, *, level: int, today: date) -> None:
+def _notify_escalation(req: Request, *, level: int, today: date, previous: int) -> None:
     department = req.assigned_department
     title = _("企业诉求逾期未办结：%(name)s") % {"name": req.enterprise.name}
     body = _("%(dept)s 承办，办结期限 %(due)s，已逾期 %(days)s 天（%(level)s）") % {
@@ -335,6 +339,28 @@ def _notify_escalation(req: Request, *, level: int, today: date) -> None:
         level=NotificationLevel.DANGER if level == Escalation.LEADER else NotificationLevel.WARNING,
         key=f"enterprises.request-overdue:{req.pk}:{req.reopen_count}:{level}",
     )
+    if settings.SHOUWEI_ESCALATION_EMAIL:
+        # By e-mail, to whom the request has just reached: the department head at the first
+        # level, the responsible leaders at the second (and the head too when the request
+        # skipped the first level, as after a pause of the job).
+        to = list(department_heads(department)) if previous < Escalation.DEPARTMENT_HEAD else []
+        if level == Escalation.LEADER:
+            to += list(responsible_leaders(department))
+        addresses = sorted({u.email for u in to if u.email})
+        if addresses:
+            link = req.get_absolute_url()
+            transaction.on_commit(lambda: _mail_escalation(title, f"{body}\n{link}", addresses))
+
+
+def _mail_escalation(subject: str, message: str, addresses: list[str]) -> None:
+    """One message to each address (none sees the others); a mail server that fails is logged
+    and does not undo the escalation, which the bell has already told."""
+    from django.core.mail import send_mass_mail
+
+    try:
+        send_mass_mail([(subject, message, None, [a]) for a in addresses])
+    except Exception:
+        mail_log.exception("escalation e-mail to %s failed", ", ".join(addresses))
 
 
 def check_upload_size(size: int) -> None:

@@ -21,6 +21,7 @@ from shouwei.core.generic.forms import errors_for
 from shouwei.core.models import Unit
 from shouwei.core.navigation import open_to
 from shouwei.core.permissions import ADD, STAFF_READERS, allows, may, scope_for, units_allowed
+from shouwei.core.related import related_for_enterprise
 
 from . import selectors, services
 from .filters import (
@@ -86,6 +87,8 @@ class EnterpriseViews(ObjectViewSet):
             "requests": Request.objects.visible_to(user)
             .filter(enterprise=obj)
             .select_related("assigned_department")[:50],
+            # Key projects and investment leads, when those apps are installed (core.related).
+            "related_sections": related_for_enterprise(user=user, uscc=obj.uscc, name=obj.name),
         }
 
 

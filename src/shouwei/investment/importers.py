@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from simple_history.utils import bulk_create_with_history
+
 from shouwei.core import clock
 from shouwei.core.models import Unit
 from shouwei.core.permissions import ADD, CHANGE, can_create, may, writable_units
 from shouwei.imports import parsers
 from shouwei.imports.base import (
+    CREATE,
     UPDATE,
     CodeList,
     Column,
@@ -36,7 +39,7 @@ from shouwei.imports.registry import register_importer
 
 from . import services
 from .choices import Channel, FortuneClass, LeadStage
-from .models import Agency, ChainLink, Contract, Event, FortuneListEntry, Lead, Office
+from .models import Agency, ChainLink, Contract, Event, FortuneListEntry, Lead, LeadStep, Office
 
 WAN = parsers.decimal(max_digits=14, decimal_places=2)
 MU = parsers.decimal(max_digits=10, decimal_places=2)
@@ -259,6 +262,24 @@ class LeadImporter(Importer):
         row.target = {
             (f"{k}_id" if hasattr(fields[k], "pk") else k): val for k, val in row.target.items()
         }
+
+    def write_rows(self, rows: list[Row], *, batch, user) -> WriteResult:
+        """The rows, then for each lead the batch created its first timeline entry (线索, on its
+        线索日期, by the importer), as ``services.lead_create`` writes for a lead made on the
+        page. Undoing the batch deletes the leads and, with them, these entries."""
+        result = super().write_rows(rows, batch=batch, user=user)
+        created = {
+            (r.target["investor"], r.target["project_name"]) for r in rows if r.action == CREATE
+        }
+        steps = [
+            LeadStep(lead=lead, from_stage="", to_stage=LeadStage.LEAD, on=lead.lead_on, by=user)
+            for lead in Lead.objects.filter(import_batch=batch).only(
+                "pk", "investor", "project_name", "lead_on"
+            )
+            if (lead.investor, lead.project_name) in created
+        ]
+        bulk_create_with_history(steps, LeadStep, batch_size=500, default_user=user)
+        return result
 
     def describe(self, instance: Lead) -> str:
         return f"{instance.investor} / {instance.project_name}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core import clock
 from shouwei.core.panels import register_cockpit_panel
+from shouwei.core.related import register_enterprise_related
 
 from .selectors import attraction_summary
 
@@ -47,4 +48,43 @@ register_cockpit_panel(
     weight=20,
     template="investment/cockpit_panel.html",
     context=investment_panel,
+)
+
+
+def enterprise_leads(*, user, uscc: str, name: str) -> list:
+    """The investment leads whose 投资方 is the enterprise, as far as ``user`` may read them.
+
+    Matched on the 投资方 equal to the enterprise's registered name: a lead is recorded before
+    the investor has a company in the zone, so it carries no 统一社会信用代码, and a looser
+    match (contains, similar) would put another investor's lead on this page.
+    """
+    from shouwei.core.formatting import format_number
+    from shouwei.core.related import RelatedRow
+
+    from .selectors import leads
+
+    if not name:
+        return []
+    qs = leads(user).filter(investor=name).select_related("owner_unit").order_by("-lead_on")
+    return [
+        RelatedRow(
+            label=lead.display_name,
+            url=lead.get_absolute_url(),
+            facts=(
+                str(lead.get_stage_display()) + (f" · {_('已流失')}" if lead.lost else ""),
+                f"{format_number(lead.planned_investment)} {_('万元')}",
+                lead.owner_unit.name,
+                lead.lead_on.strftime("%Y-%m-%d"),
+            ),
+        )
+        for lead in qs
+    ]
+
+
+register_enterprise_related(
+    "investment",
+    title=_("招商线索"),
+    weight=20,
+    rows=enterprise_leads,
+    empty=_("没有以该企业为投资方的招商线索"),
 )

@@ -174,6 +174,58 @@ def funnel(user, qs=None) -> list[ChannelFunnel]:
     return out
 
 
+@dataclass
+class QuarterCell:
+    quarter: int
+    leads: int = 0  # leads that came in during the quarter
+    signed: int = 0  # of them, those that reached 签约 (whether or not lost since)
+
+    @property
+    def conversion(self) -> Decimal | None:
+        return Decimal(self.signed) / Decimal(self.leads) if self.leads else None
+
+
+@dataclass
+class QuarterRow:
+    channel: str
+    label: str
+    cells: list[QuarterCell]
+
+
+def funnel_by_quarter(user, *, year: int) -> list[QuarterRow]:
+    """The year's four quarters side by side, per channel and in total: the leads that came in
+    each quarter and how many of them reached 签约. One grouped query."""
+    from django.db.models.functions import ExtractMonth
+
+    from .choices import Channel
+
+    signed_on = LeadStage.values[LeadStage.values.index(LeadStage.SIGNED) :]
+    rows = (
+        leads(user)
+        .filter(lead_on__year=year)
+        .annotate(month=ExtractMonth("lead_on"))
+        .values("channel", "month")
+        .annotate(n=Count("pk"), signed_n=Count("pk", filter=Q(stage__in=signed_on)))
+        .order_by()
+    )
+    cells = {c: [QuarterCell(q) for q in range(1, 5)] for c in Channel.values}
+    for row in rows:
+        cell = cells.setdefault(row["channel"], [QuarterCell(q) for q in range(1, 5)])[
+            (row["month"] - 1) // 3
+        ]
+        cell.leads += row["n"]
+        cell.signed += row["signed_n"]
+    out = [QuarterRow(value, str(label), cells[value]) for value, label in Channel.choices]
+    total = [
+        QuarterCell(
+            q, sum(r.cells[q - 1].leads for r in out), sum(r.cells[q - 1].signed for r in out)
+        )
+        for q in range(1, 5)
+    ]
+    out.append(QuarterRow("", "", total))
+    return out
+
+
 def overdue_q(today: date) -> Q:
     """A contract with a milestone whose planned date has passed without its actual one (funds:
     the due date passed with less than the signed amount in place)."""

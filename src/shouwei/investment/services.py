@@ -502,3 +502,32 @@ def funds_from_project(*, by, contract: Contract) -> Contract:
     if funds > contract.signed_amount and not note.strip():
         note = _("按重点项目“%(p)s”累计完成投资更新，超过签约金额") % {"p": project}
     return contract_update(by=by, instance=contract, funds_in_place=funds, funds_note=note)
+
+
+@transaction.atomic
+def funds_follow_projects() -> int:
+    """The periodic job's write: every contract whose lead became a key project takes the
+    project's investment completed to date as its funds in place (万元), as the button
+    (``funds_from_project``) does for one contract. Only contracts whose figure differs are
+    written, each with a history entry saying why; a figure above the signed amount gets the
+    same note as by the button. Returns how many contracts changed."""
+    contracts = (
+        Contract.objects.select_for_update(of=("self",))
+        .filter(lead__project__isnull=False)
+        .select_related("lead__project")
+    )
+    changed = 0
+    for contract in contracts:
+        project = contract.lead.project
+        funds = project_services.completed_investment(project) * YI
+        if contract.funds_in_place == funds:
+            continue
+        contract.funds_in_place = funds
+        if funds > contract.signed_amount and not contract.funds_note.strip():
+            contract.funds_note = _("按重点项目“%(p)s”累计完成投资更新，超过签约金额") % {
+                "p": project
+            }
+        contract._change_reason = _("按重点项目累计完成投资自动更新")
+        contract.save(update_fields=["funds_in_place", "funds_note"])
+        changed += 1
+    return changed

@@ -368,6 +368,7 @@ def fulfilment(request):
 
 
 QUARTER = re.compile(r"^(19|20|21)\d{2}Q[1-4]$")
+YEAR = re.compile(r"^(19|20|21)\d{2}$")
 
 
 def funnel(request):
@@ -379,6 +380,12 @@ def funnel(request):
         quarter = None
     qs = selectors.quarter_leads(request.user, quarter)
     rows = selectors.funnel(request.user, qs=qs)
+    # The four quarters side by side: of ?year=, else of the quarter's year, else this year.
+    raw_year = request.GET.get("year") or ""
+    if raw_year and not YEAR.match(raw_year):
+        messages.error(request, _("年度应写成四位数字，如 2022"))
+        raw_year = ""
+    year = int(raw_year) if raw_year else int(quarter[:4]) if quarter else clock.today().year
     return render(
         request,
         "investment/funnel.html",
@@ -388,6 +395,9 @@ def funnel(request):
             "chart": charts.channel_funnel(rows),
             "durations": selectors.stage_durations(qs),
             "quarter": quarter or "",
+            "year": year,
+            "year_param": raw_year,
+            "by_quarter": selectors.funnel_by_quarter(request.user, year=year),
         },
     )
 

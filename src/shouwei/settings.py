@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "shouwei.core.apps.AxesConfig",  # axes, named in Chinese in the admin
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the TOTP second factor (core.twofactor)
     "django_filters",
     "django_tables2",
     "django_tasks",
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "shouwei.core.middleware.LoginRequiredMiddleware",
     "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
+    "shouwei.core.middleware.SecondFactorEnrolmentMiddleware",
     # axes last: it inspects the response of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,6 +140,7 @@ if SHOUWEI_SITE == "portal":
         "simple_history.middleware.HistoryRequestMiddleware",
         "shouwei.core.middleware.LoginRequiredMiddleware",
         "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
+        "shouwei.core.middleware.SecondFactorEnrolmentMiddleware",
         "axes.middleware.AxesMiddleware",
     }
     MIDDLEWARE = [m for m in MIDDLEWARE if m not in _PLATFORM_ONLY]
@@ -440,6 +444,11 @@ SHOUWEI_API_TOKEN_MAX_DAYS = int(os.environ.get("SHOUWEI_API_TOKEN_MAX_DAYS", "3
 SHOUWEI_API_RATE_PER_MINUTE = int(os.environ.get("SHOUWEI_API_RATE_PER_MINUTE", "600"))
 
 # The security log table keeps this many days (等保2.0: at least six months).
+# The second factor (core.twofactor): required for these roles (and superusers), optional for
+# the others; the name authenticator apps show; how many recovery codes an enrolment gives.
+SHOUWEI_2FA_REQUIRED_ROLES = ("admin", "statistician")
+OTP_TOTP_ISSUER = "首位"
+SHOUWEI_2FA_RECOVERY_CODES = 10
 SHOUWEI_SECURITY_LOG_DAYS = int(os.environ.get("SHOUWEI_SECURITY_LOG_DAYS", "365"))
 
 # Free text (notes, narratives, descriptions): at most this many characters.

@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
+    path("accounts/login/verify/", core_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/", core_views.two_factor_setup, name="two_factor_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("shouwei.core.urls")),
     path("indicators/", include("shouwei.indicators.urls")),

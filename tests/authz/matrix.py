@@ -927,6 +927,13 @@ SECURITY: list[Row] = [
     # One's own password: everyone logged in (a POST with no fields reaches the form: 400).
     Row("password_change", LoggedIn()),
     Row("password_change", LoggedIn(), method="POST", data={}),
+    # One's own second factor: everyone logged in (a POST with no code reaches the form: 400).
+    Row("two_factor_setup", LoggedIn()),
+    Row("two_factor_setup", LoggedIn(), method="POST", data={}),
+    # The login's second step answers only a session whose password was just right: with none
+    # pending, everyone is sent back to the login.
+    Row("two_factor_verify", Always(LOGIN)),
+    Row("two_factor_verify", Always(LOGIN), method="POST", data={"code": "123456"}),
 ]
 
 

@@ -14,6 +14,22 @@ from .models import (
 admin.site.site_header = "首位 · 系统管理"
 admin.site.site_title = "首位"
 
+_admin_login = admin.site.login
+
+
+def _platform_login(request, extra_context=None):
+    """Nobody logs in through the admin's own form: it would skip the second factor
+    (core.twofactor). Anonymous visitors and every POST go to the platform's login; a
+    logged-in person still sees the admin's page (which says whether they may go further)."""
+    from django.contrib.auth.views import redirect_to_login
+
+    if request.method != "GET" or not request.user.is_authenticated:
+        return redirect_to_login(request.GET.get("next") or "/admin/")
+    return _admin_login(request, extra_context)
+
+
+admin.site.login = _platform_login
+
 
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
@@ -97,3 +113,15 @@ class ShouweiUserAdmin(UserAdmin):
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, ShouweiUserAdmin)
+
+
+# django-otp's own admin pages show a device's secret and its QR code to any staff member who
+# may view devices: a second factor is enrolled only by its owner (/accounts/2fa/).
+def _hide_totp_admin() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+
+
+_hide_totp_admin()

@@ -44,3 +44,16 @@ class ImageUploadField(forms.FileField):
         accept = ",".join(IMAGE_TYPES.values())
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": accept}))
         super().__init__(**kwargs)
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code of the login's second step, or of an enrolment's confirmation."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        help_text=_("认证器应用显示的 6 位数字；登录时也可填写一个恢复码。"),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )

@@ -204,3 +204,30 @@ class SecurityHeadersMiddleware:
         ):
             response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class SecondFactorEnrolmentMiddleware:
+    """A person who must have a second factor and logged in without one (core.twofactor)
+    reaches only ``/accounts/`` (enrolment, password, logout) until they enrol. The flag is
+    put in the session by the login view, so other requests cost no query."""
+
+    ALLOWED = ("/accounts/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .twofactor import SESSION_MUST_ENROL
+
+        if (
+            getattr(request, "session", None) is not None
+            and request.session.get(SESSION_MUST_ENROL)
+            and request.user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            from django.shortcuts import redirect
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先设置双因素认证", "errors": None}, status=403)
+            return redirect("two_factor_setup")
+        return self.get_response(request)

@@ -369,6 +369,7 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD = "password", _("密码")
     ACCOUNT = "account", _("账号")
     TAMPERING = "tampering", _("篡改告警")
+    SECOND_FACTOR = "second_factor", _("双因素认证")
     OTHER = "other", _("其他")
 
 
@@ -429,3 +430,23 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("安全日志只能追加，不能删除")
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code of the second factor (core.twofactor): shown once at
+    enrolment, kept only as its SHA-256 (a code is 50 random bits: no slow hash needed),
+    spent when used."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"

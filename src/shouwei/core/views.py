@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
@@ -32,6 +33,27 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """The password was right. With a second factor the person is not logged in yet: the
+        code is asked first (two_factor_verify). A person who must have one and has none is
+        logged in to enrol, and can open nothing else until then."""
+        from . import twofactor
+
+        user = form.get_user()
+        session = self.request.session
+        if twofactor.confirmed_device(user) is not None:
+            session[twofactor.SESSION_PENDING_USER] = user.pk
+            session[twofactor.SESSION_PENDING_BACKEND] = user.backend
+            session[twofactor.SESSION_PENDING_NEXT] = self.get_success_url()
+            session[twofactor.SESSION_PENDING_FAILURES] = 0
+            return redirect("two_factor_verify")
+        response = super().form_valid(form)
+        if twofactor.required_for(user):
+            session[twofactor.SESSION_MUST_ENROL] = True
+            response = redirect("two_factor_setup")
+        twofactor.mark_confirmed(self.request)
+        return response
 
 
 def site_root(*, anonymous: Callable[[HttpRequest], HttpResponse]):
@@ -230,4 +252,136 @@ def security_log_list(request):
             "username": username,
             "retention_days": settings.SHOUWEI_SECURITY_LOG_DAYS,
         },
+    )
+
+
+def _drop_pending(session) -> None:
+    from . import twofactor
+
+    for key in (
+        twofactor.SESSION_PENDING_USER,
+        twofactor.SESSION_PENDING_BACKEND,
+        twofactor.SESSION_PENDING_NEXT,
+        twofactor.SESSION_PENDING_FAILURES,
+    ):
+        session.pop(key, None)
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def two_factor_verify(request):
+    """登录第二步: the code of the authenticator app, or a recovery code."""
+    from django.contrib.auth import get_user_model, login
+
+    from . import twofactor
+    from .forms import SecondFactorCodeForm
+
+    session = request.session
+    user = (
+        get_user_model()
+        .objects.filter(pk=session.get(twofactor.SESSION_PENDING_USER), is_active=True)
+        .first()
+    )
+    if user is None:
+        _drop_pending(session)
+        return redirect("login")
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        how = twofactor.check_code(user=user, code=form.cleaned_data["code"])
+        if how is not None:
+            backend = session.get(twofactor.SESSION_PENDING_BACKEND)
+            target = session.get(twofactor.SESSION_PENDING_NEXT) or settings.LOGIN_REDIRECT_URL
+            _drop_pending(session)
+            login(request, user, backend=backend)
+            twofactor.mark_confirmed(request)
+            if how == "recovery":
+                messages.warning(
+                    request, _("您用了一个恢复码登录，它已失效。请在“双因素认证”页查看剩余恢复码。")
+                )
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = settings.LOGIN_REDIRECT_URL
+            return redirect(target)
+        failures = session.get(twofactor.SESSION_PENDING_FAILURES, 0) + 1
+        session[twofactor.SESSION_PENDING_FAILURES] = failures
+        if failures >= twofactor.MAX_CODE_FAILURES:
+            _drop_pending(session)
+            messages.error(request, _("验证码错误次数过多，请重新输入密码登录。"))
+            return redirect("login")
+        form.add_error("code", _("验证码不正确或已使用过，请重试。"))
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def two_factor_setup(request):
+    """双因素认证: enrol an authenticator app (QR code, confirmed with a first code), get new
+    recovery codes, or, where it is optional, remove it."""
+    from base64 import b32encode
+
+    from . import twofactor
+    from .forms import SecondFactorCodeForm
+
+    user = request.user
+    required = twofactor.required_for(user)
+    device = twofactor.confirmed_device(user)
+    form = SecondFactorCodeForm(request.POST or None)
+    form.fields["code"].help_text = _("认证器应用当前显示的 6 位数字。")
+    action = request.POST.get("action", "")
+    context = {"form": form, "required": required, "device": device, "codes": None}
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        if action not in ("confirm", "codes", "disable"):
+            form.add_error(None, _("未知的操作。"))
+        elif action == "confirm" and device is None:
+            codes = twofactor.confirm_enrolment(
+                user=user, device=twofactor.pending_device(user), token=code
+            )
+            if codes is not None:
+                request.session.pop(twofactor.SESSION_MUST_ENROL, None)
+                twofactor.mark_confirmed(request)
+                context.update(codes=codes, device=twofactor.confirmed_device(user))
+                return render(request, "registration/two_factor_setup.html", context)
+            form.add_error("code", _("验证码不正确，请核对手机时间后重试。"))
+        elif action in ("codes", "disable") and device is not None:
+            if not (code.isdigit() and device.verify_token(code)):
+                security_log.warning(
+                    "second factor code refused for %s", user, extra={"event": "second_factor"}
+                )
+                form.add_error("code", _("验证码不正确，请重试。"))
+            elif action == "codes":
+                context["codes"] = twofactor.new_recovery_codes(user=user)
+                security_log.info(
+                    "second factor recovery codes renewed by %s",
+                    user,
+                    extra={"event": "second_factor"},
+                )
+                return render(request, "registration/two_factor_setup.html", context)
+            elif required:
+                form.add_error(None, _("您的角色必须使用双因素认证，不能关闭。"))
+            else:
+                twofactor.disable(user=user)
+                messages.success(request, _("双因素认证已关闭"))
+                return redirect("two_factor_setup")
+        else:
+            form.add_error(None, _("该操作与当前状态不符，请刷新页面。"))
+    if device is None:
+        pending = twofactor.pending_device(user)
+        context.update(qr=twofactor.qr_svg(pending), secret=b32encode(pending.bin_key).decode())
+    else:
+        from .models import RecoveryCode
+
+        context["codes_left"] = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    context["must_enrol"] = bool(request.session.get(twofactor.SESSION_MUST_ENROL))
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        context,
+        status=400 if form.is_bound else 200,
     )

@@ -10,39 +10,28 @@ and LibreOffice substitute what a machine lacks, and the text stays CJK either w
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 
 from shouwei.core import clock
+from shouwei.core.gongwen import (
+    HEITI,
+    SIZE_2,
+    TITLE_FONT,
+    chinese_date,
+    set_up_page,
+)
+from shouwei.core.gongwen import add_paragraph as _paragraph
+from shouwei.core.gongwen import add_run as _run
 
 RED = RGBColor(0xC0, 0x00, 0x00)
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEITI = "黑体"
-SIZE_2 = Pt(22)  # 二号
-SIZE_3 = Pt(16)  # 三号
 
-
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size=SIZE_3, bold=False, colour=None):
-    run = paragraph.add_run(text)
-    run.font.name = font
-    run.font.size = size
-    run.font.bold = bold
-    if colour is not None:
-        run.font.color.rgb = colour
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), font)
-    return run
+__all__ = ["chinese_date", "notice_document"]
 
 
 def _red_rule(paragraph) -> None:
@@ -60,25 +49,9 @@ def _red_rule(paragraph) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _paragraph(doc, *, align=None, indent: bool = False, space_after=0):
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    if align is not None:
-        p.alignment = align
-    if indent:
-        fmt.first_line_indent = Pt(32)  # two characters of 三号
-    fmt.space_after = Pt(space_after)
-    fmt.line_spacing = Pt(28)
-    return p
-
-
 def notice_document(notice) -> bytes:
     doc = Document()
-    section = doc.sections[0]
-    # GB/T 9704: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm.
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    set_up_page(doc)  # GB/T 9704: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm
 
     head = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     _run(head, notice.issuer, font=TITLE_FONT, size=Pt(36), colour=RED)

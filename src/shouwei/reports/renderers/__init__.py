@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from shouwei.core.reporting import REPORT_KINDS, Document
 
 # Each module registers its format(s) when imported.
-MODULES: tuple[str, ...] = ("html", "md", "txt")
+MODULES: tuple[str, ...] = ("html", "md", "txt", "docx", "xlsx")
 
 
 @dataclass(frozen=True)

@@ -48,11 +48,12 @@ def test_the_page_is_a4_with_the_gbt9704_margins(word):
 def test_the_grid_is_28_characters_by_22_lines(word):
     _, doc = word
     grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     assert int(grid.get(qn("w:linePitch"))) == 579
-    # the character pitch the grid gives, times 28, fills the 156 mm 版心 width
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert abs(pitch * 28 - Mm(156).pt) < 0.5
+    # 28 characters of 16 pt, condensed by the body style's spacing, fit the 156 mm 版心
+    spacing = doc.styles["Normal"].element.rPr.find(qn("w:spacing"))
+    pitch = 16 + int(spacing.get(qn("w:val"))) / 20
+    assert pitch * 28 <= Mm(156).pt < pitch * 29
     assert abs(Mm(225).pt / 22 - 28.95) < 0.1  # and 22 lines of 28.95 pt fill its height
     body = next(p for p in doc.paragraphs if p.text.startswith("上半年，全区"))
     assert body.paragraph_format.line_spacing == Pt(28.95)

@@ -5,14 +5,12 @@ requests handled in the year when there are any."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from shouwei.core import clock
 from shouwei.core.formatting import format_percent
-from shouwei.core.generic.naming import url_for
+from shouwei.core.generic.naming import list_url
 from shouwei.core.phrasing import count_phrase
 from shouwei.core.reporting import (
     BRIEF,
@@ -30,11 +28,6 @@ from .models import LiaisonAssignment, Request
 TITLE = gettext_lazy("产业生态")  # the indicators Category label: one heading
 
 
-def _url(model, **params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return url_for(model, "list") + (f"?{query}" if query else "")
-
-
 def enterprise_section(*, user, unit, period, kind) -> Section | None:
     today = clock.today()
     day = min(today, period.end)
@@ -46,9 +39,9 @@ def enterprise_section(*, user, unit, period, kind) -> Section | None:
     assigned = (
         Source(
             "联点安排",
-            _url(LiaisonAssignment, unit=unit.pk, current="true")
+            list_url(LiaisonAssignment, unit=unit.pk, current="true")
             if day == today
-            else _url(LiaisonAssignment, unit=unit.pk),
+            else list_url(LiaisonAssignment, unit=unit.pk),
             detail,
         ),
     )
@@ -118,7 +111,9 @@ def enterprise_section(*, user, unit, period, kind) -> Section | None:
     if kind != BRIEF:
         rates = selectors.request_rates(unit, period.year, user=user, today=day)
         if rates.due:
-            src = (Source("企业诉求", _url(Request), f"{period.year}年提交、截至{day:%Y-%m-%d}"),)
+            src = (
+                Source("企业诉求", list_url(Request), f"{period.year}年提交、截至{day:%Y-%m-%d}"),
+            )
             req: list = [
                 "受理企业诉求应办结",
                 Figure("enterprise.requests.due", count_phrase(rates.due, "件"), rates.due, src),

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from shouwei.core import clock
 from shouwei.core.formatting import format_measure, format_percent
-from shouwei.core.generic.naming import url_for
+from shouwei.core.generic.naming import list_url, url_for
 from shouwei.core.phrasing import count_phrase, join_list
 from shouwei.core.reporting import (
     BRIEF,
@@ -43,8 +42,7 @@ YI = selectors.YI
 
 
 def _leads_url(**params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return url_for(Lead, "list") + (f"?{query}" if query else "")
+    return list_url(Lead, **params)
 
 
 def over_phrase(amount_yi: Decimal) -> str:

@@ -9,10 +9,8 @@ The heading is registered once for every period (the registry fixes it), so it s
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from shouwei.core import clock
-from shouwei.core.generic.naming import url_for
+from shouwei.core.generic.naming import list_url, url_for
 from shouwei.core.periods import PeriodKind
 from shouwei.core.phrasing import count_phrase
 from shouwei.core.reporting import (
@@ -46,8 +44,7 @@ def phase_of(period) -> str:
 
 
 def _goals_url(**params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return url_for(Goal, "list") + (f"?{query}" if query else "")
+    return list_url(Goal, **params)
 
 
 def target_section(*, user, unit, period, kind) -> Section | None:

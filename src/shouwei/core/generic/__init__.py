@@ -20,7 +20,7 @@ model form), ``pagination``, ``history`` (the detail page's change history) and 
 
 from .forms import ScopedModelForm, errors_for
 from .history import history_rows
-from .naming import url_for, url_name
+from .naming import list_url, url_for, url_name
 from .pagination import MAX_PER_PAGE, DeepPagePaginator
 from .views import ObjectViewSet
 
@@ -31,6 +31,7 @@ __all__ = [
     "ScopedModelForm",
     "errors_for",
     "history_rows",
+    "list_url",
     "url_for",
     "url_name",
 ]

@@ -9,6 +9,7 @@ is honoured everywhere.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import models
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -43,3 +44,10 @@ def url_for(model_or_obj: type[models.Model] | models.Model, action: str = "deta
     if isinstance(model_or_obj, type):
         return reverse(viewset_of(model_or_obj).url_name(action))
     return reverse(viewset_of(type(model_or_obj)).url_name(action), args=[model_or_obj.pk])
+
+
+def list_url(model: type[models.Model], **params) -> str:
+    """A model's list page filtered by ``params`` (empty values left out): the address of a
+    record set, as a report's figure names its source."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return url_for(model, "list") + (f"?{query}" if query else "")

@@ -152,31 +152,47 @@ class RequestContextMiddleware:
                     logging.getLogger("shouwei").exception("security log rows not written")
 
 
-class PasswordChangeRequiredMiddleware:
-    """A person whose password an administrator set (or whose password is past its age) sees
-    the change-password page until they change it. Read from the session, where the login
-    put it (core.apps, user_logged_in): no query on other requests."""
+class SessionGateMiddleware:
+    """Keeps a logged-in person on ``/accounts/`` while a flag the login put in their session
+    is set: pages redirect to ``redirect_to``, the API answers 403 with ``api_detail``. Read
+    from the session, so other requests cost no query. Subclasses name the flag."""
 
     ALLOWED = ("/accounts/", "/static/", "/i18n/")
+    redirect_to = ""
+    api_detail = ""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        from .passwords import SESSION_MUST_CHANGE
+    def flag(self) -> str:
+        raise NotImplementedError
 
+    def __call__(self, request):
         if (
             getattr(request, "session", None) is not None
-            and request.session.get(SESSION_MUST_CHANGE)
+            and request.session.get(self.flag())
             and request.user.is_authenticated
             and not request.path.startswith(self.ALLOWED)
         ):
             from django.shortcuts import redirect
 
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请先修改初始密码", "errors": None}, status=403)
-            return redirect("password_change")
+                return JsonResponse({"detail": self.api_detail, "errors": None}, status=403)
+            return redirect(self.redirect_to)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware(SessionGateMiddleware):
+    """A person whose password an administrator set (or whose password is past its age) sees
+    the change-password page until they change it (the flag: core.apps, user_logged_in)."""
+
+    redirect_to = "password_change"
+    api_detail = "请先修改初始密码"
+
+    def flag(self) -> str:
+        from .passwords import SESSION_MUST_CHANGE
+
+        return SESSION_MUST_CHANGE
 
 
 # Browser features no page of the platform or the portal uses: a script injected into a page
@@ -206,28 +222,15 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class SecondFactorEnrolmentMiddleware:
+class SecondFactorEnrolmentMiddleware(SessionGateMiddleware):
     """A person who must have a second factor and logged in without one (core.twofactor)
-    reaches only ``/accounts/`` (enrolment, password, logout) until they enrol. The flag is
-    put in the session by the login view, so other requests cost no query."""
+    reaches only ``/accounts/`` (enrolment, password, logout) until they enrol; the login view
+    puts the flag in the session."""
 
-    ALLOWED = ("/accounts/", "/static/", "/i18n/")
+    redirect_to = "two_factor_setup"
+    api_detail = "请先设置双因素认证"
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def flag(self) -> str:
         from .twofactor import SESSION_MUST_ENROL
 
-        if (
-            getattr(request, "session", None) is not None
-            and request.session.get(SESSION_MUST_ENROL)
-            and request.user.is_authenticated
-            and not request.path.startswith(self.ALLOWED)
-        ):
-            from django.shortcuts import redirect
-
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请先设置双因素认证", "errors": None}, status=403)
-            return redirect("two_factor_setup")
-        return self.get_response(request)
+        return SESSION_MUST_ENROL

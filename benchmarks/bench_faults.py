@@ -31,6 +31,7 @@ import time
 from collections import Counter
 
 import common
+from bench_load import request_bytes
 from bench_portal import fetch, free_port
 
 failures: list[str] = []
@@ -40,11 +41,6 @@ def check(ok: bool, what: str) -> None:
     print(("  ok   " if ok else "  FAIL ") + what, flush=True)
     if not ok:
         failures.append(what)
-
-
-def request_bytes(path: str, headers: dict[str, str]) -> bytes:
-    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    return (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n").encode()
 
 
 def restart(args) -> None:

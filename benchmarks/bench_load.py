@@ -78,6 +78,7 @@ def main() -> None:
     os.environ.update(SHOUWEI_DEBUG="0", SHOUWEI_LOG_LEVEL="WARNING")
     database = common.setup_django()
 
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connections
 
@@ -95,7 +96,8 @@ def main() -> None:
         fh.write(build_csv(args.import_rows))
     leader = session_cookie("leader")
     clerk = session_cookie("staff_cyfz")
-    _token, key = ApiToken.issue(user=create_user_lookup("statistician"), name="load", days=1)
+    statistician = get_user_model().objects.get(username="statistician")
+    _token, key = ApiToken.issue(user=statistician, name="load", days=1)
     article = Article.objects.filter(status="published").order_by("-published_at").first()
     connections.close_all()
 
@@ -223,12 +225,6 @@ def main() -> None:
     shutil.rmtree(os.environ["SHOUWEI_DATA_DIR"], ignore_errors=True)
     if errors or not imported.get("ok"):
         sys.exit(1)
-
-
-def create_user_lookup(username: str):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
 
 
 def _wait_for(port: int, server: subprocess.Popen) -> None:

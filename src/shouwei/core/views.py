@@ -121,8 +121,11 @@ def server_error(request):
             "%s: %s", "disk full" if disk_full else "database unavailable", error
         )
         if request.path.startswith("/api/"):
-            detail = _("存储空间已满，没有保存，请联系管理员") if disk_full else None
-            detail = detail or _("数据库暂时不可用，请稍后重试")
+            detail = (
+                _("存储空间已满，没有保存，请联系管理员")
+                if disk_full
+                else _("数据库暂时不可用，请稍后重试")
+            )
             response = JsonResponse({"detail": str(detail), "errors": None}, status=503)
         else:
             page = render_to_string("errors/503.html", {"disk_full": disk_full})

@@ -32,6 +32,8 @@ def test_the_projects_part_states_every_figure_of_the_article(demo):
     assert f["projects.municipal.rate"] == Decimal("75.1")
     text = plain(section)
     assert "（衡山科学城信息技术产业园、衡州大道数字经济走廊）" in text
+    # Prose prints amounts as the article does: 180亿元 and 50亿元, not 180.00亿元.
+    assert "总投资180亿元" in text and "50亿元" in text and ".00亿元" not in text
     assert text.startswith("1—6月")
     charts = [b for b in section.blocks if b.__class__.__name__ == "Chart"]
     assert charts and charts[0].series[0].values == [84.3, 75.1]

@@ -78,6 +78,24 @@ def format_number(value, decimals: int = 2, *, grouping: bool = True) -> str:
     return f"{d:,.{decimals}f}" if grouping else f"{d:.{decimals}f}"
 
 
+def format_trimmed(value, decimals: int = 2) -> str:
+    """A figure as prose writes it: rounded to ``decimals``, no grouping, no trailing zeros
+    (180.00 → ``'180'``, 499.650 → ``'499.65'``); tables keep :func:`format_number`'s fixed
+    decimals so that columns line up."""
+    d = round_half_up(value, decimals)
+    if d is None:
+        return EMPTY
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def prose_measure(value, measure: str, decimals: int = 2) -> str:
+    """``prose_measure(Decimal('180.00'), '亿元')`` → ``'180亿元'``: a report's sentence, which is
+    Chinese whatever the reader's language, so the unit follows the figure untranslated."""
+    text = format_trimmed(value, decimals)
+    return text if text == EMPTY else f"{text}{measure}"
+
+
 def format_plain(value) -> str:
     """A figure as a person types it into a field: no grouping, no unit, no trailing zeros
     (the stored 11.800 is typed 11.8); empty for none."""

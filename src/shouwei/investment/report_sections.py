@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from shouwei.core import clock
-from shouwei.core.formatting import format_measure, format_percent
+from shouwei.core.formatting import format_measure, format_percent, prose_measure
 from shouwei.core.generic.naming import list_url, url_for
 from shouwei.core.phrasing import count_phrase, join_list
 from shouwei.core.reporting import (
@@ -91,7 +91,7 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
         amount = s.signed_amount_yi
         over = over_phrase(amount)
         exact = Figure(
-            "investment.signed.amount", format_measure(amount, "亿元"), amount, signed_src
+            "investment.signed.amount", prose_measure(amount, "亿元"), amount, signed_src
         )
         after = period.end < until
         runs += [

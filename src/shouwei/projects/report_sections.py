@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from shouwei.core.formatting import format_measure, format_percent, round_half_up
+from shouwei.core.formatting import format_percent, prose_measure, round_half_up
 from shouwei.core.phrasing import count_phrase, join_list, months_phrase
 from shouwei.core.reporting import (
     BRIEF,
@@ -47,7 +47,7 @@ def _source(figures: selectors.Figures) -> tuple[Source, ...]:
 
 
 def _money(key: str, value, sources) -> Figure:
-    return Figure(key=key, text=format_measure(value, "亿元"), value=value, sources=sources)
+    return Figure(key=key, text=prose_measure(value, "亿元"), value=value, sources=sources)
 
 
 def _level_key(figures: selectors.Figures) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from shouwei.core.choices import UnitKind
-from shouwei.core.formatting import round_half_up
+from shouwei.core.formatting import format_trimmed, round_half_up
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period
 from shouwei.core.phrasing import (
@@ -97,11 +97,7 @@ def amount_text(value: Decimal, fact: Fact) -> str:
 
 
 def _plain(value: Decimal, decimals: int) -> str:
-    d = round_half_up(value, decimals)
-    text = f"{d:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return format_trimmed(value, decimals)
 
 
 def rank_scope(unit: Unit) -> str:

@@ -32,6 +32,13 @@ def test_the_two_district_projects_are_counted_apart_from_the_49(demo):
     assert s.overall.count + s.district.count == Project.objects.count() == 51
 
 
+def test_the_api_summary_gives_the_49_and_the_district_projects_apart(demo, api_for):
+    body = api_for("leader").get("/api/projects-summary?unit=hy-gxq&period=2022-06").json()
+    assert (body["overall"]["count"], body["overall"]["total_investment"]) == (49, "499.65")
+    assert [f["count"] for f in body["levels"]] == [2, 47]
+    assert (body["district"]["label"], body["district"]["count"]) == ("区重点", 2)
+
+
 def test_it_derives_the_per_level_facts(demo):
     provincial, municipal = _summary(demo).levels
     assert (provincial.label, provincial.count) == ("省重点", 2)

@@ -30,6 +30,9 @@ def test_the_projects_part_states_every_figure_of_the_article(demo):
     assert f["projects.municipal.total_investment"] == Decimal("319.65")
     assert f["projects.municipal.planned"] == Decimal("74.26")
     assert f["projects.municipal.rate"] == Decimal("75.1")
+    # The 2 区重点 in a sentence of their own, outside the 49 and the 499.65亿元.
+    assert f["projects.district.count"] == 2
+    assert f["projects.district.total_investment"] == Decimal("2.05")
     text = plain(section)
     assert "（衡山科学城信息技术产业园、衡州大道数字经济走廊）" in text
     # Prose prints amounts as the article does: 180亿元 and 50亿元, not 180.00亿元.
@@ -68,12 +71,13 @@ def test_the_projects_part_is_registered_under_the_indicator_heading():
 
 
 def test_a_department_reader_gets_only_the_projects_it_may_read(demo):
+    from shouwei.projects.choices import HEADLINE_LEVELS
     from shouwei.projects.models import Project
 
     seen = 0
     for name in ("staff_cyfz", "staff_jjhz"):
         clerk = demo[name]
-        readable = Project.objects.visible_to(clerk).count()
+        readable = Project.objects.visible_to(clerk).filter(level__in=HEADLINE_LEVELS).count()
         section = build("projects", user=clerk, unit=Unit.objects.get(code="hy-gxq"), period=H1)
         if readable == 0:
             assert section is None, name

@@ -10,6 +10,14 @@ class ProjectLevel(models.TextChoices):
     DISTRICT = "district", _("区重点")
 
 
+# 省、市重点项目: the levels the article's headline figures count ("实施省、市重点项目49个，
+# 总投资499.65亿元"). 区重点 projects are listed and served (联点) beside them, never summed in.
+HEADLINE_LEVELS = (ProjectLevel.PROVINCIAL, ProjectLevel.MUNICIPAL)
+# The list's level filter value for both of them (the summary's 合计 links to it).
+HEADLINE = "provincial_municipal"
+HEADLINE_LABEL = _("省、市重点")
+
+
 class Stage(models.TextChoices):
     """In the order a project moves through them; going back needs a reason."""
 

@@ -8,6 +8,9 @@ from shouwei.core.models import Unit
 
 from . import selectors
 from .choices import (
+    HEADLINE,
+    HEADLINE_LABEL,
+    HEADLINE_LEVELS,
     CallPeriodKind,
     FundingKind,
     ProblemStatus,
@@ -41,7 +44,12 @@ class ProjectFilterSet(SearchFilterSet):
         help_text=_("完成投资和是否滞后按该月计算，如 2022-06；默认最新一月"),
         validators=[validate_month],
     )
-    level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, label=_("级别"))
+    level = django_filters.ChoiceFilter(
+        choices=[(HEADLINE, HEADLINE_LABEL), *ProjectLevel.choices],
+        method="at_level",
+        label=_("级别"),
+        help_text=_("省、市重点：省重点和市重点（不含区重点）"),
+    )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("当前阶段"))
     responsible_unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.filter(kind="department"), label=_("责任部门")
@@ -62,6 +70,11 @@ class ProjectFilterSet(SearchFilterSet):
     def keep(self, queryset, name, value):
         # The month is read by the view, which annotates the list with it.
         return queryset
+
+    def at_level(self, queryset, name, value):
+        if value == HEADLINE:
+            return queryset.filter(level__in=HEADLINE_LEVELS)
+        return queryset.filter(level=value)
 
     def under_unit(self, queryset, name, value):
         unit = Unit.objects.filter(pk=value).first()

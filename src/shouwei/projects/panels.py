@@ -11,10 +11,10 @@ from .selectors import cockpit_facts, project_summary
 
 
 def project_panel(*, user, unit, period) -> dict | None:
-    """Per level and overall: the unit's key projects at the period's last month, as far as
-    ``user`` may read them; None when there are none to show."""
+    """Per level and overall (省、市重点), and the 区重点 apart: the unit's key projects at the
+    period's last month, as far as ``user`` may read them; None when there are none to show."""
     summary = project_summary(unit=unit, year=period.year, month=period.end_month, user=user)
-    if not summary.overall.count:
+    if not summary.overall.count and summary.district is None:
         return None
     facts = cockpit_facts(user=user, unit=unit, today=clock.today())
     return {"summary": summary, "facts": facts}

@@ -3,7 +3,8 @@ aggregated from the project records the reader may see (``selectors.project_summ
 
 "1—6月，高新区实施省、市重点项目49个，总投资499.65亿元，年度计划投资124.26亿元。其中省重点项目
 2个（…），总投资180亿元，年度计划投资50亿元，完成率84.3%。…" — every figure a ``Figure``
-whose source is the project list filtered to exactly the projects it counts.
+whose source is the project list filtered to exactly the projects it counts. The 区重点 are
+not in those totals: the half-year analysis names them in a sentence of their own.
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ def _money(key: str, value, sources) -> Figure:
 
 def _level_key(figures: selectors.Figures) -> str:
     return next((level.value for level in ProjectLevel if str(level.label) == figures.label), "all")
+
+
+def _district_runs(figures: selectors.Figures) -> list:
+    """ "另有区重点项目2个，总投资…亿元，年度计划投资…亿元。" (not in the 省、市 totals)."""
+    dsrc = _source(figures)
+    return [
+        f"另有{figures.label}项目",
+        Figure("projects.district.count", count_phrase(figures.count, "个"), figures.count, dsrc),
+        "，总投资",
+        _money("projects.district.total_investment", figures.total_investment, dsrc),
+        "，年度计划投资",
+        _money("projects.district.planned", figures.planned, dsrc),
+        "。",
+    ]
 
 
 def project_section(*, user, unit, period, kind) -> Section | None:
@@ -116,6 +131,8 @@ def project_section(*, user, unit, period, kind) -> Section | None:
             Figure("projects.rate", format_percent(overall.rate), overall.rate, src),
             "。",
         ]
+    if summary.district is not None:
+        runs += _district_runs(summary.district)
     blocks: list = [Paragraph(runs)]
     rated = [f for f in summary.levels if f.rate is not None]
     if rated:

@@ -4,6 +4,9 @@ Figures are as of the newest month reported by the end of the week (monthly repo
 there is), each project's from its own latest report up to that month: a week in July shows
 June's year-to-date for a project that has not reported July yet, and the sheet says so, per
 project (数据月份) and in its note. Written by the one writer (``core.exports``).
+
+The 周调度 covers the 省、市重点 (the projects the zone schedules and reports up); the 区重点
+are on the project list, not on this sheet.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from shouwei.core import clock, exports
 from shouwei.core.models import Unit
 
 from . import selectors
-from .choices import ProjectLevel, Stage
+from .choices import HEADLINE_LEVELS, ProjectLevel, Stage
 from .models import AnnualPlan, CallRow, Problem
 from .services import completion_rate, is_behind
 
@@ -111,7 +114,11 @@ def weekly_projects(*, user, unit: Unit | None, week: str) -> tuple[bytes, str]:
     monday, sunday = parse_week(week)
     year, month = _data_month(user, unit, sunday)
     projects = list(
-        selectors.with_progress_joined(selectors.projects_under(user, unit), year=year, month=month)
+        selectors.with_progress_joined(
+            selectors.projects_under(user, unit).filter(level__in=HEADLINE_LEVELS),
+            year=year,
+            month=month,
+        )
         # The month each project's figure is from: the report that holds at the sheet's month.
         .annotate(data_period=F("month_report__period"))
         .select_related("responsible_unit")
@@ -208,7 +215,7 @@ def _schedule_sheet(
     sunday = monday + timedelta(days=6)
     return exports.Sheet(
         name="周调度",
-        title=f"{unit_name}重点项目周调度表（{week.upper()}，{monday:%m月%d日}—{sunday:%m月%d日}）",
+        title=f"{unit_name}省、市重点项目周调度表（{week.upper()}，{monday:%m月%d日}—{sunday:%m月%d日}）",
         notes=(
             data_months_note([p.data_period for p in projects]) + "；完成率=年内累计完成/年度计划",
         ),

@@ -38,7 +38,15 @@ from shouwei.core import clock
 from shouwei.core.models import Unit
 from shouwei.core.periods import Period, PeriodError, PeriodKind
 
-from .choices import FundingKind, ProblemStatus, ProcedureKind, ProjectLevel, Stage
+from .choices import (
+    HEADLINE,
+    HEADLINE_LEVELS,
+    FundingKind,
+    ProblemStatus,
+    ProcedureKind,
+    ProjectLevel,
+    Stage,
+)
 from .models import (
     AnnualPlan,
     CallRow,
@@ -193,11 +201,15 @@ class Figures:
 
 @dataclass
 class ProjectSummary:
+    """``levels`` and ``overall``: the 省、市重点 (the article's "实施省、市重点项目49个");
+    ``district``: the 区重点 beside them, never in ``overall`` (None when there are none)."""
+
     unit: Unit | None
     year: int
     month: int
     levels: list[Figures] = field(default_factory=list)
     overall: Figures | None = None
+    district: Figures | None = None
 
     @property
     def period(self) -> str:
@@ -219,9 +231,9 @@ def list_url(**params) -> str:
 
 
 def project_summary(*, unit: Unit | None, year: int, month: int, user) -> ProjectSummary:
-    """Per level and overall: projects, total investment, the year's plan, completed so far,
-    completion rate and how many are behind plan — one grouped query (a row per level),
-    whatever the number of projects."""
+    """Per level, and overall for the 省、市重点: projects, total investment, the year's plan,
+    completed so far, completion rate and how many are behind plan — one grouped query (a row
+    per level), whatever the number of projects. The 区重点 come apart (``district``)."""
     period = month_code(year, month)
     base = {"unit": unit.pk if unit else None, "period": period}
     rows = (
@@ -239,7 +251,9 @@ def project_summary(*, unit: Unit | None, year: int, month: int, user) -> Projec
     by_level = {row["level"]: row for row in rows}
     summary = ProjectSummary(unit=unit, year=year, month=month)
     overall = Figures(
-        label=_("合计"), url=list_url(**base), behind_url=list_url(behind="1", **base)
+        label=_("合计"),
+        url=list_url(level=HEADLINE, **base),
+        behind_url=list_url(level=HEADLINE, behind="1", **base),
     )
     for level in ProjectLevel:
         row = by_level.get(level.value)
@@ -250,13 +264,17 @@ def project_summary(*, unit: Unit | None, year: int, month: int, user) -> Projec
             url=list_url(level=level.value, **base),
             behind_url=list_url(level=level.value, behind="1", **base),
         )
-        for f in (figures, overall):
+        headline = level in HEADLINE_LEVELS
+        for f in (figures, overall) if headline else (figures,):
             f.count += row["n"]
             f.total_investment += row["total_sum"] or ZERO
             f.planned += row["planned_sum"] or ZERO
             f.completed += row["completed_sum"] or ZERO
             f.behind += row["behind_n"]
-        summary.levels.append(figures)
+        if headline:
+            summary.levels.append(figures)
+        else:
+            summary.district = figures
     summary.overall = overall
     return summary
 

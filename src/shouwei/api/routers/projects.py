@@ -116,8 +116,9 @@ class FiguresOut(Schema):
 
 class SummaryOut(Schema):
     period: str
-    levels: list[FiguresOut]
-    overall: FiguresOut
+    levels: list[FiguresOut] = Field(description="省重点、市重点，各一行")
+    overall: FiguresOut = Field(description="省、市重点合计（不含区重点）")
+    district: FiguresOut | None = Field(description="区重点，不计入合计；没有时为 null")
 
 
 @router.get(

@@ -368,6 +368,18 @@ PLATFORM: list[Row] = [
         method="POST",
         objects=("report",),
     ),
+    Row(
+        "reports:publish",
+        Both(
+            (
+                Contract("publish_to_portal", "reports.Report"),
+                Contract(VIEW),
+                Contract("publish_to_portal"),
+            )
+        ),
+        method="POST",
+        objects=("report",),
+    ),
     Row("reports:progress", Contract(VIEW), objects=("report",)),
     Row("reports:download", Contract(VIEW), objects=("report",)),
     # --- projects

@@ -63,6 +63,8 @@ class ArticleViews(ObjectViewSet):
         "view_count",
         "created_at",
         "updated_at",
+        "source_report",
+        "source_data_version",
     )
 
     create = update = services.save_article

@@ -124,6 +124,26 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Publish in one step (issue 18): the built report this article was drafted from, and the
+    # data version it was built from, so a published page can be traced to its figures. A
+    # reference only (the portal imports no other app); empty for a typed article.
+    source_report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("来源报告"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("由哪份已生成的报告发布而来"),
+    )
+    source_data_version = models.CharField(
+        _("来源数据版本"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("来源报告生成时所依据的数据版本"),
+    )
     # Sealed at publication: SHA-256 of the rendered article and of each part, and of every
     # static asset the page loads. `shouwei portal verify` recomputes and compares them.
     content_sha256 = models.CharField(_("内容摘要"), max_length=64, blank=True, editable=False)

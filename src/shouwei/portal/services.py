@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -245,6 +247,73 @@ def remove_attachment(*, by, attachment: Attachment) -> None:
     _require(by, CHANGE, article)
     attachment._history_user = by
     attachment.delete()
+
+
+# --- drafts from another app's document ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftImage:
+    """A picture a drafted article shows: its file name, PNG/JPEG bytes and caption."""
+
+    key: str
+    name: str
+    data: bytes
+    caption: str = ""
+
+
+@transaction.atomic
+def draft_with_images(
+    *,
+    by,
+    channel_slug: str,
+    title: str,
+    body: Callable[[dict[str, str]], str],
+    images: list[DraftImage],
+    source_unit: str,
+    source_report=None,
+    source_data_version: str = "",
+) -> Article:
+    """A DRAFT article written by ``by`` from another app's document (a built report): saved,
+    its pictures uploaded as its attachments, then its body (``body(urls)``, ``urls`` mapping
+    each image's key to its attachment's URL) saved again with them. Everything goes through
+    ``save_article`` and ``add_attachment``: the body is sanitised, the images checked, the
+    versions and the history name ``by``, and the two-person rule keeps ``by`` from
+    publishing it. Nothing is published here."""
+    channel = Channel.objects.filter(slug=channel_slug).first()
+    if channel is None:
+        raise ValidationError({"channel": f"门户没有代码为“{channel_slug}”的栏目"})
+    if source_report is not None:
+        # One article per build: a second press would leave two drafts of the same report.
+        earlier = Article.objects.filter(source_report=source_report).first()
+        if earlier is not None:
+            raise ValidationError(
+                {"source_report": f"该报告已生成门户文章“{earlier.title}”（#{earlier.pk}）"}
+            )
+    article = save_article(
+        by=by, channel=channel, title=title, body=body({}), source_unit=source_unit
+    )
+    urls = {}
+    for image in images:
+        att = add_attachment(
+            by=by,
+            article=article,
+            name=image.name,
+            data=image.data,
+            image=True,
+            caption=image.caption[:200],
+        )
+        urls[image.key] = att.get_absolute_url()
+    article.source_report = source_report
+    article.source_data_version = source_data_version[:64]
+    return save_article(
+        by=by,
+        channel=channel,
+        title=title,
+        body=body(urls),
+        source_unit=source_unit,
+        instance=article,
+    )
 
 
 # --- views -----------------------------------------------------------------------------------

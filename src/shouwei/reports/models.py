@@ -19,6 +19,10 @@ from shouwei.indicators.models import validate_period
 
 from .choices import ReportKind, ReportStatus
 
+# Publish in one step (issue 18): a built half-year report becomes a portal draft article. The
+# portal's editors and reviewers of the report's unit (or above) may, if they read the report.
+PUBLISH_TO_PORTAL = "publish_to_portal"
+
 
 class Report(models.Model):
     kind = models.CharField(
@@ -79,6 +83,7 @@ class Report(models.Model):
         actions={
             VIEW: Grant(STAFF_READERS),
             ADD: Grant((Role.LEADER, Role.SUPERVISOR, Role.STAFF, Role.STATISTICIAN)),
+            PUBLISH_TO_PORTAL: Grant((Role.EDITOR, Role.REVIEWER)),
         },
     )
 

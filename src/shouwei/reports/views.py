@@ -5,21 +5,21 @@ partial (polled by htmx while the worker builds) and the downloads."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouwei.core.generic import ObjectViewSet
+from shouwei.core.generic import ObjectViewSet, url_for
 from shouwei.core.navigation import open_to
-from shouwei.core.permissions import can_create
+from shouwei.core.permissions import allows, can_create, may
 
-from . import selectors, services
+from . import publishing, selectors, services
 from .choices import ReportStatus
 from .filters import ReportFilterSet
 from .forms import BuildForm
-from .models import Report
+from .models import PUBLISH_TO_PORTAL, Report
 from .renderers import formats_for
 from .renderers.html import document_html
 from .tables import ReportTable
@@ -29,6 +29,10 @@ RUNNING = (ReportStatus.QUEUED, ReportStatus.BUILDING)
 
 def _may_build(user) -> bool:
     return can_create(user, Report)
+
+
+def _may_publish(user) -> bool:
+    return may(user, Report, PUBLISH_TO_PORTAL)
 
 
 class ReportViews(ObjectViewSet):
@@ -66,6 +70,11 @@ class ReportViews(ObjectViewSet):
             "changed": [f for f in doc.figures() if f.key in changed] if doc else [],
             "changed_count": len(changed),
             "may_rebuild": _may_build(self.request.user),
+            # The role first (no query), then the report's own row.
+            "may_publish": doc is not None
+            and publishing.publishable(report) is None
+            and _may_publish(self.request.user)
+            and allows(self.request.user, PUBLISH_TO_PORTAL, report),
         }
 
 
@@ -125,3 +134,17 @@ def download(request, pk: int, fmt: str):
     name = f"report-{report.pk}-{report.unit.code}-{report.period}.{chosen.extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_POST
+@open_to(_may_publish, "您无权将报告发布到门户网站")
+def publish(request, pk: int):
+    """发布到门户: the report becomes a portal draft; its editing page opens."""
+    report = _report(request, pk)
+    try:
+        article = publishing.publish_to_portal(report=report, by=request.user)
+    except (services.ReportError, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(report.get_absolute_url())
+    messages.success(request, _("已生成门户草稿，请送审；须由另一位审核人发布"))
+    return redirect(url_for(article, "detail"))

@@ -172,6 +172,64 @@ def document_html(doc: Document, *, scripts: bool = True) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def public_html(doc: Document, images: dict[str, str]) -> str:
+    """The document as the portal article's body (``reports.publishing``): its sections,
+    paragraphs and tables with the figures as plain text — no lineage link, no appendix, no
+    list of unapproved data: the public gets no internal URL and no internal record — and each
+    chart as the picture ``images[chart.key]`` (its portal attachment's URL; its data table
+    while there is none). Only the markup the portal's allow-list keeps; the title and the
+    date are the article's own fields."""
+    parts = []
+    for section in doc.sections:
+        parts.append(format_html("<h2>{}</h2>", section.title))
+        if not section.blocks:
+            parts.append(format_html("<p>{}</p>", section.empty))
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(format_html("<p>{}</p>", block.plain()))
+            elif isinstance(block, Table):
+                parts.append(_public_table(block))
+            elif block.key in images:
+                parts.append(
+                    format_html(
+                        '<figure class="photo"><img src="{src}" alt="{title}">'
+                        "<figcaption>{title}</figcaption></figure>",
+                        src=images[block.key],
+                        title=block.title,
+                    )
+                )
+            else:
+                parts.append(_chart(block, scripts=False, index=0))
+    parts.append(
+        format_html(
+            "<p>本文数据来自{source}，{unit}{period}（{issued}生成，数据版本 {version}）。</p>",
+            source=doc.source,
+            unit=doc.unit_name,
+            period=doc.period_label,
+            issued=f"{doc.issued.year}年{doc.issued.month}月{doc.issued.day}日",
+            version=doc.data_version[:12],
+        )
+    )
+    return "\n".join(parts)
+
+
+def _public_table(table: Table) -> str:
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in table.headers))
+    rows = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        (
+            (
+                format_html_join(
+                    "", "<td>{}</td>", ((c if isinstance(c, str) else c.text,) for c in row)
+                ),
+            )
+            for row in table.rows
+        ),
+    )
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, rows)
+
+
 PRINT_CSS = """
 body { font-family: "FangSong", "仿宋", "仿宋_GB2312", serif; max-width: 48em; margin: 2em auto;
   font-size: 16pt; line-height: 1.8; color: #000; }

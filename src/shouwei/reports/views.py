@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.navigation import open_to
 from shouwei.core.permissions import can_create
+from shouwei.core.reauth import reauth_required
 
 from . import selectors, services
 from .choices import ReportStatus
@@ -115,6 +116,7 @@ def progress(request, pk: int):
     return response
 
 
+@reauth_required
 def download(request, pk: int, fmt: str):
     report = _report(request, pk)
     doc = report.as_document()

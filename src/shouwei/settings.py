@@ -6,6 +6,8 @@ SHOUWEI_SECRET_KEY     generated into the data dir when absent
 SHOUWEI_DEBUG          1/true to enable debug pages (never in production)
 SHOUWEI_ALLOWED_HOSTS  comma-separated host names
 SHOUWEI_SESSION_IDLE_MINUTES  idle session timeout, default 30
+SHOUWEI_MAX_SESSIONS   concurrent sessions per user (the oldest end beyond), default 3, 0: no limit
+SHOUWEI_REAUTH_MINUTES minutes a re-entered password counts for admin work and exports, default 10
 SHOUWEI_PORTAL_UNIT    code of the unit whose figures the portal's open data publish
 SHOUWEI_REPLICA_URLS   comma-separated URLs of PostgreSQL hot standbys read by GET pages
 SHOUWEI_REPLICA_LAG_NOTICE  seconds of replica lag after which a page says so, default 5
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shouwei.core.user_sessions.UserSessionMiddleware",  # last seen of the user's sessions
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -141,6 +144,7 @@ if SHOUWEI_SITE == "portal":
         "shouwei.core.middleware.LoginRequiredMiddleware",
         "shouwei.core.middleware.PasswordChangeRequiredMiddleware",
         "shouwei.core.middleware.SecondFactorEnrolmentMiddleware",
+        "shouwei.core.user_sessions.UserSessionMiddleware",
         "axes.middleware.AxesMiddleware",
     }
     MIDDLEWARE = [m for m in MIDDLEWARE if m not in _PLATFORM_ONLY]
@@ -254,6 +258,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("SHOUWEI_SESSION_IDLE_MINUTES", "30")) *
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# At most this many sessions per person at once: a login beyond ends the oldest (0: no limit).
+SHOUWEI_MAX_SESSIONS = int(os.environ.get("SHOUWEI_MAX_SESSIONS", "3"))
+# The Django admin and exports of non-public data ask for the password again (and the code of
+# the authenticator app) when the person last gave it longer ago than this (core.reauth).
+SHOUWEI_REAUTH_MINUTES = int(os.environ.get("SHOUWEI_REAUTH_MINUTES", "10"))
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("SHOUWEI_SECURE_COOKIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -402,6 +402,25 @@ def _notifications(users):
     return {"notification": out}
 
 
+def _sessions(users):
+    """A login session of each of two clerks (not the matrix's own clients' sessions)."""
+    from django.utils import timezone
+
+    from shouwei.core.models import UserSession
+
+    out = {}
+    for key in ("cyfz", "jjhz"):
+        now = timezone.now()
+        row = UserSession.objects.create(
+            user=users[f"staff_{key}"],
+            session_key=f"authz-matrix-{key}",
+            started_at=now,
+            last_seen_at=now,
+        )
+        out[key] = Obj(row, {"pk": row.pk})
+    return {"usersession": out}
+
+
 def _targets():
     from shouwei.indicators.models import Target
 
@@ -728,6 +747,7 @@ def build_world() -> World:
         _articles(users),
         _reference(units),
         _notifications(users),
+        _sessions(users),
         _targets(),
         _enterprises(users, units),
         _supervision(users, units),
@@ -749,6 +769,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             MEDIA_ROOT=media,
             SHOUWEI_IMPORT_INLINE_ROWS=1_000_000,
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # The clients log in once, when the world is built; their login is the proof the
+            # admin and exports ask for (core.reauth), and it must outlast the matrix's run.
+            # Re-authentication itself: tests/security/test_reauth.py.
+            SHOUWEI_REAUTH_MINUTES=24 * 60,
         ),
         transaction.atomic(),
     ):

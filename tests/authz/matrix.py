@@ -934,8 +934,22 @@ class Auditor(Rule):
         return ALLOW if is_auditor(user) else DENY
 
 
+@dataclass(frozen=True)
+class SessionOwner(Rule):
+    """A login session is its person's alone to end (others get a 404)."""
+
+    def outcome(self, user, obj) -> str:
+        return ALLOW if obj.instance.user_id == user.pk else DENY
+
+
 SECURITY: list[Row] = [
     Row("core:security_log", Auditor()),
+    # One's own sessions, and the re-authentication asked before admin work and exports:
+    # everyone logged in (a POST with no password reaches the form: 400).
+    Row("session_list", LoggedIn()),
+    Row("session_end", SessionOwner(), method="POST", objects=("usersession",)),
+    Row("reauthenticate", LoggedIn()),
+    Row("reauthenticate", LoggedIn(), method="POST", data={}),
     # One's own password: everyone logged in (a POST with no fields reaches the form: 400).
     Row("password_change", LoggedIn()),
     Row("password_change", LoggedIn(), method="POST", data={}),

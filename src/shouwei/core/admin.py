@@ -30,6 +30,23 @@ def _platform_login(request, extra_context=None):
 
 admin.site.login = _platform_login
 
+_admin_view = admin.site.admin_view
+
+
+def _admin_view_with_reauth(view, cacheable=False):
+    """Every page of the admin (role changes among them) asks for the password again when it
+    was last given more than SHOUWEI_REAUTH_MINUTES ago (core.reauth); after the admin's own
+    check, so that a person who is no staff meets the admin's login, not a password prompt.
+    Logging out is never held up."""
+    from .reauth import reauth_required
+
+    if view == admin.site.logout:
+        return _admin_view(view, cacheable)
+    return _admin_view(reauth_required(view), cacheable)
+
+
+admin.site.admin_view = _admin_view_with_reauth
+
 
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):

@@ -24,6 +24,32 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class ReauthForm(forms.Form):
+    """The password again, and the authenticator's code when the person has a device
+    (core.reauth); the view checks both and drops ``code`` for those without one."""
+
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        max_length=4096,
+        help_text=_("您登录时使用的密码。"),
+        widget=forms.PasswordInput(
+            attrs={"class": "form-control", "autocomplete": "current-password", "autofocus": True}
+        ),
+    )
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        help_text=_("认证器应用显示的 6 位数字，或一个恢复码。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
+
+
 class UnitForm(ScopedModelForm):
     class Meta:
         model = Unit

@@ -370,6 +370,8 @@ class SecurityEventKind(models.TextChoices):
     ACCOUNT = "account", _("账号")
     TAMPERING = "tampering", _("篡改告警")
     SECOND_FACTOR = "second_factor", _("双因素认证")
+    SESSION = "session", _("会话")
+    REAUTH = "reauth", _("重新验证")
     OTHER = "other", _("其他")
 
 
@@ -450,3 +452,31 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} #{self.pk}"
+
+
+class UserSession(models.Model):
+    """One logged-in session of a person (core.user_sessions): when and from where it began,
+    when it was last used. Keyed to the session store's key, which never leaves the server
+    (the pages name a session by this row's id). Written at login, removed at logout or when
+    the session is ended (over SHOUWEI_MAX_SESSIONS, or by its owner)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="login_sessions",
+    )
+    session_key = models.CharField(_("会话键"), max_length=40, unique=True)
+    started_at = models.DateTimeField(_("登录时间"))
+    last_seen_at = models.DateTimeField(_("最近活动"))
+    ip = models.CharField(_("来源地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "started_at"])]
+        verbose_name = _("登录会话")
+        verbose_name_plural = pgettext_lazy("plural", "登录会话")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

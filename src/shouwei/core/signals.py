@@ -9,11 +9,18 @@ security_log = logging.getLogger("shouwei.security")
 
 def on_login(sender, request, user, **kwargs) -> None:
     """Remember in the session whether this person must change their password first
-    (core.middleware.PasswordChangeRequiredMiddleware reads it, with no query)."""
+    (core.middleware.PasswordChangeRequiredMiddleware reads it, with no query); count the
+    login as a fresh proof of who they are (core.reauth); record the session among the
+    person's, ending the oldest beyond the limit (core.user_sessions)."""
+    from . import reauth, user_sessions
     from .passwords import SESSION_MUST_CHANGE, must_change
 
-    if request is not None and hasattr(request, "session") and must_change(user):
+    if request is None or not hasattr(request, "session"):
+        return
+    if must_change(user):
         request.session[SESSION_MUST_CHANGE] = True
+    reauth.mark(request)
+    user_sessions.record(request=request, user=user)
 
 
 def _log(kind: str, message: str, *args, user=None, username: str = "") -> None:
@@ -30,6 +37,11 @@ def on_logged_in(sender, request, user, **kwargs) -> None:
 
 
 def on_logged_out(sender, request, user, **kwargs) -> None:
+    from . import user_sessions
+
+    # Sent before the session is flushed: its key is still the one recorded.
+    if request is not None and hasattr(request, "session"):
+        user_sessions.forget(session_key=request.session.session_key)
     if user is not None:
         _log("logout", "logout of %s", user, user=user)
 

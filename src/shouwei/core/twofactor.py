@@ -136,7 +136,9 @@ def _extra(user) -> dict:
 
 
 def mark_confirmed(request) -> None:
-    request.session[SESSION_CONFIRMED_AT] = int(timezone.now().timestamp())
+    from .reauth import mark
+
+    mark(request)
 
 
 @transaction.atomic

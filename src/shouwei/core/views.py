@@ -48,11 +48,11 @@ class LoginView(auth_views.LoginView):
             session[twofactor.SESSION_PENDING_NEXT] = self.get_success_url()
             session[twofactor.SESSION_PENDING_FAILURES] = 0
             return redirect("two_factor_verify")
+        # Logging in marks the proof of who they are (core.signals.on_login).
         response = super().form_valid(form)
         if twofactor.required_for(user):
             session[twofactor.SESSION_MUST_ENROL] = True
             response = redirect("two_factor_setup")
-        twofactor.mark_confirmed(self.request)
         return response
 
 
@@ -205,8 +205,12 @@ def password_change(request):
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
+        from . import user_sessions
+
+        old_key = request.session.session_key
         form.save()
         update_session_auth_hash(request, form.user)
+        user_sessions.after_password_change(request=request, user=form.user, old_key=old_key)
         request.session.pop(SESSION_MUST_CHANGE, None)
         security_log.info("password changed by %s", request.user)
         messages.success(request, _("密码已修改"))
@@ -296,8 +300,7 @@ def two_factor_verify(request):
             backend = session.get(twofactor.SESSION_PENDING_BACKEND)
             target = session.get(twofactor.SESSION_PENDING_NEXT) or settings.LOGIN_REDIRECT_URL
             _drop_pending(session)
-            login(request, user, backend=backend)
-            twofactor.mark_confirmed(request)
+            login(request, user, backend=backend)  # marks the proof (core.signals.on_login)
             if how == "recovery":
                 messages.warning(
                     request, _("您用了一个恢复码登录，它已失效。请在“双因素认证”页查看剩余恢复码。")
@@ -388,3 +391,100 @@ def two_factor_setup(request):
         context,
         status=400 if form.is_bound else 200,
     )
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def reauthenticate(request):
+    """重新验证身份: the password again (and the code when the person has a device) before an
+    admin action or an export of non-public data (core.reauth); then back to ``next``, a path
+    of this site only. Too many failures end the session."""
+    from django.contrib.auth import logout
+
+    from . import reauth, twofactor
+    from .forms import ReauthForm
+
+    user = request.user
+    target = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    needs_code = twofactor.confirmed_device(user) is not None
+    form = ReauthForm(request.POST or None, needs_code=needs_code)
+    if request.method == "POST" and form.is_valid():
+        password_ok = user.check_password(form.cleaned_data["password"])
+        code_ok = password_ok and (
+            not needs_code
+            or twofactor.check_code(user=user, code=form.cleaned_data["code"]) is not None
+        )
+        if code_ok:
+            reauth.mark(request)
+            security_log.info("re-authentication of %s", user, extra={"event": "reauth"})
+            return redirect(target)
+        failures = request.session.get(reauth.SESSION_FAILURES, 0) + 1
+        security_log.warning(
+            "re-authentication failed for %s (%s, %s of %s)",
+            user,
+            "password" if not password_ok else "code",
+            failures,
+            reauth.MAX_FAILURES,
+            extra={"event": "reauth"},
+        )
+        if failures >= reauth.MAX_FAILURES:
+            logout(request)
+            messages.error(request, _("身份验证失败次数过多，已退出登录，请重新登录。"))
+            return redirect("login")
+        request.session[reauth.SESSION_FAILURES] = failures
+        if password_ok:
+            form.add_error("code", _("验证码不正确或已使用过，请重试。"))
+        else:
+            form.add_error("password", _("密码不正确，请重试。"))
+    return render(
+        request,
+        "registration/reauth.html",
+        {
+            "form": form,
+            "next": target,
+            "minutes": settings.SHOUWEI_REAUTH_MINUTES,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_safe
+def session_list(request):
+    """登录会话: the person's own sessions (started, last seen, address, browser), each of which
+    they may end."""
+    from . import user_sessions
+
+    rows = user_sessions.sessions_of(request.user)
+    return render(
+        request,
+        "registration/sessions.html",
+        {
+            "sessions": rows,
+            "current_key": request.session.session_key,
+            "limit": settings.SHOUWEI_MAX_SESSIONS,
+        },
+    )
+
+
+@require_POST
+def session_end(request, pk: int):
+    """End one of one's own sessions: another person's, or one already gone, is a 404."""
+    from django.http import Http404
+
+    from . import user_sessions
+
+    current = request.session.session_key
+    ends_current = user_sessions.UserSession.objects.filter(
+        pk=pk, user=request.user, session_key=current
+    ).exists()
+    if not user_sessions.end(by=request.user, session_id=pk):
+        raise Http404(_("没有这个会话"))
+    if ends_current:
+        # This very session: its store entry is gone; log out to drop the cookie as well.
+        from django.contrib.auth import logout
+
+        logout(request)
+        return redirect("login")
+    messages.success(request, _("该会话已结束，其浏览器须重新登录"))
+    return redirect("session_list")

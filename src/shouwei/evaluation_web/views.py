@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from shouwei.core.exports import export_response
 from shouwei.core.navigation import open_to
 from shouwei.core.permissions import scope_for
+from shouwei.core.reauth import reauth_required
 from shouwei.evaluation import EvaluationError
 
 from .forms import EvaluationForm
@@ -82,6 +83,7 @@ def run_rerun(request, pk: int):
 
 
 @evaluators_only
+@reauth_required
 def run_export(request, pk: int):
     run = get_object_or_404(runs_for(request.user), pk=pk)
     return export_response(export_rows(RunView(run)), fmt="xlsx", basename="综合评价")

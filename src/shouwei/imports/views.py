@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shouwei.core.navigation import open_to
 from shouwei.core.permissions import VIEW, may
+from shouwei.core.reauth import reauth_required
 
 from . import selectors, services
 from .base import ImportConflict, Importer
@@ -120,6 +121,7 @@ def _stale_checked(request, pk):
     return batch
 
 
+@reauth_required
 def batch_file(request, pk):
     batch = _batch(request, pk)
     return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.original_name)

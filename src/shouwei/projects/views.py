@@ -20,6 +20,7 @@ from shouwei.core.models import Unit
 from shouwei.core.navigation import open_to
 from shouwei.core.periods import Period
 from shouwei.core.permissions import allows, can_create, reads_internally, scope_for
+from shouwei.core.reauth import reauth_required
 
 from . import charts, reports, selectors, services
 from .filters import (
@@ -338,6 +339,7 @@ def _filled(form: ProgressFields) -> bool:
     )
 
 
+@reauth_required
 def weekly_sheet(request):
     scope = scope_for(request.user)
     unit = selectors.home_unit(request.user, scope)
@@ -493,6 +495,7 @@ def call_remind(request, pk: int, unit_pk: int):
 
 
 @require_safe
+@reauth_required
 def call_sheet(request, pk: int):
     """The 周调度 sheet built from the call's answers (which rows were not answered, too)."""
     call = get_object_or_404(SchedulingCall.objects.visible_to(request.user), pk=pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from shouwei.core.generic import ObjectViewSet, url_for
 from shouwei.core.navigation import open_to
 from shouwei.core.permissions import allows, can_create, may
+from shouwei.core.reauth import reauth_required
 
 from . import publishing, selectors, services
 from .choices import ReportStatus
@@ -124,6 +125,7 @@ def progress(request, pk: int):
     return response
 
 
+@reauth_required
 def download(request, pk: int, fmt: str):
     report = _report(request, pk)
     doc = report.as_document()

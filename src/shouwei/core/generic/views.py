@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from .. import reauth
 from .. import services as records
 from ..exports import export_response, table_rows
 from ..permissions import ADD, CHANGE, DELETE, allows, can_create, reads_internally, scope_for
@@ -189,6 +190,8 @@ class ObjectViewSet(View):
         table = self.table(qs)
         RequestConfig(request, paginate=False).configure(table)
         if fmt in ("xlsx", "csv"):
+            if not reauth.is_recent(request):
+                return reauth.redirect_to_reauth(request)
             security_log.info("export %s by %s: %s", self.model._meta.model_name, user, fmt)
             return export_response(
                 table_rows(table),

@@ -52,7 +52,14 @@ if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -w -D "$PG_DIR/data" -l "$PG_DIR/lo
     cat "$PG_DIR/log" >&2 || true
     exit 1
 fi
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres shouwei
+# SHOUWEI_BENCH_PG_CTYPE=C.UTF-8: the database's character classes (pg_trgm takes Chinese
+# characters into trigrams only where the ctype says they are letters; bench_lists.py).
+if [[ -n ${SHOUWEI_BENCH_PG_CTYPE:-} ]]; then
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres -T template0 \
+        --lc-collate=C --lc-ctype="$SHOUWEI_BENCH_PG_CTYPE" shouwei
+else
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres shouwei
+fi
 echo "throwaway $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT" >&2
 
 if ((REPLICA)); then

@@ -11,6 +11,7 @@ SHOUWEI_REAUTH_MINUTES minutes a re-entered password counts for admin work and e
 SHOUWEI_PORTAL_UNIT    code of the unit whose figures the portal's open data publish
 SHOUWEI_REPLICA_URLS   comma-separated URLs of PostgreSQL hot standbys read by GET pages
 SHOUWEI_REPLICA_LAG_NOTICE  seconds of replica lag after which a page says so, default 5
+SHOUWEI_LIST_EXACT_COUNT_UP_TO  lists longer than this show PostgreSQL's estimate (约 N 条), default 10000
 """
 
 import os
@@ -212,6 +213,9 @@ if REPLICA_URLS:
     MIDDLEWARE.insert(0, "shouwei.core.replicas.ReplicaMiddleware")
 # A page read from a replica further behind than this many seconds says so.
 SHOUWEI_REPLICA_LAG_NOTICE = float(os.environ.get("SHOUWEI_REPLICA_LAG_NOTICE", "5"))
+# A list counts its rows exactly up to this many; past it PostgreSQL's planner estimates them
+# (core.generic.pagination.ListPaginator), so that page 1 never counts 300,000 rows.
+SHOUWEI_LIST_EXACT_COUNT_UP_TO = int(os.environ.get("SHOUWEI_LIST_EXACT_COUNT_UP_TO", "10000"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -36,6 +36,7 @@ class ObservationFilterSet(SearchFilterSet):
         "period",
         "source",
     )
+    search_index = True  # indicators/migrations/0005_observation_search_bigrams.py
     unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("单位"))
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label=_("指标"))
     period = PeriodFilter(

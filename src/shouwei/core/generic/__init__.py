@@ -21,12 +21,13 @@ model form), ``pagination``, ``history`` (the detail page's change history) and 
 from .forms import ScopedModelForm, errors_for
 from .history import history_rows
 from .naming import list_url, url_for, url_name
-from .pagination import MAX_PER_PAGE, DeepPagePaginator
+from .pagination import MAX_PER_PAGE, DeepPagePaginator, ListPaginator
 from .views import ObjectViewSet
 
 __all__ = [
     "MAX_PER_PAGE",
     "DeepPagePaginator",
+    "ListPaginator",
     "ObjectViewSet",
     "ScopedModelForm",
     "errors_for",

@@ -1,10 +1,15 @@
-"""Paging a list: a capped ``?per_page=``, a stable order, and a deferred join for deep pages."""
+"""Paging a list: a capped ``?per_page=``, a stable order, a deferred join for deep pages, and
+no full ``COUNT`` of a long list on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db import models
+from django.db import connections, models
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django_tables2.rows import BoundRows
 
 MAX_PER_PAGE = 200
@@ -48,6 +53,52 @@ class DeepPagePaginator(Paginator):
         return page
 
 
+def estimated_rows(qs: models.QuerySet) -> int | None:
+    """The planner's estimate of the rows ``qs`` returns (PostgreSQL's ``EXPLAIN``), or None
+    where the database gives none (SQLite)."""
+    if connections[qs.db].vendor != "postgresql":
+        return None
+    plan = json.loads(qs.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class ListPaginator(DeepPagePaginator):
+    """Every list's paginator. The row count is exact up to ``SHOUWEI_LIST_EXACT_COUNT_UP_TO``
+    rows, counted with a ``LIMIT`` so that a long list is never counted in full; above it, on
+    PostgreSQL, the planner's estimate is shown as "约 N 条" (``estimated``). Counting 324,526
+    visible observations was most of the list's page 1 (docs/benchmarks.md). SQLite gives no
+    estimate and keeps the exact count.
+
+    With an estimate the last pages may be past the real end; ``paginate`` then counts
+    exactly and shows the real last page.
+    """
+
+    estimated = False
+
+    def queryset(self) -> models.QuerySet | None:
+        qs = getattr(self.object_list, "data", None)
+        qs = getattr(qs, "data", None)
+        return qs if isinstance(qs, models.QuerySet) else None
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.queryset()
+        limit = settings.SHOUWEI_LIST_EXACT_COUNT_UP_TO
+        if qs is None or connections[qs.db].vendor != "postgresql":
+            return super().count
+        counted = qs.order_by()[: limit + 1].count()
+        if counted <= limit:
+            return counted
+        self.estimated = True
+        return max(estimated_rows(qs) or 0, counted)
+
+    def exact(self) -> None:
+        """Drop the estimate: count every row."""
+        self.__dict__.pop("num_pages", None)
+        self.__dict__["count"] = self.queryset().count()
+        self.estimated = False
+
+
 def stable_order(table) -> None:
     """End the list's ordering with the primary key: rows that tie on the sorted column
     (every observation of one unit, sorted by unit) would otherwise come back in any order,
@@ -68,7 +119,12 @@ def paginate(table, request: HttpRequest, *, default: int) -> None:
     page = max(1, int_param(request, "page", 1))
     stable_order(table)
     try:
-        table.paginate(DeepPagePaginator, page=page, per_page=per_page)
+        table.paginate(ListPaginator, page=page, per_page=per_page)
     except EmptyPage:
         # Past the last page (rows went away since the link was made): show the last one.
-        table.paginate(DeepPagePaginator, page=table.paginator.num_pages, per_page=per_page)
+        table.paginate(ListPaginator, page=table.paginator.num_pages, per_page=per_page)
+    paginator = table.paginator
+    if paginator.estimated and page > 1 and not len(table.page.object_list):
+        # Past the real end of an estimated list: count it, and show its real last page.
+        paginator.exact()
+        table.page = paginator.page(min(page, paginator.num_pages))

@@ -11,7 +11,8 @@ SHOUWEI_REAUTH_MINUTES minutes a re-entered password counts for admin work and e
 SHOUWEI_PORTAL_UNIT    code of the unit whose figures the portal's open data publish
 SHOUWEI_REPLICA_URLS   comma-separated URLs of PostgreSQL hot standbys read by GET pages
 SHOUWEI_REPLICA_LAG_NOTICE  seconds of replica lag after which a page says so, default 5
-SHOUWEI_LIST_EXACT_COUNT_UP_TO  lists longer than this show PostgreSQL's estimate (约 N 条), default 10000
+SHOUWEI_LIST_EXACT_COUNT_UP_TO  lists longer than this show PostgreSQL's estimate (约 N 条),
+                       default 10000
 """
 
 import os

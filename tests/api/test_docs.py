@@ -78,3 +78,28 @@ def test_swagger_ui_renders_under_the_csp_without_violations(live_server, monkey
     assert any("/api/cockpit" in p for p in paths)
     # A CSP violation shows as a console error; a CDN request as an external request.
     assert problems == []
+
+
+def test_every_enum_in_the_api_schema_lists_its_own_choices():
+    """django-ninja names an enum's component after its class: two choice classes of one name
+    (the request's and the lead's ``Channel`` once) collapse into one, and the API then answers
+    values its own schema says it cannot."""
+    import enum
+    import importlib
+    import pkgutil
+
+    import shouwei
+
+    by_name: dict[str, list[str]] = {}
+    for module_info in pkgutil.walk_packages(shouwei.__path__, "shouwei."):
+        if not module_info.name.endswith(".choices"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, enum.Enum)
+                and value.__module__ == module.__name__
+            ):
+                by_name.setdefault(value.__name__, []).append(module.__name__)
+    assert {name: mods for name, mods in by_name.items() if len(mods) > 1} == {}

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from shouwei.core import clock
 from shouwei.core.models import Notification
 from shouwei.enterprises import services
-from shouwei.enterprises.choices import Channel, RequestStatus
+from shouwei.enterprises.choices import RequestChannel, RequestStatus
 from shouwei.enterprises.models import Request
 
 DAY = date(2022, 7, 1)
@@ -41,7 +41,7 @@ def test_a_contact_files_from_the_portal_for_the_dispatcher(zone):
     req = _filed(zone)
     assert (req.status, req.channel, req.assigned_department) == (
         RequestStatus.PENDING,
-        Channel.PORTAL,
+        RequestChannel.PORTAL,
         None,
     )
     assert req.filed_on == DAY
@@ -63,7 +63,7 @@ def test_a_clerk_cannot_claim_the_portal_channel(zone):
             enterprise=zone.enterprise,
             category="land",
             description="x",
-            channel=Channel.PORTAL,
+            channel=RequestChannel.PORTAL,
         )
 
 

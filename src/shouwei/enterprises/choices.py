@@ -40,7 +40,7 @@ SLA_DAYS: dict[str, int] = {
 }
 
 
-class Channel(models.TextChoices):
+class RequestChannel(models.TextChoices):
     CADRE = "cadre", _("联络员代提")
     PORTAL = "portal", _("企业端")
     PHONE = "phone", _("电话")

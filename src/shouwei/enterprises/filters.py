@@ -6,7 +6,7 @@ from shouwei.core import clock
 from shouwei.core.filters import SearchFilterSet
 from shouwei.core.models import Unit
 
-from .choices import OPEN_STATUSES, Channel, RequestCategory, RequestStatus, Scale, VisitKind
+from .choices import OPEN_STATUSES, RequestCategory, RequestChannel, RequestStatus, Scale, VisitKind
 from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request, Visit
 
 YES = forms.CheckboxInput
@@ -71,7 +71,7 @@ class RequestFilterSet(SearchFilterSet):
     search_fields = ("enterprise__name", "description", "answer")
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("状态"))
     category = django_filters.ChoiceFilter(choices=RequestCategory.choices, label=_("类别"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"))
+    channel = django_filters.ChoiceFilter(choices=RequestChannel.choices, label=_("渠道"))
     assigned_department = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.filter(kind="department"), label=_("承办部门")
     )

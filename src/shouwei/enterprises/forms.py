@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shouwei.core.generic import ScopedModelForm
 from shouwei.core.models import Unit
 
-from .choices import Channel, RequestCategory
+from .choices import RequestCategory, RequestChannel
 from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -69,7 +69,9 @@ class RequestForm(ScopedModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["channel"].choices = [c for c in Channel.choices if c[0] != Channel.PORTAL]
+        self.fields["channel"].choices = [
+            c for c in RequestChannel.choices if c[0] != RequestChannel.PORTAL
+        ]
         self.fields["assigned_department"].queryset = _department_choices()
 
 

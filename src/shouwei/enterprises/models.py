@@ -39,9 +39,9 @@ from .choices import (
     OPEN_STATUSES,
     RATEABLE_STATUSES,
     SLA_DAYS,
-    Channel,
     Escalation,
     RequestCategory,
+    RequestChannel,
     RequestStatus,
     Scale,
     VisitKind,
@@ -379,7 +379,7 @@ class Request(models.Model):
     )
     description = models.TextField(_("诉求内容"), help_text=_("企业反映的问题和期望"))
     channel = models.CharField(
-        _("渠道"), max_length=10, choices=Channel.choices, help_text=_("诉求的来源渠道")
+        _("渠道"), max_length=10, choices=RequestChannel.choices, help_text=_("诉求的来源渠道")
     )
     filed_by = _user_field(_("提交人"), "", editable=False, null=True)
     filed_on = models.DateField(_("提交日期"), editable=False)

@@ -24,7 +24,7 @@ from shouwei.core.models import Unit
 from shouwei.core.permissions import ADD, require, security_log
 
 from . import selectors
-from .choices import OPEN_STATUSES, RATEABLE_STATUSES, Channel, Escalation, RequestStatus
+from .choices import OPEN_STATUSES, RATEABLE_STATUSES, Escalation, RequestChannel, RequestStatus
 from .models import ACCEPT, FILE, HANDLE, RATE, REVISIT, Enterprise, Request, RequestAttachment
 
 # A rating at or below this reopens the request (不满意: 1 非常不满意, 2 不满意).
@@ -71,7 +71,7 @@ def request_file(
         enterprise=enterprise,
         category=category,
         description=description.strip(),
-        channel=Channel.PORTAL if contact else (channel or Channel.CADRE),
+        channel=RequestChannel.PORTAL if contact else (channel or RequestChannel.CADRE),
         assigned_department=None if contact else assigned_department,
         filed_by=by,
         filed_on=clock.today(),
@@ -80,7 +80,7 @@ def request_file(
         _require_contact(by, enterprise)
         require(by, FILE, req)
     else:
-        if req.channel == Channel.PORTAL:
+        if req.channel == RequestChannel.PORTAL:
             raise ValidationError({"channel": _("“企业端”渠道只能由企业联系人自己提交")})
         require(by, ADD, req)
     req = _save(req, by=by, reason=_("提交诉求"))

@@ -40,7 +40,7 @@ MILESTONE_OF_STAGE = {
 }
 
 
-class Channel(models.TextChoices):
+class LeadChannel(models.TextChoices):
     RESIDENT = "resident", _("驻地招商")
     EVENT = "event", _("重大活动签约")
     AGENCY = "agency", _("第三方招商机构")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouwei.core.filters import SearchFilterSet
 
-from .choices import Channel, LeadStage
+from .choices import LeadChannel, LeadStage
 from .models import (
     Agency,
     ChainLink,
@@ -25,7 +25,7 @@ class LeadFilterSet(SearchFilterSet):
 
     search_fields = ("project_name", "short_name", "investor")
     stage = django_filters.ChoiceFilter(choices=LeadStage.choices, label=_("阶段"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("招商渠道"))
+    channel = django_filters.ChoiceFilter(choices=LeadChannel.choices, label=_("招商渠道"))
     industry = django_filters.CharFilter(
         field_name="industry", lookup_expr="istartswith", label=_("行业代码")
     )

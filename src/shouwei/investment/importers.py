@@ -38,12 +38,12 @@ from shouwei.imports.base import (
 from shouwei.imports.registry import register_importer
 
 from . import services
-from .choices import Channel, FortuneClass, LeadStage
+from .choices import FortuneClass, LeadChannel, LeadStage
 from .models import Agency, ChainLink, Contract, Event, FortuneListEntry, Lead, LeadStep, Office
 
 WAN = parsers.decimal(max_digits=14, decimal_places=2)
 MU = parsers.decimal(max_digits=10, decimal_places=2)
-CHANNEL_WORDS = {str(label): value for value, label in Channel.choices}
+CHANNEL_WORDS = {str(label): value for value, label in LeadChannel.choices}
 FORTUNE_WORDS = {str(label): value for value, label in FortuneClass.choices}
 YES_NO = {"是": "1", "否": ""}
 _LINK = re.compile(r"\s*[·/\-—>→]\s*")

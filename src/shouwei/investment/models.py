@@ -24,7 +24,7 @@ from shouwei.core.models import Unit
 from shouwei.core.permissions import STAFF_READERS, VIEW, Grant, ScopedQuerySet, manage
 from shouwei.core.permissions import Contract as WriteContract
 
-from .choices import STAGE_DATE_FIELDS, Channel, Decision, FortuneClass, LeadStage
+from .choices import STAGE_DATE_FIELDS, Decision, FortuneClass, LeadChannel, LeadStage
 
 # GB/T 4754 国民经济行业分类: a section letter (A–T) or a division/group/class code of 2–4
 # digits, optionally led by its section letter (C39, 3971).
@@ -274,7 +274,7 @@ class Lead(models.Model):
         _("投资方总部所在地"), max_length=100, blank=True, help_text=_("如 广东深圳")
     )
     channel = models.CharField(
-        _("招商渠道"), max_length=20, choices=Channel.choices, help_text=_("线索从哪条渠道来")
+        _("招商渠道"), max_length=20, choices=LeadChannel.choices, help_text=_("线索从哪条渠道来")
     )
     industry = models.CharField(
         _("行业"),
@@ -442,9 +442,9 @@ class Lead(models.Model):
         if self.lost and not self.lost_reason.strip():
             errors["lost_reason"] = _("线索流失时须填写流失原因")
         needs = {
-            Channel.EVENT: ("source_event", _("重大活动签约渠道须选择来源活动")),
-            Channel.RESIDENT: ("source_office", _("驻地招商渠道须选择来源办事处")),
-            Channel.AGENCY: ("source_agency", _("第三方招商机构渠道须选择来源机构")),
+            LeadChannel.EVENT: ("source_event", _("重大活动签约渠道须选择来源活动")),
+            LeadChannel.RESIDENT: ("source_office", _("驻地招商渠道须选择来源办事处")),
+            LeadChannel.AGENCY: ("source_agency", _("第三方招商机构渠道须选择来源机构")),
         }
         if self.channel in needs:
             field, message = needs[self.channel]

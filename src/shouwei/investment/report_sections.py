@@ -32,7 +32,7 @@ from shouwei.core.reporting import (
 )
 
 from . import selectors
-from .choices import Channel, LeadStage
+from .choices import LeadChannel, LeadStage
 from .models import Lead
 
 TITLE = gettext_lazy("招商引资")  # the indicators Category label: one heading
@@ -162,7 +162,7 @@ def investment_section(*, user, unit, period, kind) -> Section | None:
         return Section(key="investment", title=str(TITLE), blocks=blocks)
     channels = selectors.signed_by_channel(user, year=year, until=until, unit=unit)
     parts: list = []
-    for value, label in Channel.choices:
+    for value, label in LeadChannel.choices:
         n = channels.get(value)
         if not n:
             continue

@@ -151,7 +151,7 @@ class ChannelFunnel:
 def funnel(user, qs=None) -> list[ChannelFunnel]:
     """Per channel, how many leads reached each stage (a lead at 签约 reached every stage
     before it), and how many were lost: one grouped query."""
-    from .choices import Channel
+    from .choices import LeadChannel
 
     rows = (
         (qs if qs is not None else leads(user))
@@ -159,13 +159,13 @@ def funnel(user, qs=None) -> list[ChannelFunnel]:
         .annotate(n=Count("pk"), lost_n=Count("pk", filter=Q(lost=True)))
         .order_by()
     )
-    counts: dict[str, dict[str, int]] = {c: {} for c in Channel.values}
-    lost: dict[str, int] = dict.fromkeys(Channel.values, 0)
+    counts: dict[str, dict[str, int]] = {c: {} for c in LeadChannel.values}
+    lost: dict[str, int] = dict.fromkeys(LeadChannel.values, 0)
     for row in rows:
         counts.setdefault(row["channel"], {})[row["stage"]] = row["n"]
         lost[row["channel"]] = lost.get(row["channel"], 0) + row["lost_n"]
     out = []
-    for value, label in Channel.choices:
+    for value, label in LeadChannel.choices:
         at = counts.get(value, {})
         reached = {}
         for i, stage in enumerate(LeadStage.values):
@@ -197,7 +197,7 @@ def funnel_by_quarter(user, *, year: int) -> list[QuarterRow]:
     each quarter and how many of them reached 签约. One grouped query."""
     from django.db.models.functions import ExtractMonth
 
-    from .choices import Channel
+    from .choices import LeadChannel
 
     signed_on = LeadStage.values[LeadStage.values.index(LeadStage.SIGNED) :]
     rows = (
@@ -208,14 +208,14 @@ def funnel_by_quarter(user, *, year: int) -> list[QuarterRow]:
         .annotate(n=Count("pk"), signed_n=Count("pk", filter=Q(stage__in=signed_on)))
         .order_by()
     )
-    cells = {c: [QuarterCell(q) for q in range(1, 5)] for c in Channel.values}
+    cells = {c: [QuarterCell(q) for q in range(1, 5)] for c in LeadChannel.values}
     for row in rows:
         cell = cells.setdefault(row["channel"], [QuarterCell(q) for q in range(1, 5)])[
             (row["month"] - 1) // 3
         ]
         cell.leads += row["n"]
         cell.signed += row["signed_n"]
-    out = [QuarterRow(value, str(label), cells[value]) for value, label in Channel.choices]
+    out = [QuarterRow(value, str(label), cells[value]) for value, label in LeadChannel.choices]
     total = [
         QuarterCell(
             q, sum(r.cells[q - 1].leads for r in out), sum(r.cells[q - 1].signed for r in out)

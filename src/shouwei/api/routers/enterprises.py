@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from shouwei.core import clock
 from shouwei.enterprises import selectors, services
-from shouwei.enterprises.choices import Channel, RequestCategory, RequestStatus, Scale
+from shouwei.enterprises.choices import RequestCategory, RequestChannel, RequestStatus, Scale
 from shouwei.enterprises.models import Enterprise, Request
 
 from ..errors import NotFound
@@ -69,7 +69,7 @@ class RequestOut(Schema):
     enterprise: str = Field(description="企业统一社会信用代码")
     category: RequestCategory
     description: str
-    channel: Channel
+    channel: RequestChannel
     status: RequestStatus
     filed_on: date
     assigned_department: UnitRef | None
@@ -130,7 +130,7 @@ class RequestIn(Schema):
     enterprise: str = Field(description="企业统一社会信用代码")
     category: RequestCategory
     description: str = Field(min_length=1, max_length=4000)
-    channel: Channel | None = Field(
+    channel: RequestChannel | None = Field(
         None, description="工作人员代提时的渠道；企业联系人提交时为企业端"
     )
 

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from shouwei.core import clock
 from shouwei.investment import selectors, services
-from shouwei.investment.choices import Channel, LeadStage
+from shouwei.investment.choices import LeadChannel, LeadStage
 from shouwei.investment.models import Contract, Lead
 
 from ..lookups import get_visible, unit_by_code
@@ -38,7 +38,7 @@ class LeadOut(Schema):
     short_name: str
     investor: str
     investor_hq: str
-    channel: Channel
+    channel: LeadChannel
     industry: str
     planned_investment: DecimalStr = Field(description="计划投资（万元）")
     land_mu: DecimalStr | None = Field(None, description="用地（亩）")
@@ -51,7 +51,7 @@ class LeadOut(Schema):
 
 class LeadFilters(Schema):
     stage: LeadStage | None = None
-    channel: Channel | None = None
+    channel: LeadChannel | None = None
     signed_year: int | None = Field(None, ge=1900, le=2200, description="签约年度")
 
 
@@ -78,7 +78,7 @@ class LeadIn(Schema):
     short_name: str = ""
     investor: str
     investor_hq: str = ""
-    channel: Channel
+    channel: LeadChannel
     industry: str
     planned_investment: DecimalStr = Field(description="计划投资（万元）")
     land_mu: DecimalStr | None = None

@@ -1,7 +1,16 @@
-"""Faults survived: PostgreSQL restarted under load, and the data directory's disk full.
+"""Faults survived: a worker killed mid-write, PostgreSQL restarted under load, the disk full.
 
+    python benchmarks/bench_faults.py kill             # SQLite; or under with_postgres.sh
     bash benchmarks/with_postgres.sh python benchmarks/bench_faults.py restart
     python benchmarks/bench_faults.py disk-full        # as root: mounts a small tmpfs
+
+``kill``: ``shouwei import observations`` of a ``--rows`` (50,000) row file is killed with
+SIGKILL in the middle of its commit (once the batch says 写入中 and rows are being written),
+and a report build in ``shouwei worker`` is killed while it says 生成中. Checked: no figure
+was written and the batch is still 写入中 until the dead process is noticed; then (what the
+worker's periodic job does after a restart) the batch is 失败 with the reason and the report
+too, nothing half-written (the report holds no document); the same batch then commits all its
+rows and the report builds again.
 
 ``restart``: ``shouwei serve`` (2 workers) under a steady load of the cockpit and an API read,
 while the script stops PostgreSQL (``pg_ctl stop -m fast``), keeps it down for ``--down``
@@ -23,6 +32,7 @@ import argparse
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,6 +51,126 @@ def check(ok: bool, what: str) -> None:
     print(("  ok   " if ok else "  FAIL ") + what, flush=True)
     if not ok:
         failures.append(what)
+
+
+def _wait_for(what: str, condition, seconds: float = 300, every: float = 0.02):
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(every)
+    raise SystemExit(f"等待超时：{what}")
+
+
+def kill(args) -> None:
+    data_dir = tempfile.mkdtemp(prefix="shouwei-bench.")
+    os.environ.update(SHOUWEI_DATA_DIR=data_dir, SHOUWEI_LOG_LEVEL="ERROR")
+    database = common.setup_django()
+    from bench_import import build_csv
+    from django.core.management import call_command
+    from django.db import close_old_connections, connection
+    from django.db.models import F
+
+    from shouwei.demo.accounts import create_demo_accounts
+    from shouwei.demo.synthetic import generate
+    from shouwei.imports import jobs as import_jobs
+    from shouwei.imports import services as import_services
+    from shouwei.imports.models import ImportBatch, ImportStatus
+    from shouwei.indicators.models import Observation
+    from shouwei.reports import services as report_services
+    from shouwei.reports.models import Report
+
+    print(f"# a worker killed mid-write; {database}; {common.machine_label()}")
+    call_command("loaddemo", "--real-date", stdout=io.StringIO())
+    create_demo_accounts()
+    indicators = -(-args.rows // (args.units * 12))  # enough figures for the rows asked
+    generate(scale="custom", units=args.units, indicators=indicators, months=12)
+    csv = os.path.join(data_dir, "import.csv")
+    with open(csv, "wb") as fh:
+        fh.write(build_csv(args.rows))
+    figures_before = Observation.objects.count()
+    connection.close()
+    shouwei = os.path.join(os.path.dirname(sys.executable), "shouwei")
+
+    # 1. The import, killed while it writes.
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [shouwei, "import", "observations", csv, "--user", "admin"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+
+    def writing():
+        # The commit validates again (processed_rows counts up), then writes every row in one
+        # transaction: processed_rows == total_rows means that transaction has begun.
+        close_old_connections()
+        return ImportBatch.objects.filter(
+            status=ImportStatus.COMMITTING, total_rows__gt=0, processed_rows=F("total_rows")
+        ).first()
+
+    batch = _wait_for("导入进入写入事务", writing, every=0.02)
+    time.sleep(args.into)  # into the write, not at its first row
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    batch.refresh_from_db()
+    print(
+        f"  import killed after {time.perf_counter() - started:.1f} s at "
+        f"{batch.processed_rows:,} of {batch.total_rows:,} rows ({batch.get_status_display()})"
+    )
+    check(
+        child.returncode == -signal.SIGKILL,
+        f"the import process died of SIGKILL {args.into} s into its write transaction",
+    )
+    check(Observation.objects.count() == figures_before, "no figure of the killed import written")
+    check(batch.status == ImportStatus.COMMITTING, "until it is noticed the batch says 写入中")
+    check(import_jobs.recover_stale_batches() == 1, "the worker's periodic job finds the batch")
+    batch.refresh_from_db()
+    check(batch.status == ImportStatus.FAILED, f"the batch is failed: {batch.message}")
+    check("意外终止" in batch.message, "with the reason")
+    again = import_services.batch_commit(batch=batch, user=batch.committed_by, inline=True)
+    check(again.status == ImportStatus.COMMITTED, "the same batch commits again")
+    check(
+        Observation.objects.count() == figures_before + args.rows,
+        f"all {args.rows:,} rows, once",
+    )
+
+    # 2. A report build in the task worker, killed while it builds.
+    from django.contrib.auth import get_user_model
+
+    leader = get_user_model().objects.get(username="leader")
+    report = report_services.request_report(
+        kind="half-year", unit="hy-gxq", period="2022H1", by=leader
+    )
+    connection.close()
+    worker = subprocess.Popen(
+        [shouwei, "worker", "--no-schedule"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+
+    def building():
+        close_old_connections()
+        return Report.objects.filter(pk=report.pk, status="building").exists()
+
+    try:
+        _wait_for("报告进入生成中", building, every=0.005)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    report.refresh_from_db()
+    print(f"  report killed at {report.progress} % ({report.get_status_display()})")
+    check(report.status == "building" and report.document is None, "nothing of it stored")
+    check(report_services.recover_stale() == 1, "the worker's periodic job finds the report")
+    report.refresh_from_db()
+    check(report.status == "failed" and "意外终止" in report.error, f"failed: {report.error}")
+    rebuilt = report_services.rebuild(report=report, by=leader, inline=True)
+    check(rebuilt.status == "built", "the report builds again")
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def restart(args) -> None:
@@ -256,6 +386,10 @@ def _disk_full_in(mount: str, args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="fault", required=True)
+    k = sub.add_parser("kill", help="a worker killed mid-write (an import, a report)")
+    k.add_argument("--rows", type=int, default=50_000, help="rows of the import")
+    k.add_argument("--units", type=int, default=100, help="synthetic units the rows cover")
+    k.add_argument("--into", type=float, default=1.0, help="seconds into the write to kill it")
     r = sub.add_parser("restart", help="PostgreSQL restarted under load")
     r.add_argument("--before", type=float, default=4)
     r.add_argument("--down", type=float, default=4)
@@ -264,7 +398,7 @@ def main() -> None:
     d.add_argument("--size", type=int, default=96, help="tmpfs size in MB")
     d.add_argument("--rows", type=int, default=2000, help="rows of the import")
     args = parser.parse_args()
-    {"restart": restart, "disk-full": disk_full}[args.fault](args)
+    {"kill": kill, "restart": restart, "disk-full": disk_full}[args.fault](args)
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print("all checks passed")

@@ -63,19 +63,18 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def live_demo(transactional_db):
     """The Hengyang demo in a database the live server's thread can see; every demo account's
-    password is ``PASSWORD``. Returns {username: user}."""
+    password is ``PASSWORD`` (hashed by whichever hasher the test runs with: the autouse
+    ``fast_password_hashing`` of this directory runs before it). Returns {username: user}."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
-    from shouwei.demo.accounts import create_demo_accounts
-    from shouwei.demo.loader import load_hengyang
+    from tests.conftest import ensure_demo
 
-    load_hengyang()
-    create_demo_accounts()
-    users = {u.username: u for u in get_user_model().objects.all()}
-    for user in users.values():
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    return users
+    ensure_demo()
+    users = get_user_model().objects
+    # One UPDATE for every account (a save each would write 182 rows and their history).
+    users.update(password=make_password(PASSWORD))
+    return {u.username: u for u in users.all()}
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,9 @@ def _builder(kind: str):
             raise CommandError(
                 f"不支持的格式“{options['format']}”：{kind} 可用 {'、'.join(sorted(available))}"
             )
+        reason = fmt.missing()
+        if reason:
+            raise CommandError(reason)  # before building: nothing is stored
         try:
             report = request_report(
                 kind=kind, unit=options["unit"], period=options["period"], by=user, inline=True

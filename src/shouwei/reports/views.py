@@ -67,7 +67,8 @@ class ReportViews(ObjectViewSet):
             "report": report,
             "running": report.status in RUNNING,
             "body": document_html(doc) if doc is not None else "",
-            "formats": formats_for(report.kind) if doc is not None else [],
+            # (format, why it cannot render here or ""): an unavailable one shows disabled.
+            "formats": [(f, f.missing()) for f in formats_for(report.kind)] if doc else [],
             "changed": [f for f in doc.figures() if f.key in changed] if doc else [],
             "changed_count": len(changed),
             "may_rebuild": _may_build(self.request.user),
@@ -132,6 +133,10 @@ def download(request, pk: int, fmt: str):
     chosen = {f.key: f for f in formats_for(report.kind)}.get(fmt)
     if doc is None or chosen is None:
         raise Http404(_("该报告没有此格式"))
+    reason = chosen.missing()
+    if reason:
+        messages.error(request, reason)
+        return redirect(report.get_absolute_url())
     response = HttpResponse(chosen.render(doc), content_type=chosen.content_type)
     name = f"report-{report.pk}-{report.unit.code}-{report.period}.{chosen.extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -4,7 +4,9 @@
 A renderer module calls ``register_format`` at import; ``MODULES`` lists them and
 ``ReportsConfig.ready()`` imports them, so the pages and ``shouwei report`` offer exactly the
 formats that exist. ``kinds`` narrows a format to the report kinds it makes sense for (the
-.xlsx sheet with native charts is the monthly sheet's).
+.xlsx sheet with native charts is the monthly sheet's). ``unavailable`` says why a format
+cannot render on this machine ("" when it can: the PDF needs the system's Pango), so the
+pages and the command refuse it with that reason instead of failing mid-download.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from shouwei.core.reporting import REPORT_KINDS, Document
 
 # Each module registers its format(s) when imported.
-MODULES: tuple[str, ...] = ("html", "md", "txt", "docx", "xlsx")
+MODULES: tuple[str, ...] = ("html", "md", "txt", "docx", "pdf", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class Format:
     content_type: str
     render: Callable[[Document], bytes]
     kinds: tuple[str, ...] = REPORT_KINDS
+    unavailable: Callable[[], str] | None = None
+
+    def missing(self) -> str:
+        """Why this format cannot render here, for the user; "" when it can."""
+        return self.unavailable() if self.unavailable is not None else ""
 
 
 FORMATS: dict[str, Format] = {}

@@ -82,7 +82,6 @@ def on_history_record(sender, history_instance, **kwargs) -> None:
     from .middleware import current_request
 
     request = current_request()
-    print('SPY', sender.__name__, repr(history_instance.history_change_reason), request and request.path)
     if history_instance.history_change_reason:
         return
     history_instance.history_change_reason = channel_of(

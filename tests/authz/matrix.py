@@ -140,6 +140,28 @@ class Recipient(Rule):
 
 
 @dataclass(frozen=True)
+class Internal(Rule):
+    """A record's change history: for the people of its own units (``reads_internally``),
+    not for everyone who may read it as a published figure (docs/decisions/0006)."""
+
+    def outcome(self, user, obj) -> str:
+        from shouwei.core.permissions import reads_internally
+
+        return ALLOW if reads_internally(user, obj.instance) else DENY
+
+
+@dataclass(frozen=True)
+class Administers(Rule):
+    """The restore of an old version: the record's administrator (``administers``); the write
+    contract then judges the write itself (tests/core/test_record_history.py)."""
+
+    def outcome(self, user, obj) -> str:
+        from shouwei.core.permissions import administers
+
+        return ALLOW if administers(user, obj.instance) else DENY
+
+
+@dataclass(frozen=True)
 class Explicit(Rule):
     """Written out, principal by principal, where no rule of the product says it."""
 
@@ -223,6 +245,7 @@ def crud(
     edit: bool = True,
     list_rule: Rule | None = None,
     export_query: str = "export=csv",
+    history: bool = True,
 ) -> list[Row]:
     """The rows of one generic view set (core.generic.ObjectViewSet.urls)."""
     name = model.split(".")[1].lower()
@@ -247,6 +270,37 @@ def crud(
             Row(f"{prefix}:{name}_delete", Contract(DELETE), objects=edit_objects),
             Row(f"{prefix}:{name}_delete", Contract(DELETE), method="POST", objects=edit_objects),
         ]
+    if history:
+        rows += history_rows(prefix, model, objects, restore=edit)
+    return rows
+
+
+def history_rows(prefix: str, model: str, objects: tuple[str, ...], *, restore: bool = True):
+    """A record's history page (its own units' people) and the restore of a version (its
+    administrator; a POST with no version nor confirmation is refused by message, after every
+    permission check — the writes themselves: tests/core/test_record_history.py)."""
+    name = model.split(".")[1].lower()
+    readers = Both((Contract(VIEW), Internal()))
+    rows = [
+        Row(f"{prefix}:{name}_history", readers, objects=objects),
+        Row(
+            f"{prefix}:{name}_history",
+            readers,
+            objects=objects,
+            query="export=xlsx",
+            extra={"variant": "xlsx"},
+        ),
+    ]
+    if restore:
+        rows.append(
+            Row(
+                f"{prefix}:{name}_restore",
+                Both((Contract(VIEW), Internal(), Administers())),
+                method="POST",
+                objects=objects,
+                data={},
+            )
+        )
     return rows
 
 
@@ -450,6 +504,7 @@ PLATFORM: list[Row] = [
         ARTICLES,
         delete=False,
         list_rule=Contract(VIEW, "portal.Article"),
+        history=False,  # the article's versions and review log are its history
     ),
     Row(
         "portal_manage:article_image",

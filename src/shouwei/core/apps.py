@@ -42,6 +42,12 @@ class CoreConfig(AppConfig):
         post_delete.connect(
             signals.on_role_deleted, sender=RoleAssignment, dispatch_uid="shouwei.security.unrole"
         )
+        # Each version's source (web form, API, admin) for the record history page.
+        from simple_history.signals import pre_create_historical_record
+
+        pre_create_historical_record.connect(
+            signals.on_history_record, dispatch_uid="shouwei.history.source"
+        )
 
 
 # Third-party apps under a Chinese name in the admin (English in the English UI): their own

@@ -372,6 +372,7 @@ class SecurityEventKind(models.TextChoices):
     SECOND_FACTOR = "second_factor", _("双因素认证")
     SESSION = "session", _("会话")
     REAUTH = "reauth", _("重新验证")
+    RESTORE = "restore", _("恢复历史版本")
     OTHER = "other", _("其他")
 
 

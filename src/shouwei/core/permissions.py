@@ -499,6 +499,25 @@ def reads_internally(user, obj) -> bool:
     )
 
 
+def administers(user, obj) -> bool:
+    """Is the user the administrator of ``obj`` — a superuser, or the administrator role at a
+    unit covering one of its unit fields (anywhere, for reference data with none)? The restore
+    of an old version is theirs (docs/decisions/0011); the write contract still judges it."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return True
+    paths = scope.paths(())  # the administrator role alone
+    if not paths:
+        return False
+    fields = contract_of(type(obj)).unit_fields
+    if not fields:
+        return True
+    return any(
+        unit is not None and any(unit.path.startswith(p) for p in paths)
+        for unit in (_unit_at(obj, f) for f in fields)
+    )
+
+
 def visible_users(user):
     """People the user may pick (a project's liaison cadre): those holding a role at a unit
     the user reads, never every account of every unit."""

@@ -72,3 +72,18 @@ def on_role_saved(sender, instance, created, raw=False, **kwargs) -> None:
 
 def on_role_deleted(sender, instance, **kwargs) -> None:
     _log("role_change", "role removed %s: %s at %s", instance.user, instance.role, instance.unit)
+
+
+def on_history_record(sender, history_instance, **kwargs) -> None:
+    """Record the path a write came by — a web form, the API, the admin — on its history row
+    when the writer gave no reason of its own (core.generic.history reads it back as the
+    version's source). Imports and restores give theirs; the worker has no request."""
+    from .generic.history import channel_of
+    from .middleware import current_request
+
+    request = current_request()
+    if history_instance.history_change_reason:
+        return
+    history_instance.history_change_reason = channel_of(
+        request.path if request is not None else None
+    )

@@ -7,13 +7,16 @@ plain methods that read ``self``. ``urls()`` routes each page to ``as_view(actio
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,10 +29,27 @@ from django_tables2 import RequestConfig
 from .. import reauth
 from .. import services as records
 from ..exports import export_response, table_rows
-from ..permissions import ADD, CHANGE, DELETE, allows, can_create, reads_internally, scope_for
+from ..permissions import (
+    ADD,
+    CHANGE,
+    DELETE,
+    administers,
+    allows,
+    can_create,
+    reads_internally,
+    scope_for,
+)
 from . import naming
 from .forms import errors_for
-from .history import history_rows
+from .history import (
+    CHANNELS,
+    RESTORE_REASON,
+    all_version_rows,
+    export_rows,
+    history_rows,
+    version_rows,
+    versions,
+)
 from .pagination import paginate
 
 security_log = logging.getLogger("shouwei.security")
@@ -41,7 +61,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "add": ("get", "post"),
     "edit": ("get", "post"),
     "delete": ("get", "post"),
+    "history": ("get",),
+    "restore": ("post",),
 }
+# Versions on one page of a record's history.
+HISTORY_PER_PAGE = 50
 
 
 class ObjectViewSet(View):
@@ -137,6 +161,10 @@ class ObjectViewSet(View):
             routes += [("add", f"{name}s/add/"), ("edit", f"{name}s/<int:pk>/edit/")]
             if cls.allow_delete:
                 routes.append(("delete", f"{name}s/<int:pk>/delete/"))
+        if cls.show_history and hasattr(cls.model, "history"):
+            routes.append(("history", f"{name}s/<int:pk>/history/"))
+            if cls.form is not None:
+                routes.append(("restore", f"{name}s/<int:pk>/history/restore/"))
         return [
             path(route, cls.as_view(action=action), name=f"{name}_{action}")
             for action, route in routes
@@ -270,6 +298,11 @@ class ObjectViewSet(View):
             "object": obj,
             "field_rows": self.field_rows(internal=internal),
             "history": history_rows(obj, user=user) if self.show_history and internal else [],
+            "history_url": (
+                reverse(self.url_name("history"), args=[obj.pk])
+                if self.show_history and internal
+                else None
+            ),
             "lineage": self.lineage(internal=internal),
             "can_change": editable,
             "edit_url": reverse(self.url_name("edit"), args=[obj.pk]) if editable else None,
@@ -367,3 +400,179 @@ class ObjectViewSet(View):
             return redirect(reverse(self.url_name("detail"), args=[obj.pk]))
         messages.success(self.request, _("已删除：%(obj)s") % {"obj": obj})
         return redirect(reverse(self.url_name("list")))
+
+    # --- history and restore ----------------------------------------------------------------
+    def _history_object(self, pk: int) -> models.Model:
+        """The record whose history the user may read: whoever reads it as one of its units'
+        own people (a published figure's history is theirs, docs/decisions/0006); 404 for
+        everyone else, as its detail page would be."""
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        if not reads_internally(self.request.user, obj):
+            raise Http404
+        return obj
+
+    def history_get(self, pk: int) -> HttpResponse:
+        request, user = self.request, self.request.user
+        self.object = obj = self._history_object(pk)
+        if request.GET.get("export") == "xlsx":
+            if not reauth.is_recent(request):
+                return reauth.redirect_to_reauth(request)
+            security_log.info(
+                "export history of %s #%s by %s", self.model._meta.model_name, obj.pk, user
+            )
+            basename = _("%(obj)s 变更历史") % {"obj": obj}
+            return export_response(
+                export_rows(all_version_rows(obj, user=user)),
+                fmt="xlsx",
+                basename=basename,
+                user=user,
+            )
+        page = Paginator(versions(obj), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+        may_restore = self.form is not None and administers(user, obj)
+        rows = version_rows(obj, page, user=user)
+        for i, row in enumerate(rows):
+            # The newest version is what the record is now; a deletion has nothing to restore.
+            row["restorable"] = row["history_type"] != "-" and (page.number > 1 or i > 0)
+        return self.render(
+            "history",
+            {
+                "object": obj,
+                "page": page,
+                "versions": rows,
+                "detail_url": reverse(self.url_name("detail"), args=[obj.pk]),
+                "restore_url": (
+                    reverse(self.url_name("restore"), args=[obj.pk]) if may_restore else None
+                ),
+            },
+        )
+
+    def restore_post(self, pk: int) -> HttpResponse:
+        """Write an old version's values back through the form and the service an edit takes:
+        the write contract, the form's and the model's validation, the service's own rules
+        (a submitted figure that changes goes back to draft) and the history all apply. The
+        restorer needs to be the record's administrator *and* allowed the change."""
+        request, user = self.request, self.request.user
+        name = self.model._meta.model_name
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            return self._restore_of_missing(pk)
+        if not administers(user, obj) or not reads_internally(user, obj):
+            security_log.warning("refused restore of %s #%s by %s", name, pk, user)
+            raise PermissionDenied(_("只有系统管理员可以恢复历史版本"))
+        self.object = obj
+        history_url = reverse(self.url_name("history"), args=[obj.pk])
+        # Proven recently, as the admin asks; back on the history page (this is a POST).
+        if not reauth.is_recent(request):
+            return redirect(f"{reverse('reauthenticate')}?{urlencode({'next': history_url})}")
+        version = None
+        if (raw := request.POST.get("version", "")).isdigit():
+            version = obj.history.filter(history_id=int(raw)).first()
+        problem = self._restore_problem(obj, version)
+        if problem is None:
+            form = self._restore_form(obj, version)
+            problem = self._restore_write(form, version)
+        if problem is not None:
+            messages.error(request, problem)
+            return redirect(history_url)
+        security_log.info(
+            "restore of %s #%s to version #%s by %s",
+            name,
+            obj.pk,
+            version.history_id,
+            user,
+            extra={"event": "restore"},
+        )
+        messages.success(
+            request, _("已恢复至版本 #%(id)s：%(obj)s") % {"id": version.history_id, "obj": obj}
+        )
+        return redirect(history_url)
+
+    def _restore_of_missing(self, pk: int) -> HttpResponse:
+        """A deleted record has no page to restore onto: an administrator is told that a
+        deleted record comes back by adding it (the contract's ``add``), anyone else gets 404."""
+        user = self.request.user
+        last = (
+            self.model.history.filter(**{self.model._meta.pk.attname: pk})
+            .order_by("-history_id")
+            .first()
+        )
+        if last is None or not administers(user, last.instance):
+            raise Http404
+        messages.error(self.request, _("该记录已被删除，不能恢复历史版本；如需恢复请重新新增"))
+        return redirect(reverse(self.url_name("list")))
+
+    def _restore_problem(self, obj: models.Model, version) -> str | None:
+        """Why this version cannot be written back, before anything is tried."""
+        if self.request.POST.get("confirm") != "1":
+            return _("请勾选确认后再恢复")
+        if version is None:
+            return _("没有该历史版本")
+        if version.history_type == "-":
+            return _("删除记录的版本不能恢复")
+        if not allows(self.request.user, CHANGE, obj):
+            # The contract's ``when`` binds superusers too: an approved figure is changed by
+            # a correction, with its reason, not by a restore.
+            return _("该记录当前的状态不允许修改（如已审核的数据须走更正流程），不能恢复")
+        for f in obj._meta.concrete_fields:
+            if not isinstance(f, models.ForeignKey):
+                continue
+            key = getattr(version, f.attname, None)
+            if key is not None and not f.related_model._base_manager.filter(pk=key).exists():
+                return _("该版本引用的“%(field)s”（#%(pk)s）已不存在，不能恢复") % {
+                    "field": f.verbose_name,
+                    "pk": key,
+                }
+        return None
+
+    def _restore_form(self, obj: models.Model, version) -> forms.ModelForm:
+        """The edit form bound to the version's values for the fields it edits; fields the
+        history does not keep (many-to-many, files) keep their current values."""
+        user = self.request.user
+        unbound = self.form(instance=obj, user=user)
+        old = version.instance
+        tracked = {f.name for f in type(version).tracked_fields}
+        data = {}
+        for field_name, bound in unbound.fields.items():
+            if field_name in tracked:
+                value = obj._meta.get_field(field_name).value_from_object(old)
+            else:
+                value = unbound[field_name].value()
+            if isinstance(bound, forms.JSONField):
+                value = json.dumps(value)
+            if value is not None:
+                data[field_name] = value
+        return self.form(data, instance=obj, user=user)
+
+    def _restore_write(self, form: forms.ModelForm, version) -> str | None:
+        """Save through the view set's service; the message why not, with nothing written."""
+        user = self.request.user
+        if not form.is_valid():
+            errors = "; ".join(
+                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+                for f, e in form.errors.items()
+            )
+            return _("该版本的数据已不能通过校验，未恢复：%(errors)s") % {"errors": errors}
+        if not allows(user, CHANGE, form.instance):
+            return _("您无权把该记录恢复到所选单位")
+        before = type(version).objects.filter(**{self.model._meta.pk.attname: form.instance.pk})
+        last_id = before.order_by("-history_id").values_list("history_id", flat=True).first()
+        try:
+            with transaction.atomic():
+                saved = self.save(form)
+                latest = (
+                    saved.history.filter(history_id__gt=last_id or 0)
+                    .order_by("-history_id")
+                    .first()
+                )
+                if latest is not None:
+                    own = latest.history_change_reason
+                    reason = RESTORE_REASON % {"id": version.history_id}
+                    if own and own not in CHANNELS:
+                        reason = f"{reason}；{own}"
+                    latest.history_change_reason = reason[:100]
+                    latest.save(update_fields=["history_change_reason"])
+        except ValidationError as exc:
+            return _("未恢复：%(errors)s") % {"errors": "; ".join(exc.messages)}
+        except PermissionDenied as exc:
+            return _("未恢复：%(errors)s") % {"errors": str(exc)}
+        return None

@@ -29,8 +29,17 @@ from tests.factories import (
 JUNE = date(2022, 6, 30)
 
 
-def stored(group=None) -> dict:
-    qs = StoredRank.objects.all() if group is None else StoredRank.objects.filter(group=group)
+def stored(group=None, kind=PeriodKind.MONTH) -> dict:
+    """The stored ranks a reader of a period of ``kind`` sees: its own rows where the cell has
+    them, else the month's."""
+    qs = StoredRank.objects.filter(period_kind__in={PeriodKind.MONTH, kind})
+    if group is not None:
+        qs = qs.filter(group=group)
+    # The month's rows first, a longer period's own rows over them.
+    qs = sorted(qs, key=lambda r: r.period_kind != PeriodKind.MONTH)
+    cells_of_kind = {
+        (r.group_id, r.indicator_id, r.period_end) for r in qs if r.period_kind == kind
+    }
     return {
         (r.group_id, r.indicator_id, r.period_end, r.unit_id): (
             r.value_rank,
@@ -41,11 +50,13 @@ def stored(group=None) -> dict:
             r.growth,
         )
         for r in qs
+        if r.period_kind == kind or (r.group_id, r.indicator_id, r.period_end) not in cells_of_kind
     }
 
 
-def recomputed(groups=None) -> dict:
-    """Every cell ranked afresh by ``ranking_for`` (monthly axis: the period ending then)."""
+def recomputed(groups=None, kind=PeriodKind.MONTH) -> dict:
+    """Every cell ranked afresh by ``ranking_for`` at the period of ``kind`` ending then (the
+    month by default; cells no such period ends on are left out)."""
     reader = UserFactory(is_superuser=True)
     out = {}
     groups = groups if groups is not None else list(PeerGroup.objects.all())
@@ -62,7 +73,9 @@ def recomputed(groups=None) -> dict:
         cells = {(i, e) for i, e, u in cells if (u, e.year) in members}
         for ind_pk, end in cells:
             indicator = Indicator.objects.get(pk=ind_pk)
-            month = Period(end.year, PeriodKind.MONTH, end.month)
+            month = next((p for p in periods_ending(end) if p.kind == kind), None)
+            if month is None:
+                continue
             by_basis = {
                 basis: ranking_for(
                     group=group, indicator=indicator, period=month, basis=basis, user=reader
@@ -82,6 +95,14 @@ def recomputed(groups=None) -> dict:
                     entry.observation.growth,
                 )
     return out
+
+
+def periods_ending(end: date) -> list[Period]:
+    return [Period(end.year, PeriodKind.MONTH, end.month)] + [
+        Period(end.year, kind, end.month // months)
+        for kind, months in ((PeriodKind.QUARTER, 3), (PeriodKind.HALF, 6), (PeriodKind.YEAR, 12))
+        if end.month % months == 0
+    ]
 
 
 def rank_of(unit, indicator, *, group, end=JUNE, basis=RankBasis.VALUE):
@@ -320,7 +341,7 @@ OPS = st.one_of(
         st.just("approve"),
         st.integers(0, UNITS - 1),
         st.integers(0, 1),
-        st.sampled_from(["2022-06", "2022Q2", "2022-03"]),
+        st.sampled_from(["2022-06", "2022Q2", "2022H1", "2022-03"]),
         st.integers(-3, 3),
     ),
     st.tuples(st.just("correct"), st.integers(0, 50), st.integers(-3, 3)),
@@ -352,6 +373,13 @@ def test_stored_ranks_equal_recomputed_ones_after_any_writes(db, ops):
         for op in ops:
             _apply(op, group, units, indicators)
         assert stored(group) == recomputed([group])
+        for kind in (PeriodKind.QUARTER, PeriodKind.HALF):
+            # What a cockpit at 2022Q2 or 2022H1 reads (a month's rows or the cell's own).
+            ends = {p.end for p in (Period.parse("2022Q1"), Period.parse("2022Q2"))}
+            if kind == PeriodKind.HALF:
+                ends = {JUNE}
+            at_kind = {k: v for k, v in stored(group, kind).items() if k[2] in ends}
+            assert at_kind == recomputed([group], kind)
         transaction.set_rollback(True)
 
 
@@ -424,3 +452,85 @@ def test_the_cockpits_cards_at_a_month_read_the_stored_ranks(world):
     obs.growth = Decimal(-10)
     obs.save()
     assert card_rank(units[0]) == (4, 4)
+
+
+def _cards(cockpit) -> dict:
+    return {
+        card.indicator.code: (
+            card.observation.pk if card.observation else None,
+            card.rank.computed_rank if card.rank else None,
+            card.rank.published_rank if card.rank else None,
+            card.group.pk if card.group else None,
+            card.group_size,
+            card.rank_synthetic,
+            [(t.pk, light) for t, light in card.targets],
+        )
+        for _c, _l, cards in cockpit.categories
+        for card in cards
+    }
+
+
+@pytest.mark.parametrize("period", ["2022H1", "2022Q2", "2022-06"])
+def test_the_demo_cockpits_cards_from_stored_ranks_equal_the_computed_ones(
+    demo, monkeypatch, period
+):
+    """hy-gxq's cards read the stored ranks at a half-year and a quarter too (their own rows
+    where 2022H1 picks a half-year figure over 2022-06), and show what ranking every peer per
+    request shows; leaving the peer charts out changes no card."""
+    from shouwei.indicators import selectors
+
+    unit = Unit.objects.get(code="hy-gxq")
+    leader = demo["leader"]
+    from_stored = selectors.cockpit_for(unit=unit, period=period, user=leader)
+    without_charts = selectors.cockpit_for(
+        unit=unit, period=period, user=leader, peer_comparison=False
+    )
+    monkeypatch.setattr(selectors, "STORED_CARD_RANKS", False)
+    computed = selectors.cockpit_for(unit=unit, period=period, user=leader)
+    assert _cards(from_stored) == _cards(computed) == _cards(without_charts)
+    assert any(c[1] is not None for c in _cards(computed).values())
+    assert from_stored.peer_comparison and not without_charts.peer_comparison
+
+
+def test_a_half_year_that_picks_other_figures_than_its_month_has_rows_of_its_own(world):
+    """2022H1 prefers a half-year figure to 2022-06: the cell gets half-year rows ranking the
+    half-year figures, the month's rows stay as they were, and the cockpit at each reads its
+    own."""
+    from shouwei.indicators.choices import Category
+    from shouwei.indicators.selectors import cockpit_for
+
+    group, units, _indicator, _obs = world
+    other = IndicatorFactory(code="sr-half", category=Category.INNOVATION, cumulative=False)
+    for n, u in enumerate(units):
+        ObservationFactory(unit=u, indicator=other, value=Decimal(n), growth=None)
+    # The last unit also files a half-year figure, the highest: at 2022H1 it ranks first.
+    ObservationFactory(
+        unit=units[3], indicator=other, period="2022H1", value=Decimal(99), growth=None
+    )
+    rows = StoredRank.objects.filter(indicator=other, unit=units[3])
+    assert {(r.period_kind, r.value_rank) for r in rows} == {
+        (PeriodKind.MONTH, 1),  # 2022-06: 3 is the highest monthly figure
+        (PeriodKind.HALF, 1),
+        # No 2022Q2 figure: the quarter falls back on the half-year one too (pick_observation).
+        (PeriodKind.QUARTER, 1),
+    }
+    assert StoredRank.objects.filter(indicator=other, period_kind=PeriodKind.HALF).count() == 4
+    assert rows.get(period_kind=PeriodKind.MONTH).value == 3
+    assert rows.get(period_kind=PeriodKind.HALF).value == 99
+    reader = UserFactory(is_superuser=True)
+    for period in ("2022-06", "2022Q2", "2022H1"):
+        expected = ranking_for(
+            group=group, indicator=other, period=period, basis=RankBasis.VALUE, user=reader
+        )
+        for unit in units:
+            card = next(
+                c
+                for _c, _l, cards in cockpit_for(unit=unit, period=period, user=reader).categories
+                for c in cards
+                if c.indicator == other
+            )
+            entry = expected.entry_for(unit)
+            assert (card.observation.pk, card.rank.computed_rank) == (
+                entry.observation.pk,
+                entry.computed_rank,
+            )

@@ -17,6 +17,7 @@ from shouwei.core.models import PeerGroup, Unit, code_validator
 from shouwei.core.periods import (
     Period,
     PeriodError,
+    PeriodKind,
     is_period,
     refuse_beyond_plan_years,
     refuse_future,
@@ -487,13 +488,21 @@ class StoredRank(models.Model):
 
     A row exists for each member of the group that year with an approved figure picked for
     the period end (``selectors.pick_observation`` on the month ending then, as rank histories
-    pick it); a member without one has no row and no rank. A rank is None when fewer than two
-    members have a figure on that basis. Approved figures are public (``Observation.contract``),
-    so the rank is the same for every reader and the table needs no contract of its own."""
+    pick it: ``period_kind`` month); a member without one has no row and no rank. A quarter,
+    half-year or year ending on that day may pick other figures (2022H1 prefers a half-year
+    figure to 2022-06): where it does for any member, the cell also has rows of that kind,
+    and a reader of that kind takes them over the month's (``selectors.cockpit_for``). Where
+    it picks the same figures, the month's rows are its ranks and nothing more is stored.
+    A rank is None when fewer than two members have a figure on that basis. Approved figures
+    are public (``Observation.contract``), so the rank is the same for every reader and the
+    table needs no contract of its own."""
 
     group = models.ForeignKey(PeerGroup, on_delete=models.CASCADE, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     period_end = models.DateField()
+    # The kind of period the figures were picked for (``PeriodKind``): month for every cell,
+    # another only where that period picks differently (see above).
+    period_kind = models.CharField(max_length=10, default=PeriodKind.MONTH)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     observation = models.ForeignKey(
         Observation, on_delete=models.CASCADE, related_name="stored_ranks"
@@ -509,7 +518,8 @@ class StoredRank(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["group", "indicator", "period_end", "unit"], name="uniq_stored_rank_cell"
+                fields=["group", "indicator", "period_end", "period_kind", "unit"],
+                name="uniq_stored_rank_cell",
             ),
         ]
         # Rank histories read one unit's rows over years; the cockpit one period end.

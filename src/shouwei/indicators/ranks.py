@@ -29,11 +29,19 @@ from django.db import connections, router, transaction
 from django.db.models import DateField, DecimalField
 
 from shouwei.core.models import PeerGroupMembership, Unit
+from shouwei.core.periods import PeriodKind
 from shouwei.imports.bulk import _insert
 
 from .choices import ObservationStatus, RankBasis
 from .models import Indicator, Observation, StoredRank
-from .selectors import RANK_ROW_FIELDS, PeerCell, RankRow, _month_ending, pick_observation
+from .selectors import (
+    RANK_ROW_FIELDS,
+    PeerCell,
+    RankRow,
+    _longer_periods_ending,
+    _month_ending,
+    pick_observation,
+)
 
 WRITE_CHUNK = 2000
 
@@ -92,6 +100,7 @@ COLUMNS = (
     "group",
     "indicator",
     "period_end",
+    "period_kind",
     "unit",
     "observation",
     "value",
@@ -153,40 +162,51 @@ def _compute(group_id, year, members, ind_ids, ends, indicators) -> list[list]:
     out = []
     size = len(members)
     for (ind_pk, end), by_unit in cells.items():
-        month = _month_ending(end)
-        chosen = {
-            pk: pick_observation(sorted(rows, key=_row_order), month)
-            for pk, rows in by_unit.items()
-        }
-        indicator = indicators[ind_pk]
-        by_basis = {
-            basis: {
-                e.unit.pk: e
-                for e in PeerCell(
-                    members=members, chosen=chosen, indicator=indicator, basis=basis
-                ).entries()
-            }
-            for basis in (RankBasis.VALUE, RankBasis.GROWTH)
-        }
-        synthetic = sum(1 for pk, o in chosen.items() if o.synthetic)
-        for pk, obs in chosen.items():
-            out.append(
-                [
-                    group_id,
-                    ind_pk,
-                    end,
-                    pk,
-                    obs.pk,
-                    obs.value,
-                    obs.growth,
-                    by_basis[RankBasis.VALUE][pk].computed_rank,
-                    by_basis[RankBasis.GROWTH][pk].computed_rank,
-                    size,
-                    # PeerCell.peers_synthetic, counted once for the cell rather than per unit.
-                    synthetic - (1 if obs.synthetic else 0) > 0,
-                ]
-            )
+        candidates = {pk: sorted(rows, key=_row_order) for pk, rows in by_unit.items()}
+        at_month = _month_ending(end)
+        month = {pk: pick_observation(rows, at_month) for pk, rows in candidates.items()}
+        out += _cell_rows(group_id, indicators[ind_pk], end, PeriodKind.MONTH, month, members, size)
+        if all(len(rows) == 1 for rows in candidates.values()):
+            continue  # one figure per member: every period ending then picks the same
+        for period in _longer_periods_ending(end):
+            chosen = {pk: pick_observation(rows, period) for pk, rows in candidates.items()}
+            if any(chosen[pk].pk != month[pk].pk for pk in chosen):
+                out += _cell_rows(
+                    group_id, indicators[ind_pk], end, period.kind, chosen, members, size
+                )
     return out
+
+
+def _cell_rows(group_id, indicator, end, kind, chosen, members, size) -> list[list]:
+    """One cell's rows (each member with a figure picked for a period of ``kind``)."""
+    by_basis = {
+        basis: {
+            e.unit.pk: e
+            for e in PeerCell(
+                members=members, chosen=chosen, indicator=indicator, basis=basis
+            ).entries()
+        }
+        for basis in (RankBasis.VALUE, RankBasis.GROWTH)
+    }
+    synthetic = sum(1 for o in chosen.values() if o.synthetic)
+    return [
+        [
+            group_id,
+            indicator.pk,
+            end,
+            str(kind),
+            pk,
+            obs.pk,
+            obs.value,
+            obs.growth,
+            by_basis[RankBasis.VALUE][pk].computed_rank,
+            by_basis[RankBasis.GROWTH][pk].computed_rank,
+            size,
+            # PeerCell.peers_synthetic, counted once for the cell rather than per unit.
+            synthetic - (1 if obs.synthetic else 0) > 0,
+        ]
+        for pk, obs in chosen.items()
+    ]
 
 
 def _row_order(row: RankRow) -> int:

@@ -211,6 +211,7 @@ def ranking_for(
         .approved()
         .filter(indicator=indicator, period_end=p.end, unit__in=units)
         .select_related("indicator")
+        .order_by("pk")  # several candidates: picked in primary-key order, as stored ranks are
     ):
         obs_by_unit[o.unit_id].append(o)
     chosen = {u.pk: pick_observation(obs_by_unit.get(u.pk, []), p) for u in units}
@@ -241,6 +242,15 @@ def _point_label(obs: Observation, end: date) -> str:
 
 def _month_ending(end: date) -> Period:
     return Period(end.year, PeriodKind.MONTH, end.month)
+
+
+def _longer_periods_ending(end: date) -> list[Period]:
+    """The quarter, half-year and year that end with the month of ``end`` (none for May)."""
+    return [
+        Period(end.year, kind, end.month // months)
+        for kind, months in ((PeriodKind.QUARTER, 3), (PeriodKind.HALF, 6), (PeriodKind.YEAR, 12))
+        if end.month % months == 0
+    ]
 
 
 @dataclass
@@ -371,7 +381,12 @@ def rank_histories(
         Observation.objects.visible_to(user)
         .approved()
         .filter(unit=unit, **window)
-        .annotate(stored=FilteredRelation("stored_ranks", condition=Q(stored_ranks__group=group)))
+        .annotate(
+            stored=FilteredRelation(
+                "stored_ranks",
+                condition=Q(stored_ranks__group=group, stored_ranks__period_kind=PeriodKind.MONTH),
+            )
+        )
         .values_list(
             *RANK_ROW_FIELDS,
             "stored__value_rank",
@@ -533,13 +548,18 @@ def _approved_figures(
     instances with three joined rows each was a third of the page's CPU."""
     approved = Observation.objects.visible_to(user).approved().filter(period_end=period.end)
     found: dict[tuple[int, int], list[Observation | RankRow]] = defaultdict(list)
-    for o in approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by"):
+    # In primary-key order, as the stored ranks pick among several candidates.
+    own = approved.filter(unit=unit).select_related("rank_group", "entered_by", "approved_by")
+    for o in own.order_by("pk"):
         o.indicator = indicators[o.indicator_id]
         found[(o.indicator_id, o.unit_id)].append(o)
     peers = approved.filter(unit_id__in=peer_pks - {unit.pk})
     if peer_indicators is not None:
         peers = peers.filter(indicator_id__in=peer_indicators)
-    for values in peers.values_list(*RANK_ROW_FIELDS):
+    # ``peer_indicators`` None: every indicator's peers; empty: none, and no query.
+    for values in (
+        peers.values_list(*RANK_ROW_FIELDS).order_by("pk") if peer_indicators != set() else []
+    ):
         row = RankRow(*values)
         row.indicator = indicators[row.indicator_id]
         found[(row.indicator_id, row.unit_id)].append(row)
@@ -586,10 +606,11 @@ def _card(
     figures: dict[int, Observation | RankRow],
     peers: _Peers,
     stored: dict[int, StoredRank] | None = None,
+    chart: bool = False,
 ) -> tuple[KpiCard, PeerSeries | None]:
     """One indicator's card — the unit's figure and its rank in the group the rank was
-    published for, else the default group — and, for a headline indicator, its figures across
-    the default group (ranked once when both are the same group)."""
+    published for, else the default group — and, when ``chart``, its figures across the
+    default group (ranked once when both are the same group)."""
     obs = figures.get(unit.pk)
     group = obs.rank_group if obs and obs.rank_group_id else peers.default_group
     basis = rank_basis_for(obs)
@@ -641,7 +662,7 @@ def _card(
         rank_synthetic=rank_synthetic,
     )
     series = None
-    if obs is not None and indicator.category == HEADLINE_CATEGORY and peers.default_group:
+    if chart and obs is not None and peers.default_group:
         series = PeerSeries(
             indicator=indicator,
             group=peers.default_group,
@@ -651,36 +672,50 @@ def _card(
     return card, series
 
 
-def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
+def cockpit_for(*, unit: Unit, period: str | Period, user, peer_comparison: bool = True) -> Cockpit:
     """Everything the 驾驶舱 shows for one unit and period, in a fixed number of queries
     (pinned by tests/indicators/test_cockpit_queries.py).
 
     The cockpit is the leaders' headline page: it shows approved figures only — the unit's own
     as well as its peers' — so that a draft or a figure awaiting review never stands on it as
     if it were the zone's result. Whoever entered a figure follows it in the observation list
-    (marked 草稿/已提交) until it is approved."""
+    (marked 草稿/已提交) until it is approved.
+
+    ``peer_comparison=False`` leaves the peer-comparison charts out (``peer_comparison`` is
+    empty): no peer's figure is read and every card's rank is the stored one. The reports
+    print the cards, not the charts, for every unit every month."""
     p = Period.parse(period)
     indicators = {i.pk: i for i in Indicator.objects.select_related("owner_unit")}
     peers = _peers_of(unit, p.year)
-    # For a month, the stored ranks (picked on that month, as ``StoredRank`` is) give the
-    # cards' ranks: only the headline indicators' peer figures are read, for the peer
-    # comparison charts. Another period (2022H1) may pick other figures: ranked here.
-    use_stored = STORED_CARD_RANKS and p.kind == PeriodKind.MONTH
-    headline = {pk for pk, i in indicators.items() if i.category == HEADLINE_CATEGORY}
+    # The stored ranks give the cards' ranks: only the charted (headline) indicators' peer
+    # figures are read, for the peer comparison charts, and those cards are ranked from them.
+    # A quarter, half-year or year reads its own rows where it picks other figures than the
+    # month ending then (``StoredRank``), else the month's.
+    use_stored = STORED_CARD_RANKS
+    charted = (
+        {pk for pk, i in indicators.items() if i.category == HEADLINE_CATEGORY}
+        if peer_comparison
+        else set()
+    )
     figures = _approved_figures(
         unit=unit,
         peer_pks=peers.unit_pks,
         period=p,
         indicators=indicators,
         user=user,
-        peer_indicators=headline if use_stored else None,
+        peer_indicators=charted if use_stored else None,
     )
     stored: dict[int, dict[int, StoredRank]] = defaultdict(dict)
     if use_stored and peers.members:
         for row in StoredRank.objects.filter(
-            unit=unit, period_end=p.end, group_id__in=list(peers.members)
-        ).exclude(indicator_id__in=headline):
-            stored[row.indicator_id][row.group_id] = row
+            unit=unit,
+            period_end=p.end,
+            period_kind__in={PeriodKind.MONTH, p.kind},
+            group_id__in=list(peers.members),
+        ).exclude(indicator_id__in=charted):
+            cell = stored[row.indicator_id]
+            if row.period_kind == p.kind or row.group_id not in cell:
+                cell[row.group_id] = row
     history = _past_years(unit=unit, year=p.year, user=user)
     targets_by_ind = _targets_by_indicator(unit=unit, year=p.year, user=user)
 
@@ -696,7 +731,8 @@ def cockpit_for(*, unit: Unit, period: str | Period, user) -> Cockpit:
             indicator=ind,
             figures=ind_figures,
             peers=peers,
-            stored=stored.get(ind.pk, {}) if use_stored and ind.pk not in headline else None,
+            stored=stored.get(ind.pk, {}) if use_stored and ind.pk not in charted else None,
+            chart=ind.pk in charted,
         )
         if series is not None:
             peer_comparison.append(series)

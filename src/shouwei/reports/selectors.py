@@ -85,7 +85,8 @@ def one_read():
 
 
 def _read_facts(*, user, unit: Unit, period: Period) -> dict[int, Fact]:
-    cockpit = cockpit_for(unit=unit, period=period, user=user)
+    # Reports print the cards, not the peer charts: no peer figure read (150 units a month).
+    cockpit = cockpit_for(unit=unit, period=period, user=user, peer_comparison=False)
     facts: dict[int, Fact] = {}
     for _key, _label, cards in cockpit.categories:
         for card in cards:

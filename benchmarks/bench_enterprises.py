@@ -48,6 +48,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from shouwei.core.models import Unit
     from shouwei.demo.accounts import create_demo_accounts
 
     print(f"# enterprise service on {database}; {common.machine_label()}")
@@ -60,6 +61,11 @@ def main() -> None:
     pages = {
         ("leader", "request desk, all departments"): reverse("enterprises:desk"),
         ("staff_cyfz", "request desk, 产业发展局"): reverse("enterprises:desk"),
+        # One department chosen: the filter the (assigned_department, status, due_on) index
+        # serves.
+        ("leader", "request desk, ?department=产业发展局"): (
+            reverse("enterprises:desk") + f"?department={Unit.objects.get(code='hy-gxq-cyfz').pk}"
+        ),
         ("leader", "coverage report"): reverse("enterprises:coverage"),
         ("leader", "request figures 2022"): reverse("enterprises:figures") + "?year=2022",
     }

@@ -5,7 +5,8 @@
 
 Loads the Hengyang demo (49 projects), measures, adds ``--projects`` synthetic projects under
 the zone's departments with an annual plan for 2020–2022 and a progress report for each of the
-36 months, measures again. The query count must be the same at both sizes. Pages are fetched
+36 months (``shouwei.demo.province.projects``, the writer of ``loaddemo --scale province``),
+measures again. The query count must be the same at both sizes. Pages are fetched
 through ``django.test.Client`` as the demo leader (every read through ``visible_to``).
 """
 
@@ -16,67 +17,20 @@ import io
 import json
 import os
 import time
-from datetime import date
-from decimal import Decimal
 
 import common
 
-YEARS = (2020, 2021, 2022)
 
+def generate(count: int, seed: int = 42) -> None:
+    # The same writer as `shouwei loaddemo --scale province` (one copy, not one per script);
+    # it writes each report's next_period itself, the upkeep services.progress_written does
+    # after other bulk writes.
+    from django.db import transaction
 
-def generate(count: int) -> None:
-    from shouwei.core.models import Unit
-    from shouwei.projects.models import AnnualPlan, ProgressReport, Project
-    from shouwei.projects.services import progress_written
+    from shouwei.demo.province import projects as synthetic
 
-    departments = list(Unit.objects.filter(code__startswith="hy-gxq-", kind="department"))
-    levels = ("provincial", "municipal", "district")
-    projects = [
-        Project(
-            code=f"syn-{i:05d}",
-            name=f"模拟项目{i:05d}",
-            level=levels[i % 3],
-            industry="C39",
-            total_investment=Decimal(10 + i % 50),
-            responsible_unit=departments[i % len(departments)],
-            start_date=date(2019, 1 + i % 12, 1),
-            stage="construction",
-        )
-        for i in range(count)
-    ]
-    Project.objects.bulk_create(projects, batch_size=2000)
-    ids = list(Project.objects.filter(code__startswith="syn-").values_list("pk", flat=True))
-    AnnualPlan.objects.bulk_create(
-        [
-            AnnualPlan(project_id=pk, year=y, planned_investment=Decimal(4 + pk % 7))
-            for pk in ids
-            for y in YEARS
-        ],
-        batch_size=5000,
-    )
-    batch = []
-    for pk in ids:
-        for y in YEARS:
-            for m in range(1, 13):
-                monthly = Decimal(pk % 5 + 1) / 10
-                batch.append(
-                    ProgressReport(
-                        project_id=pk,
-                        period=f"{y}-{m:02d}",
-                        invested_this_month=monthly,
-                        invested_ytd=monthly * m,
-                        stage="construction",
-                    )
-                )
-        if len(batch) >= 20000:
-            ProgressReport.objects.bulk_create(batch, batch_size=5000)
-            batch = []
-    ProgressReport.objects.bulk_create(batch, batch_size=5000)
-    # The upkeep every bulk writer of reports does (the importer too): link each report to
-    # the project's next one, move projects to their latest stage.
-    started = time.perf_counter()
-    progress_written(ids, since=f"{YEARS[0]}-01")
-    print(f"# reports linked (services.progress_written) in {time.perf_counter() - started:.1f} s")
+    with transaction.atomic():
+        print(f"# {synthetic.generate(projects=count, seed=seed)}")
 
 
 def vacuum_progress() -> None:
@@ -128,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=20000, help="synthetic projects")
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the synthetic rows")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
 
@@ -157,7 +112,7 @@ def main() -> None:
     for dataset in ("demo", f"{args.projects} projects × 36 months"):
         if dataset != "demo":
             started = time.perf_counter()
-            generate(args.projects)
+            generate(args.projects, args.seed)
             common.refresh_statistics()
             vacuum_progress()
             print(f"# generated in {time.perf_counter() - started:.1f} s")

@@ -10,10 +10,11 @@ counter-based hash rather than a random stream. So the city scale is a corner of
 scale (the rows they share are identical), a re-run computes the same figures, and the growth
 of a month is computed from the same formula one year earlier rather than from stored rows.
 
-Observations are written in batched INSERTs (see ``_RowWriter``), which skip
-``Observation.save()`` (it fills the period fields) and the audit history: the period fields are
-set here, and the rows have no history because nobody entered them. Units, indicators and the
-peer group are few and are saved one by one, so they do get history.
+Observations are written in batches by ``shouwei.demo.bulk.RowWriter`` (executemany on
+SQLite, COPY on PostgreSQL), which skips ``Observation.save()`` (it fills the period fields)
+and the audit history: the period fields are set here, and the rows have no history because
+nobody entered them. Units, indicators and the peer group are few and are saved one by one,
+so they do get history.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection, models, transaction
+from django.db import transaction
 
 from shouwei.core.choices import UnitKind
 from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
 from shouwei.core.periods import Period, PeriodKind
+from shouwei.demo.bulk import RowWriter
 from shouwei.indicators import ranks
 from shouwei.indicators.choices import Category, Direction, IndicatorKind, ObservationStatus
 from shouwei.indicators.models import Indicator, Observation
@@ -39,7 +41,7 @@ GROUP_CODE = "syn-peers"
 GROUP_NAME = "模拟省全部单位"
 SOURCE = "模拟数据（合成，用于规模测试）"
 LAST_MONTH = Period.parse("2022-12")
-BATCH_SIZE = 2000
+BATCH_SIZE = 2000  # peer-group memberships per bulk_create
 PROGRESS_EVERY = 20_000
 # The first year in which the trend factor is 1; any fixed year would do.
 BASE_YEAR = 2020
@@ -132,7 +134,9 @@ def generate(
         # The rows are INSERTed in batches, without signals: their stored ranks are computed
         # here, once per group and year.
         group = PeerGroup.objects.get(code=GROUP_CODE)
+        written = time.monotonic()
         ranks.refresh_for_group_years((group.pk, y) for y in {p.year for p in periods})
+        ranked = time.monotonic()
     return {
         "units": new_units,
         "indicators": new_indicators,
@@ -140,6 +144,7 @@ def generate(
         "observations": created,
         "skipped": skipped,
         "seconds": round(time.monotonic() - started, 1),
+        "ranks_seconds": round(ranked - written, 1),
     }
 
 
@@ -260,13 +265,14 @@ def _write_observations(
     n_ind = len(indicators)
     decimals = [profile_for(n).decimals for n in range(1, n_ind + 1)]
     with_growth = [profile_for(n).kind != IndicatorKind.RATE for n in range(1, n_ind + 1)]
-    writer = _RowWriter(
-        Observation(
-            period_kind=PeriodKind.MONTH.value,
-            source=SOURCE,
-            synthetic=True,
-            status=ObservationStatus.APPROVED,
-        ),
+    writer = RowWriter(
+        Observation,
+        constants={
+            "period_kind": PeriodKind.MONTH.value,
+            "source": SOURCE,
+            "synthetic": True,
+            "status": ObservationStatus.APPROVED,
+        },
         varying=("unit", "indicator", "period", "period_end", "value", "growth"),
     )
     period_fields = [(p.code, writer.prep("period_end", p.end)) for p in periods]
@@ -295,52 +301,6 @@ def _write_observations(
             buffer = []
             say(f"模拟观测值：已写入 {created:,} / {total - len(have):,} 条")
     return created, len(have)
-
-
-class _RowWriter:
-    """Batched writes of rows that differ from ``template`` only in ``varying``.
-
-    ``bulk_create`` would do, but on SQLite Django caps a statement at 999 parameters (45
-    observations) and prepares every value of every row through the SQL compiler: 324,000 rows
-    took over a minute. Here SQLite runs one prepared statement per row (``executemany``, no
-    network in between) and PostgreSQL gets COPY, three times faster there than
-    ``executemany`` or multi-row INSERTs (measured: 6,000 rows in 0.6 s against 1.9 s and
-    2.7 s). Columns and constant values come from the model, so a field added later with a
-    default is filled in here too.
-    """
-
-    def __init__(self, template: models.Model, *, varying: tuple[str, ...]):
-        meta = template._meta
-        self.fields = {f.name: f for f in meta.concrete_fields if not f.primary_key}
-        self.constants = tuple(
-            f.get_db_prep_save(f.pre_save(template, add=True), connection)
-            for name, f in self.fields.items()
-            if name not in varying
-        )
-        qn = connection.ops.quote_name
-        names = [*varying, *(name for name in self.fields if name not in varying)]
-        columns = ", ".join(qn(self.fields[name].column) for name in names)
-        table = qn(meta.db_table)
-        params = ", ".join(["%s"] * len(names))
-        self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({params})"
-        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
-
-    def prep(self, name: str, value):
-        return self.fields[name].get_db_prep_save(value, connection)
-
-    def row(self, *values) -> tuple:
-        return values + self.constants
-
-    def insert(self, rows: list[tuple]) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The psycopg 3 cursor under Django's wrapper.
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            for start in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(self.insert_sql, rows[start : start + BATCH_SIZE])
 
 
 def figures(

@@ -1,0 +1,153 @@
+"""Synthetic enterprises, their cadres' assignments and their requests (企业服务 at scale).
+
+The rows go under 衡阳高新区 (the demo zone): its departments serve them and its streets
+hold them, so the demo accounts (the leader, the 产业发展局 clerk) read them through the
+same ``visible_to`` paths as the demo's own 312 enterprises. Every USCC is valid under GB
+32100 (the enterprises app's own check character). The requests are spread over 2021-01 …
+2022-07 (the demo's "today" is 2022-07-29) in every state, the time limits per category.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+
+from shouwei.core.models import Unit
+from shouwei.demo.bulk import RowWriter, existing
+from shouwei.enterprises.choices import SLA_DAYS, RequestStatus
+from shouwei.enterprises.models import Enterprise, LiaisonAssignment, Request
+from shouwei.enterprises.uscc import check_character
+
+NAME_PREFIX = "模拟企业"
+REQUEST_PREFIX = "模拟诉求"
+INDUSTRIES = ("C39", "C38", "C35", "C26", "C34", "I65", "M73", "C27")
+FIRST_DAY = date(2021, 1, 1)
+DAYS = (date(2022, 7, 20) - FIRST_DAY).days
+ANSWERED = (RequestStatus.ANSWERED, RequestStatus.REVISITED, RequestStatus.RATED)
+
+
+def uscc(n: int) -> str:
+    """The n-th synthetic code: 9 (工商) 1 (企业) 430400 (衡阳市) MB + seven digits + check."""
+    body = f"91430400MB{n:07d}"
+    return body + check_character(body)
+
+
+def generate(*, enterprises: int, requests: int, seed: int, tick=None) -> dict[str, int]:
+    tick = tick or (lambda *_a: None)
+    units = {u.code: u for u in Unit.objects.filter(code__startswith="hy-gxq")}
+    departments = sorted(
+        (u for u in units.values() if u.kind == "department"), key=lambda u: u.code
+    )
+    cadres = list(
+        get_user_model().objects.filter(username__startswith="cadre").order_by("username")
+    )
+    if not departments or not cadres or "hy-gxq-hx" not in units:
+        raise ValueError("模拟企业挂在衡阳高新区的部门和街道下：请先加载衡阳演示数据")
+    streets = [units["hy-gxq-hx"].pk, units["hy-gxq-tms"].pk, None]
+    dept_ids = [u.pk for u in departments]
+    rng = random.Random(f"{seed}:enterprises")
+    out = {"enterprises": 0, "assignments": 0, "requests": 0}
+
+    mine = Enterprise.objects.filter(name__startswith=NAME_PREFIX)
+    if not existing("企业", mine.count(), enterprises):
+        writer = RowWriter(
+            Enterprise,
+            varying=("uscc", "name", "industry", "scale", "is_key", "street", "liaison_unit"),
+        )
+
+        def rows():
+            for n in range(enterprises):
+                key = rng.random() < 0.25
+                yield (
+                    uscc(n),
+                    f"{NAME_PREFIX}{n:06d}",
+                    rng.choice(INDUSTRIES),
+                    "above" if key or rng.random() < 0.2 else "below",
+                    key,
+                    streets[0] if key else rng.choice(streets),
+                    rng.choice(dept_ids),
+                )
+                if n % 20_000 == 19_999:
+                    tick("enterprises", n + 1, enterprises)
+
+        out["enterprises"] = writer.write(rows())
+        tick("enterprises", enterprises, enterprises)
+        keyed = mine.filter(is_key=True).order_by("pk").values_list("pk", "liaison_unit_id")
+        out["assignments"] = RowWriter(
+            LiaisonAssignment, varying=("cadre", "unit", "enterprise", "starts_on")
+        ).write(
+            (cadres[n % len(cadres)].pk, unit_id, pk, date(2022, 1, 1))
+            for n, (pk, unit_id) in enumerate(keyed)
+        )
+
+    ids = list(mine.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return out
+    filed = Request.objects.filter(description__startswith=REQUEST_PREFIX)
+    if existing("诉求", filed.count(), requests):
+        return out
+    categories = list(SLA_DAYS)
+    states = [s for s, _label in RequestStatus.choices]
+    writer = RowWriter(
+        Request,
+        varying=(
+            "enterprise",
+            "category",
+            "description",
+            "channel",
+            "filed_on",
+            "status",
+            "assigned_department",
+            "accepted_on",
+            "due_on",
+            "answer",
+            "answered_on",
+            "revisited_on",
+            "satisfaction",
+            "rated_on",
+        ),
+    )
+
+    def request_rows():
+        for n in range(requests):
+            on = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+            category = rng.choice(categories)
+            status = rng.choice(states)
+            accepted = status != RequestStatus.PENDING
+            due = on + timedelta(days=1 + SLA_DAYS[category]) if accepted else None
+            answered = None
+            if status in ANSWERED:
+                # Most in time, a sixth late by up to a week.
+                late = rng.random() < 1 / 6
+                shift = rng.randint(1, 7) if late else -rng.randint(0, 3)
+                answered = max(due + timedelta(days=shift), on + timedelta(days=1))
+            revisited = (
+                answered + timedelta(days=3)
+                if answered and status != RequestStatus.ANSWERED
+                else None
+            )
+            rated = status == RequestStatus.RATED
+            yield (
+                ids[rng.randrange(len(ids))],
+                category,
+                f"{REQUEST_PREFIX}{n}",
+                "phone",
+                on,
+                status,
+                rng.choice(dept_ids) if accepted else None,
+                on + timedelta(days=1) if accepted else None,
+                due,
+                "已按政策答复" if answered else "",
+                answered,
+                revisited,
+                rng.randint(3, 5) if rated else None,
+                revisited + timedelta(days=1) if rated else None,
+            )
+            if n % 50_000 == 49_999:
+                tick("requests", n + 1, requests)
+
+    out["requests"] = writer.write(request_rows())
+    tick("requests", requests, requests)
+    return out

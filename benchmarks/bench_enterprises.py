@@ -5,7 +5,7 @@
 
 Loads the Hengyang demo (312 enterprises, 90 requests), measures, adds ``--enterprises``
 synthetic enterprises (each key one with a cadre) and ``--rows`` requests in every state
-(``shouwei.demo.province.enterprises``, the writer of ``loaddemo --scale province``),
+(``shouwei.enterprises.demo_scale``, the writer of ``loaddemo --scale province``),
 measures again. The query count must be the same at both sizes. Pages are
 fetched through ``django.test.Client`` as the demo leader and the 产业发展局 clerk (every read
 through ``visible_to``).
@@ -27,7 +27,7 @@ def generate(enterprises: int, rows: int, seed: int) -> None:
     # The same writer as `shouwei loaddemo --scale province` (one copy, not one per script).
     from django.db import transaction
 
-    from shouwei.demo.province import enterprises as synthetic
+    from shouwei.enterprises import demo_scale as synthetic
 
     with transaction.atomic():
         print(f"# {synthetic.generate(enterprises=enterprises, requests=rows, seed=seed)}")

@@ -5,7 +5,7 @@
 
 Loads the Hengyang demo (the 经济合作局's 40 leads), measures the pipeline board, the funnel,
 the fulfilment tracker and the lead list, adds ``--leads`` synthetic leads of 经济合作局 spread
-over the stages (the signed ones with a contract; ``shouwei.demo.province.investment``, the
+over the stages (the signed ones with a contract; ``shouwei.investment.demo_scale``, the
 writer of ``loaddemo --scale province``), measures again. The query count
 must be the same at both sizes. Pages are fetched through ``django.test.Client`` as the demo
 leader (every read through ``visible_to``).
@@ -27,7 +27,7 @@ def generate(count: int, seed: int = 42) -> None:
     # The same writer as `shouwei loaddemo --scale province` (one copy, not one per script).
     from django.db import transaction
 
-    from shouwei.demo.province import investment as synthetic
+    from shouwei.investment import demo_scale as synthetic
 
     with transaction.atomic():
         print(f"# {synthetic.generate(leads=count, seed=seed)}")

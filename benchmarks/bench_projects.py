@@ -5,7 +5,7 @@
 
 Loads the Hengyang demo (49 projects), measures, adds ``--projects`` synthetic projects under
 the zone's departments with an annual plan for 2020–2022 and a progress report for each of the
-36 months (``shouwei.demo.province.projects``, the writer of ``loaddemo --scale province``),
+36 months (``shouwei.projects.demo_scale``, the writer of ``loaddemo --scale province``),
 measures again. The query count must be the same at both sizes. Pages are fetched
 through ``django.test.Client`` as the demo leader (every read through ``visible_to``).
 """
@@ -27,7 +27,7 @@ def generate(count: int, seed: int = 42) -> None:
     # after other bulk writes.
     from django.db import transaction
 
-    from shouwei.demo.province import projects as synthetic
+    from shouwei.projects import demo_scale as synthetic
 
     with transaction.atomic():
         print(f"# {synthetic.generate(projects=count, seed=seed)}")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shouwei.demo import province
 from shouwei.demo.bulk import PartialData
-from shouwei.demo.province import enterprises as gen_enterprises
+from shouwei.enterprises import demo_scale as gen_enterprises
 from shouwei.enterprises.models import Enterprise, LiaisonAssignment, Request
 from shouwei.enterprises.uscc import validate_uscc
 from shouwei.investment.models import Contract, Lead

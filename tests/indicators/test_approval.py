@@ -244,7 +244,8 @@ def test_web_correction_keeps_history_and_shows_it(client_for, approved):
     assert approved.growth == Decimal("10.9")
     page = c.get(approved.get_absolute_url()).content.decode()
     assert "更正：统计局终审数" in page
-    assert "10.200" in page and "10.900" in page
+    # The old and the new figure, through the one number formatter (10.2, not 10.200).
+    assert "<del>10.2</del> → 10.9" in page
 
 
 @pytest.mark.parametrize(

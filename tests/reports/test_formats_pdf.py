@@ -25,8 +25,12 @@ def _build(django_db_blocker, kind: str, period: str):
     from shouwei.core.models import Unit
     from shouwei.core.periods import Period
     from shouwei.reports.services import build_document
+    from tests.conftest import ensure_demo
 
     with django_db_blocker.unblock():
+        # A module fixture runs before the per-test autouse that puts the demo back after a
+        # transactional test emptied the tables.
+        ensure_demo()
         admin = get_user_model().objects.get(username="admin")
         unit = Unit.objects.get(code="hy-gxq")
         doc, _read = build_document(kind=kind, unit=unit, period=Period.parse(period), by=admin)

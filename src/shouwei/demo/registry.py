@@ -22,8 +22,10 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
@@ -144,3 +146,53 @@ def upsert(model, *, defaults: dict, **lookup):
 def decimal_or_none(value) -> Decimal | None:
     """A TOML number as an exact Decimal (through its text: 6.9 stays 6.9)."""
     return None if value is None else Decimal(str(value))
+
+
+# --- The province at scale (``shouwei loaddemo --scale``, the benchmarks) -----------------
+
+
+@dataclass(frozen=True)
+class ScaleContext:
+    """What an app's scale generator gets, filled in by ``shouwei.demo.province``: the size
+    (``province.Size``: units, months, enterprises, requests, projects, leads), the seed, a
+    progress callback ``tick(what, done, total)``, the demo's business "today", the ``source``
+    text that marks a row as synthetic, and ``synthetic_units(n)``: the first n units of 模拟省
+    (created when missing), for rows per unit."""
+
+    size: Any
+    seed: int
+    tick: Callable[[str, int, int], object]
+    as_of: date
+    source: str
+    synthetic_units: Callable[[int], list]
+
+
+ScaleGenerator = Callable[[ScaleContext], dict]
+_scale_registry: dict[str, ScaleGenerator] = {}
+_scale_discovered = False
+
+
+def register_scale_generator(name: str) -> Callable[[ScaleGenerator], ScaleGenerator]:
+    """Register ``func(ctx) -> counts`` as the writer of app ``name``'s rows at scale (an app's
+    ``demo_scale.py``, written with ``shouwei.demo.bulk.RowWriter``)."""
+
+    def register(func: ScaleGenerator) -> ScaleGenerator:
+        existing = _scale_registry.get(name)
+        if existing is not None and _qualname(existing) != _qualname(func):
+            raise ImproperlyConfigured(
+                f"scale generator {name!r} registered twice: {_qualname(existing)} and "
+                f"{_qualname(func)}"
+            )
+        _scale_registry[name] = func
+        return func
+
+    return register
+
+
+def scale_generators() -> dict[str, ScaleGenerator]:
+    """Every app's registered scale generator by name (discovering the apps' ``demo_scale``)."""
+    global _scale_discovered
+    if not _scale_discovered:
+        autodiscover_modules("demo_scale")
+        _scale_discovered = True
+    return dict(_scale_registry)

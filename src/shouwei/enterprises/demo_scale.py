@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from shouwei.core.models import Unit
 from shouwei.demo.bulk import RowWriter, existing
+from shouwei.demo.registry import ScaleContext, register_scale_generator
 from shouwei.enterprises.choices import SLA_DAYS, RequestStatus
 from shouwei.enterprises.models import Enterprise, LiaisonAssignment, Request
 from shouwei.enterprises.uscc import check_character
@@ -32,6 +33,13 @@ def uscc(n: int) -> str:
     """The n-th synthetic code: 9 (工商) 1 (企业) 430400 (衡阳市) MB + seven digits + check."""
     body = f"91430400MB{n:07d}"
     return body + check_character(body)
+
+
+@register_scale_generator("enterprises")
+def generate_at_scale(ctx: ScaleContext) -> dict[str, int]:
+    return generate(
+        enterprises=ctx.size.enterprises, requests=ctx.size.requests, seed=ctx.seed, tick=ctx.tick
+    )
 
 
 def generate(*, enterprises: int, requests: int, seed: int, tick=None) -> dict[str, int]:

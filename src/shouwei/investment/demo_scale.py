@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from shouwei.core.models import Unit
 from shouwei.demo.bulk import RowWriter, existing
+from shouwei.demo.registry import ScaleContext, register_scale_generator
 from shouwei.investment.models import Agency, Contract, Event, Lead, Office
 
 NAME_PREFIX = "模拟招商项目"
@@ -16,6 +17,11 @@ STAGES = ("lead", "contact", "intent", "negotiation", "signed", "registered", "s
 CHANNELS = ("resident", "event", "agency", "targeted", "business")
 SIGNED = STAGES.index("signed")
 FIRST_DAY = date(2021, 1, 1)
+
+
+@register_scale_generator("investment")
+def generate_at_scale(ctx: ScaleContext) -> dict[str, int]:
+    return generate(leads=ctx.size.leads, seed=ctx.seed, tick=ctx.tick)
 
 
 def generate(*, leads: int, seed: int, tick=None) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """The province at scale: ``shouwei loaddemo --scale province`` (issue 17.4).
 
-One module per app, all writing through ``bulk.RowWriter`` (executemany on SQLite, COPY on
-PostgreSQL); the benchmarks call the same functions instead of keeping writers of their own:
+One generator per app (the app's ``demo_scale.py``, registered with
+``shouwei.demo.registry.register_scale_generator``, so this module imports no app), all
+writing through ``bulk.RowWriter`` (executemany on SQLite, COPY on PostgreSQL); the benchmarks
+call the same functions instead of keeping writers of their own:
 
 - ``indicators``: ``shouwei.demo.synthetic`` — 150 units under 模拟省 × 60 indicators × the
   months (36 by default, up to 120 with ``months``), with their stored ranks;
@@ -26,8 +28,8 @@ from django.db import transaction
 
 from shouwei.demo import synthetic
 from shouwei.demo.bulk import PartialData
-
-from . import enterprises, goals, investment, projects
+from shouwei.demo.loader import AS_OF
+from shouwei.demo.registry import ScaleContext, scale_generators
 
 __all__ = ["APPS", "SIZES", "PartialData", "ProgressBar", "Size", "generate"]
 
@@ -104,13 +106,20 @@ def generate(
             seed=seed,
             progress=say,
         ),
-        "enterprises": lambda: enterprises.generate(
-            enterprises=size.enterprises, requests=size.requests, seed=seed, tick=tick
-        ),
-        "projects": lambda: projects.generate(projects=size.projects, seed=seed, tick=tick),
-        "investment": lambda: investment.generate(leads=size.leads, seed=seed, tick=tick),
-        "goals": lambda: goals.generate(units=size.units, seed=seed, tick=tick),
     }
+    context = ScaleContext(
+        size=size,
+        seed=seed,
+        tick=tick,
+        as_of=AS_OF,
+        source=synthetic.SOURCE,
+        synthetic_units=lambda count: synthetic._ensure_units(count)[0],
+    )
+    for name, generator in scale_generators().items():
+        runs[name] = lambda generator=generator: generator(context)
+    missing = [a for a in apps if a not in runs]
+    if missing:
+        raise ValueError(f"应用 {'、'.join(missing)} 未安装（没有登记规模数据生成器）")
     report = {}
     for app in APPS:
         if app not in apps:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from shouwei.core.models import Unit
 from shouwei.demo.bulk import RowWriter, existing
+from shouwei.demo.registry import ScaleContext, register_scale_generator
 from shouwei.projects.models import AnnualPlan, ProgressReport, Project
 
 CODE_PREFIX = "syn-"
@@ -27,6 +28,11 @@ CENT = Decimal("0.01")
 
 def _money(cents: int) -> Decimal:
     return Decimal(cents) * CENT
+
+
+@register_scale_generator("projects")
+def generate_at_scale(ctx: ScaleContext) -> dict[str, int]:
+    return generate(projects=ctx.size.projects, seed=ctx.seed, tick=ctx.tick)
 
 
 def generate(*, projects: int, seed: int, tick=None) -> dict[str, int]:

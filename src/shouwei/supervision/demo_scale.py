@@ -6,22 +6,31 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from shouwei.demo import synthetic
 from shouwei.demo.bulk import RowWriter, existing
-from shouwei.demo.loader import AS_OF
+from shouwei.demo.registry import ScaleContext, register_scale_generator
 from shouwei.supervision.models import Goal, Milestone
 
 CODE_PREFIX = "syn-goal-"
 YEARS = (2020, 2021, 2022)
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
-TODAY = AS_OF
 
 
-def generate(*, units: int, seed: int, tick=None) -> dict[str, int]:
+@register_scale_generator("goals")
+def generate_at_scale(ctx: ScaleContext) -> dict[str, int]:
+    return generate(
+        units=ctx.synthetic_units(ctx.size.units),
+        seed=ctx.seed,
+        tick=ctx.tick,
+        today=ctx.as_of,
+        source=ctx.source,
+    )
+
+
+def generate(*, units: list, seed: int, today: date, source: str, tick=None) -> dict[str, int]:
     tick = tick or (lambda *_a: None)
-    unit_objs, _created = synthetic._ensure_units(units)
+    unit_objs = units
     mine = Goal.objects.filter(code__startswith=CODE_PREFIX)
-    if existing("目标", mine.count(), units * len(YEARS)):
+    if existing("目标", mine.count(), len(unit_objs) * len(YEARS)):
         return {"goals": 0, "milestones": 0}
     rng = random.Random(f"{seed}:goals")
     goals = RowWriter(
@@ -32,7 +41,7 @@ def generate(*, units: int, seed: int, tick=None) -> dict[str, int]:
             y,
             f"{CODE_PREFIX}{y}",
             f"{y} 年{u.short_name}首位目标",
-            synthetic.SOURCE,
+            source,
             "模拟领导",
         )
         for u in unit_objs
@@ -59,7 +68,7 @@ def generate(*, units: int, seed: int, tick=None) -> dict[str, int]:
             due,
             due,
             unit_id,
-            done if rng.random() < 0.75 and done <= TODAY else None,
+            done if rng.random() < 0.75 and done <= today else None,
         )
         for pk, unit_id, year in rows
         for q, (m, d) in enumerate(QUARTER_ENDS)

@@ -58,3 +58,19 @@ def test_the_cover_names_the_report_and_the_excluded_data():
 def test_the_xlsx_is_offered_for_the_monthly_sheet_only():
     load()
     assert FORMATS["xlsx"].kinds == ("monthly",)
+
+
+def test_a_figure_reads_in_its_texts_places_even_when_its_value_has_28():
+    # A ratio computed in Decimal carries 28 places; quantizing 62.2… to 28 places raised
+    # InvalidOperation and failed the whole sheet.
+    from decimal import Decimal
+
+    from shouwei.core.exports import Number
+    from shouwei.core.reporting import Figure
+    from shouwei.reports.renderers.xlsx import cell
+
+    ratio = Decimal(2) / Decimal(3) * 100
+    assert len(str(ratio).partition(".")[2]) > 20
+    number = cell(Figure(key="k", text="66.7%", value=ratio))
+    assert number == Number(float(ratio), '0.0"%"')
+    assert cell(Figure(key="k", text="1,234.56", value=Decimal("1234.56"))).num_format == "0.00"

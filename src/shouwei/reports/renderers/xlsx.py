@@ -7,6 +7,7 @@ first sheet names the report, its unit, period and data version, and lists the d
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -17,11 +18,20 @@ from shouwei.core.reporting import MONTHLY, Chart, Document, Figure, Run, Table
 
 from . import Format, register_format
 
+# The places a figure reads in are its text's ("8.5%" → 1), not its value's: a ratio computed
+# in Decimal carries 28 places, more than a quantize at that precision can hold.
+_NUMBER_IN_TEXT = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+_MAX_PLACES = 6
 
-def _places(value) -> int:
+
+def _places(run: Figure) -> int:
+    found = _NUMBER_IN_TEXT.findall(run.text or "")
+    if found:
+        return min(len(found[0]), _MAX_PLACES)
+    value = run.value
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
-        return max(-exponent, 0) if isinstance(exponent, int) else 0
+        return min(max(-exponent, 0), _MAX_PLACES) if isinstance(exponent, int) else 0
     return 0
 
 
@@ -31,7 +41,7 @@ def cell(run: Run):
     if isinstance(run, Figure):
         if run.value is None:
             return run.text
-        fmt = decimals_format(_places(run.value))
+        fmt = decimals_format(_places(run))
         if run.text.rstrip().endswith("%"):
             fmt += '"%"'
         return Number(float(run.value), fmt)

@@ -131,6 +131,11 @@ def test_the_command_writes_the_report_in_the_format_asked(demo, tmp_path):
         (["--unit", "hy-gxq", "--period", "2022H1", "--format", "doc"], "不支持的格式“doc”"),
         (["--unit", "nowhere", "--period", "2022H1"], "没有代码为“nowhere”的单位"),
         (["--unit", "hy-gxq", "--period", "2015H1"], "没有已审核的指标数据"),
+        # A fresh instance has no "admin" until `shouwei demo` or createsuperuser: say so.
+        (
+            ["--unit", "hy-gxq", "--period", "2022H1", "--as", "nobody"],
+            "没有用户“nobody”：请用 --as 指定已有用户",
+        ),
     ],
 )
 def test_the_command_refuses_bad_input_clearly(demo, tmp_path, args, message):

@@ -36,7 +36,10 @@ class Command(BaseCommand):
         entry = report_files()[options["kind"]]
         user = get_user_model().objects.filter(username=options["as_user"]).first()
         if user is None:
-            raise CommandError(f"没有用户“{options['as_user']}”")
+            raise CommandError(
+                f"没有用户“{options['as_user']}”：请用 --as 指定已有用户"
+                "（新实例可先运行 shouwei demo 或 shouwei createsuperuser）"
+            )
         content = entry.build(options, user)
         out = Path(options["output"])
         out.write_bytes(content)

@@ -61,8 +61,8 @@ def main() -> None:
     pages = {
         ("leader", "request desk, all departments"): reverse("enterprises:desk"),
         ("staff_cyfz", "request desk, 产业发展局"): reverse("enterprises:desk"),
-        # One department chosen: the filter the (assigned_department, status, due_on) index
-        # serves.
+        # One department chosen: read off the partial (assigned_department, due_on) index of
+        # held requests, without visible_to (the leader reads every request under it).
         ("leader", "request desk, ?department=产业发展局"): (
             reverse("enterprises:desk") + f"?department={Unit.objects.get(code='hy-gxq-cyfz').pk}"
         ),

@@ -9,3 +9,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import menu  # noqa: F401
+        from .tallies import connect_signals
+
+        connect_signals()

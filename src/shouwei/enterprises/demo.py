@@ -22,6 +22,7 @@ from shouwei.core.choices import Role
 from shouwei.core.models import RoleAssignment, Unit
 from shouwei.demo.registry import DemoContext, read_toml, register_demo_loader, upsert
 
+from . import tallies
 from .models import Enterprise, EnterpriseContact, LiaisonAssignment, Request
 
 # The scheme (《“一对一”联点企业服务工作方案》) started with the year.
@@ -142,3 +143,5 @@ def _load_requests(rows, units, enterprises, report) -> None:
     )
     bulk_create_with_history(new, Request)
     report.add_count("enterprise requests", len(new))
+    # bulk_create sends no signal: the tallies are recomputed from the requests.
+    tallies.rebuild()

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from shouwei.core.models import Unit
 from shouwei.demo.bulk import RowWriter, existing
 from shouwei.demo.registry import ScaleContext, register_scale_generator
+from shouwei.enterprises import tallies
 from shouwei.enterprises.choices import SLA_DAYS, RequestStatus
 from shouwei.enterprises.models import Enterprise, LiaisonAssignment, Request
 from shouwei.enterprises.uscc import check_character
@@ -158,4 +159,6 @@ def generate(*, enterprises: int, requests: int, seed: int, tick=None) -> dict[s
 
     out["requests"] = writer.write(request_rows())
     tick("requests", requests, requests)
+    # The writer sends no signal: the tallies are recomputed from the requests, once.
+    tallies.rebuild()
     return out

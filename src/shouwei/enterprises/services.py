@@ -25,7 +25,17 @@ from shouwei.core.permissions import ADD, require, security_log
 
 from . import selectors
 from .choices import OPEN_STATUSES, RATEABLE_STATUSES, Escalation, RequestChannel, RequestStatus
-from .models import ACCEPT, FILE, HANDLE, RATE, REVISIT, Enterprise, Request, RequestAttachment
+from .models import (
+    ACCEPT,
+    FILE,
+    HANDLE,
+    RATE,
+    REVISIT,
+    Enterprise,
+    Request,
+    RequestAttachment,
+    status_in,
+)
 
 # A rating at or below this reopens the request (不满意: 1 非常不满意, 2 不满意).
 UNSATISFIED_AT_MOST = 2
@@ -296,7 +306,8 @@ def escalate_overdue(*, today: date) -> int:
     everyone involved in-app: the department's clerks and head, the enterprise's cadres, and
     at the second level the responsible leaders. Returns how many requests were raised."""
     candidates = (
-        Request.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        # Read off the partial index of held requests by time limit (models.status_in).
+        Request.objects.filter(status_in(OPEN_STATUSES), due_on__lt=today)
         .exclude(escalation=Escalation.LEADER)
         .select_related("enterprise", "assigned_department__parent")
     )

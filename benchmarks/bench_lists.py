@@ -6,6 +6,9 @@ province scale.
     SHOUWEI_BENCH_PG_CTYPE=C.UTF-8 bash benchmarks/with_postgres.sh \\
         python benchmarks/bench_lists.py --search-only                 # pg_trgm's best case
 
+The observation list's last page is also requested as it was read before
+``DeepPagePaginator.from_the_end`` (``OFFSET`` from the top), and its middle page.
+
 Loads the Hengyang demo and the synthetic province (150 units × 60 indicators × 36 months),
 then requests, as the demo leader through ``django.test.Client``, page 1 and the last page of
 every list of an ``ObjectViewSet`` (each twice to warm up, once with its queries captured,
@@ -13,7 +16,10 @@ then ``--requests`` times on the clock), and the observation list's search with 
 candidate index (docs/decisions/0009):
 
 - ``plain``: the search before: ``icontains`` over six columns across three tables, one OR;
-- ``bigram GIN``: core/search.py, the index ``shouwei_bigrams(period, source)``;
+- ``bigram GIN``: core/search.py, the index ``shouwei_bigrams(period, source)``, with the
+  planner statistics of indicators migration 0007 (``CreateSearchStatistics``);
+- ``bigram GIN, no statistics``: the same without them (as before that migration: the
+  statistics object dropped, the keys' targets reset, ``ANALYZE``), restored afterwards;
 - ``pg_trgm GIN``: ``gin_trgm_ops`` over the same columns, the same query without the bigram
   condition (PostgreSQL serves ``ILIKE '%…%'`` from it directly). In a database whose
   ``lc_ctype`` is C (CI's, and ``initdb --locale=C``'s) it holds no Chinese trigram.
@@ -106,9 +112,42 @@ def list_pages(user) -> list[tuple[str, str]]:
     return out
 
 
+def deep_pages(user) -> list[tuple[str, str]]:
+    """The observation list's middle page and its last page (the latter measured again with
+    ``read_forward``)."""
+    from django.urls import reverse
+
+    from shouwei.indicators.models import Observation
+
+    url = reverse("indicators:observation_list")
+    last = max(1, math.ceil(Observation.objects.visible_to(user).count() / 25))
+    return [
+        (f"观测值, middle page ({last // 2:,})", f"{url}?page={last // 2}"),
+        (FORWARD + f" ({last:,})", f"{url}?page={last}"),
+    ]
+
+
+FORWARD = "观测值, last page, OFFSET from the top (before)"
+
+
+@contextmanager
+def read_forward(what: str):
+    """For ``FORWARD``: every page read from the top, as before DeepPagePaginator.from_the_end."""
+    from shouwei.core.generic import DeepPagePaginator
+
+    saved = DeepPagePaginator.from_the_end
+    if what.startswith(FORWARD):
+        DeepPagePaginator.from_the_end = lambda self, number: False
+    try:
+        yield
+    finally:
+        DeepPagePaginator.from_the_end = saved
+
+
 @contextmanager
 def search_mode(mode: str):
     """Serve the observation search with one candidate index."""
+    from django.apps import apps
     from django.db import connection, models
 
     from shouwei.core import search
@@ -122,6 +161,14 @@ def search_mode(mode: str):
 
     saved = (search.BigramsContain, ObservationFilterSet.search_index)
     try:
+        if mode == "bigram GIN, no statistics":
+            with connection.cursor() as cursor:
+                cursor.execute("DROP STATISTICS IF EXISTS indicators_observation_search_upper")
+                for key in ("unit_id", "indicator_id"):
+                    cursor.execute(
+                        f"ALTER TABLE indicators_observation ALTER COLUMN {key} SET STATISTICS -1"
+                    )
+                cursor.execute("ANALYZE indicators_observation")
         if mode == "plain":
             ObservationFilterSet.search_index = False
         elif mode == "pg_trgm GIN":
@@ -139,6 +186,18 @@ def search_mode(mode: str):
         if mode == "pg_trgm GIN":
             with connection.cursor() as cursor:
                 cursor.execute("DROP INDEX IF EXISTS bench_observation_trgm")
+        if mode == "bigram GIN, no statistics":
+            from django.db.migrations.state import ProjectState
+
+            from shouwei.core.search import CreateSearchStatistics
+
+            state = ProjectState.from_apps(apps)
+            with connection.schema_editor() as editor:
+                CreateSearchStatistics(
+                    "observation", ("period", "source"), keys=("unit", "indicator")
+                ).database_forwards("indicators", editor, state, state)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE indicators_observation")
 
 
 def main() -> None:
@@ -177,15 +236,16 @@ def main() -> None:
 
     results: list[Result] = []
     if not args.search_only:
-        for what, url in list_pages(leader):
-            r = measure(client, what, url, args.requests)
+        for what, url in list_pages(leader) + deep_pages(leader):
+            with read_forward(what):
+                r = measure(client, what, url, args.requests)
             results.append(r)
             print(f"{what:70} {r.queries:3} q {r.p50_ms:8.1f} ms p50 {r.p95_ms:8.1f} p95")
 
     listing = reverse("indicators:observation_list")
     modes = ["plain", "bigram GIN"]
     if connection.vendor == "postgresql":
-        modes.append("pg_trgm GIN")
+        modes += ["bigram GIN, no statistics", "pg_trgm GIN"]
     else:
         modes = ["plain"]  # SQLite keeps its search: the bigram condition is PostgreSQL's
     for mode in modes:

@@ -4,7 +4,8 @@
     bash benchmarks/with_postgres.sh python benchmarks/bench_pages.py  # throwaway PostgreSQL
 
 Loads the Hengyang demo, measures, adds the synthetic province (150 units × 60 indicators ×
-36 months = 324,000 observations), measures again. Each page is requested twice to warm up,
+36 months = 324,000 observations; syn-0001 among 150 peers, syn-0150 also in a group of 7),
+measures again. Each page is requested twice to warm up,
 once with its queries captured, then ``--requests`` times with the clock running, through
 ``django.test.Client`` logged in as the demo leader (a role at hy-gxq, so every read goes
 through the ``visible_to`` filter as it does for real users).
@@ -57,7 +58,10 @@ def pages(dataset: str) -> list[tuple[str, str]]:
         ind = Indicator.objects.get(code="syn-ind-01")
         # The leader sees every row (all are approved); the list shows 25 a page.
         last = math.ceil(Observation.objects.count() / 25)
-        out[1:1] = [("cockpit syn-0001 2022-12", f"{cockpit}?unit=syn-0001&period=2022-12")]
+        out[1:1] = [
+            ("cockpit syn-0150 2022-12 (7 peers)", f"{cockpit}?unit=syn-0150&period=2022-12"),
+            ("cockpit syn-0001 2022-12 (150 peers)", f"{cockpit}?unit=syn-0001&period=2022-12"),
+        ]
         out += [
             (
                 "observation list, indicator=syn-ind-01 & 2022-12",
@@ -67,6 +71,22 @@ def pages(dataset: str) -> list[tuple[str, str]]:
             (f"observation list, last page ({last})", f"{listing}?page={last}"),
         ]
     return out
+
+
+def seven_peers() -> None:
+    """syn-0144…syn-0150 also form the group syn-7 (as in bench_ranks.py), which sorts before
+    syn-peers and so is their default group: syn-0150's cockpit has the same 60 indicators ×
+    36 months as syn-0001's, among 7 peers instead of 150."""
+    from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
+    from shouwei.indicators import ranks
+
+    seven = PeerGroup.objects.create(code="syn-7", name="模拟七区", description="bench_pages")
+    PeerGroupMembership.objects.bulk_create(
+        PeerGroupMembership(group=seven, unit=u, year=y)
+        for u in Unit.objects.filter(code__in=[f"syn-{n:04d}" for n in range(144, 151)])
+        for y in (2020, 2021, 2022)
+    )
+    ranks.refresh_for_group_years([(seven.pk, y) for y in (2020, 2021, 2022)])
 
 
 def measure(client, dataset: str, label: str, url: str, requests: int) -> PageResult:
@@ -136,6 +156,7 @@ def main() -> None:
             started = time.perf_counter()
             generate(scale="province", progress=print)
             generation_seconds = round(time.perf_counter() - started, 1)
+            seven_peers()
             common.refresh_statistics()
             print(f"province generated in {generation_seconds} s")
         sizes[dataset] = Observation.objects.count()
@@ -166,6 +187,15 @@ def main() -> None:
                 for r in results
             ],
         )
+    )
+    by = {r.page: r for r in results if r.dataset == "province"}
+    many, few = by["cockpit syn-0001 2022-12 (150 peers)"], by["cockpit syn-0150 2022-12 (7 peers)"]
+    print()
+    print(
+        "cockpit 150-peer / 7-peer (same run, same database): "
+        f"p50 {many.p50_ms / few.p50_ms:.2f}×, "
+        f"p95 {many.p95_ms / few.p95_ms:.2f}×, CPU p50 {many.cpu_p50_ms / few.cpu_p50_ms:.2f}×; "
+        f"queries {many.queries} / {few.queries}"
     )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:

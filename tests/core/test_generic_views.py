@@ -455,3 +455,40 @@ def test_deep_pages_show_exactly_the_rows_of_a_plain_slice(client_for, monkeypat
     # Ties broken by the key: no row on two pages.
     seen = [pk for p in plain for pk in p]
     assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("sort", ["-period_end", "unit", "-value", "growth", "status"])
+def test_pages_past_the_middle_read_from_the_end_show_the_rows_of_a_plain_slice(
+    client_for, monkeypatch, settings, sort
+):
+    """A page in the back half is read in the reversed order and turned round
+    (DeepPagePaginator.from_the_end): the same rows in the same order as ``OFFSET``, the last,
+    short page included, whatever the sort, its ties and its NULLs (growth, value); with the
+    count estimated (a low threshold) it counts first and still shows those rows."""
+    from shouwei.core.generic import DeepPagePaginator
+
+    c = client_for("leader")
+    url = reverse("indicators:observation_list")
+    total = Observation.objects.visible_to(c.get(url).wsgi_request.user).count()
+    per_page = 40
+    last = -(-total // per_page)
+    assert total % per_page, "the last page should be short"
+    numbers = list(range(last // 2, last + 1))
+
+    def pages() -> list[list[int]]:
+        out = []
+        for n in numbers:
+            table = c.get(url, {"sort": sort, "page": n, "per_page": per_page}).context["table"]
+            assert table.page.number == n
+            out.append([r.record.pk for r in table.paginated_rows])
+        return out
+
+    monkeypatch.setattr(DeepPagePaginator, "deferred_from", 10**9)
+    plain = pages()
+    monkeypatch.setattr(DeepPagePaginator, "deferred_from", 0)
+    assert DeepPagePaginator(list(range(total)), per_page).from_the_end(last)
+    reversed_ = pages()
+    assert reversed_ == plain
+    assert len(plain[-1]) == total % per_page
+    settings.SHOUWEI_LIST_EXACT_COUNT_UP_TO = 5
+    assert pages() == plain

@@ -30,9 +30,23 @@ class DeepPagePaginator(Paginator):
     with all its joined columns (PostgreSQL spilled 40 MB a worker to disk for the last page of
     324,526 observations); sorting the keys alone is narrow. Near the top the plain slice is as
     cheap and one query fewer, so the first pages keep it.
+
+    A page in the back half of the list is read from the end: the keys in the reversed order,
+    skipping the rows after the page, then turned round. The last page of 324,526 observations
+    skipped 324,525 sorted rows (0.7–0.9 s on PostgreSQL, the sort spilling to disk); from the
+    end it skips none, and PostgreSQL walks the ``period_end`` index with an incremental sort
+    (40 ms). The rows are the same: the order ends with the primary key (``stable_order``), so
+    it is total and its reverse is exactly the rows backwards, NULLs included (each database
+    puts them at the same end for DESC as it does for the reversed ASC). It needs the exact
+    count, which this class always has; ``ListPaginator`` counts before it reads a page there.
     """
 
     deferred_from = 1000  # rows skipped before the deferred join pays
+
+    def from_the_end(self, number: int) -> bool:
+        """Page ``number`` starts past the middle of the list (by ``count``)."""
+        bottom = (number - 1) * self.per_page
+        return bottom >= self.deferred_from and 2 * bottom > self.count
 
     def page(self, number):
         page = super().page(number)  # the plain slice: lazy, nothing read yet
@@ -44,7 +58,12 @@ class DeepPagePaginator(Paginator):
             or qs.query.distinct
         ):
             return page
-        pks = list(page.object_list.data.values_list("pk", flat=True))
+        if qs.ordered and self.from_the_end(page.number):
+            bottom, top = page.start_index() - 1, page.end_index()
+            keys = qs.reverse().values_list("pk", flat=True)[self.count - top : self.count - bottom]
+            pks = list(keys)[::-1]
+        else:
+            pks = list(page.object_list.data.values_list("pk", flat=True))
         found = {obj.pk: obj for obj in qs.filter(pk__in=pks).order_by()}
         records = [found[pk] for pk in pks if pk in found]
         page.object_list = BoundRows(
@@ -97,6 +116,25 @@ class ListPaginator(DeepPagePaginator):
         self.__dict__.pop("num_pages", None)
         self.__dict__["count"] = self.queryset().count()
         self.estimated = False
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.estimated:
+                raise
+            # Past the estimated end: a low estimate must not hide real pages.
+            self.exact()
+            return super().validate_number(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        # A page past the middle is read from the end (DeepPagePaginator), which needs the
+        # real count; past the real end, the real last page (as paginate() shows then).
+        if self.estimated and self.from_the_end(number):
+            self.exact()
+            number = min(number, self.num_pages)
+        return super().page(number)
 
 
 def stable_order(table) -> None:

@@ -8,11 +8,14 @@ Loads the demo (with today's date, so that an import of 2023 figures is not refu
 future period) and a small synthetic province corner, then starts ``shouwei serve`` (gunicorn,
 ``--workers`` sync workers, production settings, DEBUG off) and drives it for ``--seconds``
 with ``--concurrency`` connections of a threaded client in this process. Each connection
-plays one kind of visitor in turn: the leader opening the cockpit, a clerk paging through the
-lists, an API client reading with a token, a member of the public reading the portal. Halfway
-through, ``shouwei import observations`` commits ``--import-rows`` figures into the same
-database. Reported: requests/s held, p50/p95 per kind, errors (any status but 200, any
-connection failure), the gunicorn workers' own CPU per request, and the import's time.
+takes its next request from one weighted schedule (``MIX``), so that the kinds of visitor
+arrive in the proportions a platform with a public website sees: the public reading the
+portal most (home page, an article, a search), then an API client reading with a token, a
+clerk paging through the lists and the leader opening the cockpit. A third of the way through,
+``shouwei import observations`` commits ``--import-rows`` figures into the same database.
+Reported: requests/s held, p50/p95 per kind, errors (any status but 200, a page without the
+text it must show — a login page or an error page instead of the real one —, any connection
+failure), the gunicorn workers' own CPU per request, the client's, and the import's time.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ import argparse
 import io
 import itertools
 import os
+import random
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,9 +37,28 @@ from collections import defaultdict
 
 import common
 from bench_import import build_csv
-from bench_portal import children, cpu_seconds, fetch, free_port
+from bench_portal import children, cpu_seconds, free_port
 
 SEARCH = "%E9%AB%98%E6%96%B0%E5%8C%BA"  # 高新区, percent-encoded as a browser sends it
+
+# Requests out of every 100, by visitor kind: the public portal gets most of the traffic.
+MIX = {"portal (public)": 70, "API reads (token)": 10, "lists (clerk)": 12, "cockpit (leader)": 8}
+CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)\r\n", re.I)
+
+
+def fetch(port: int, request: bytes) -> tuple[int, bytes]:
+    """One request on a new connection; (status, body)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):  # the server closes after its answer
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    head, _, body = response.partition(b"\r\n\r\n")
+    length = CONTENT_LENGTH.search(head + b"\r\n")
+    if not head.startswith(b"HTTP/1.") or (length and int(length.group(1)) != len(body)):
+        raise OSError("incomplete response")
+    return int(head[9:12]), body
 
 
 def request_bytes(path: str, headers: dict[str, str]) -> bytes:
@@ -101,10 +126,13 @@ def main() -> None:
     article = Article.objects.filter(status="published").order_by("-published_at").first()
     connections.close_all()
 
+    # (request, text the answer must hold): a login page, a 403 or an empty list is an error.
     kinds = {
-        "cockpit (leader)": [request_bytes("/indicators/cockpit/", {"Cookie": leader})],
+        "cockpit (leader)": [
+            (request_bytes("/indicators/cockpit/", {"Cookie": leader}), "targets-title")
+        ],
         "lists (clerk)": [
-            request_bytes(path, {"Cookie": clerk})
+            (request_bytes(path, {"Cookie": clerk}), "<tbody")
             for path in (
                 "/projects/projects/",
                 "/indicators/observations/",
@@ -114,14 +142,24 @@ def main() -> None:
             )
         ],
         "API reads (token)": [
-            request_bytes(path, {"Authorization": f"Bearer {key}"})
-            for path in ("/api/indicators", "/api/observations?unit=hy-gxq", "/api/projects")
+            (request_bytes(path, {"Authorization": f"Bearer {key}"}), text)
+            for path, text in (
+                ("/api/indicators", '"code"'),
+                ("/api/observations?unit=hy-gxq", '"period"'),
+                ("/api/projects", '"name"'),
+            )
         ],
         "portal (public)": [
-            request_bytes(path, {"User-Agent": "Mozilla/5.0 (load visitor)"})
-            for path in ("/", article.get_absolute_url(), f"/portal/search/?q={SEARCH}")
+            (request_bytes(path, {"User-Agent": "Mozilla/5.0 (load visitor)"}), text)
+            for path, text in (
+                ("/", "latest-h"),
+                (article.get_absolute_url(), article.title[:12]),
+                (f"/portal/search/?q={SEARCH}", "高新区"),
+            )
         ],
     }
+    schedule = [name for name, weight in MIX.items() for _ in range(weight)]
+    random.Random(16).shuffle(schedule)
 
     port = free_port()
     serve = [os.path.join(os.path.dirname(sys.executable), "shouwei"), "serve"]
@@ -129,37 +167,41 @@ def main() -> None:
     server = subprocess.Popen([*serve, "--access-log", os.devnull], env=dict(os.environ))
     try:
         _wait_for(port, server)
-        pids = children(server.pid)
-        # Every kind once, to fail early on a wrong path and to warm the workers.
+        # Every request once, to fail early on a wrong path or a page that is not the real one,
+        # and to warm the workers.
         for name, requests in kinds.items():
-            for req in requests:
-                status, _size = fetch(port, req)
-                if status != 200:
-                    sys.exit(f"{name}: {req.split(b' ')[1].decode()} 返回 {status}")
+            for req, text in requests:
+                status, body = fetch(port, req)
+                if status != 200 or text.encode() not in body:
+                    sys.exit(f"{name}: {req.split(b' ')[1].decode()} 返回 {status}，或缺少“{text}”")
         for _ in range(args.workers * 4):
             for requests in kinds.values():
-                fetch(port, requests[0])
+                for req, _text in requests:
+                    fetch(port, req)
 
         latencies: dict[str, list[float]] = defaultdict(list)
         failures: dict[str, list[str]] = defaultdict(list)
         counter = itertools.count()
+        turns = defaultdict(itertools.count)
         deadline = time.perf_counter() + args.seconds
         names = list(kinds)
 
         def visitor(n: int) -> None:
-            name = names[n % len(names)]
-            requests = kinds[name]
             while time.perf_counter() < deadline:
-                req = requests[next(counter) % len(requests)]
+                name = schedule[next(counter) % len(schedule)]
+                requests = kinds[name]
+                req, text = requests[next(turns[name]) % len(requests)]
                 started = time.perf_counter()
                 try:
-                    status, _size = fetch(port, req)
+                    status, body = fetch(port, req)
                 except OSError as exc:
                     failures[name].append(str(exc))
                     continue
                 latencies[name].append(time.perf_counter() - started)
                 if status != 200:
                     failures[name].append(f"HTTP {status}")
+                elif text.encode() not in body:
+                    failures[name].append(f"no {text!r} in {req.split(b' ')[1].decode()}")
 
         imported: dict[str, object] = {}
 
@@ -180,7 +222,13 @@ def main() -> None:
 
         threads = [threading.Thread(target=visitor, args=(n,)) for n in range(args.concurrency)]
         importer = threading.Thread(target=run_import)
+        # After the warm-up: the master listens before it has forked every worker, and a worker
+        # missed here would be left out of the CPU per request.
+        pids = children(server.pid)
+        if len(pids) != args.workers:
+            sys.exit(f"{len(pids)} 个工作进程，应为 {args.workers}")
         cpu_before = cpu_seconds(pids)
+        client_before = sum(os.times()[:2])
         started = time.perf_counter()
         for t in [*threads, importer]:
             t.start()
@@ -188,6 +236,9 @@ def main() -> None:
             t.join()
         elapsed = time.perf_counter() - started
         server_cpu = cpu_seconds(pids) - cpu_before
+        if sorted(children(server.pid)) != sorted(pids):
+            print("# a worker was restarted during the run: its CPU is not all counted")
+        client_cpu = sum(os.times()[:2]) - client_before
         importer.join()
     finally:
         server.terminate()
@@ -197,20 +248,22 @@ def main() -> None:
     errors = sum(len(v) for v in failures.values())
     print(
         f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} req/s held, "
-        f"{errors} errors; server CPU {server_cpu * 1000 / max(total, 1):.1f} ms/req; "
+        f"{errors} errors; server CPU {server_cpu * 1000 / max(total, 1):.1f} ms/req, "
+        f"client {client_cpu * 1000 / max(total, 1):.1f} ms/req; "
         f"{args.concurrency} connections, {args.workers} workers"
     )
-    print("| visitor | requests | req/s | p50 ms | p95 ms | errors |")
-    print("|---|---|---|---|---|---|")
+    print("| visitor | share | requests | req/s | p50 ms | p95 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
     for name in names:
         timing = common.Timing(latencies[name])
         print(
-            f"| {name} | {len(latencies[name])} | {len(latencies[name]) / elapsed:.1f} | "
+            f"| {name} | {MIX[name]}% | {len(latencies[name])} | "
+            f"{len(latencies[name]) / elapsed:.1f} | "
             f"{timing.p50_ms:.0f} | {timing.p95_ms:.0f} | {len(failures[name])} |"
         )
     everything = common.Timing([x for v in latencies.values() for x in v])
     print(
-        f"| all | {total} | {total / elapsed:.1f} | {everything.p50_ms:.0f} | "
+        f"| all | 100% | {total} | {total / elapsed:.1f} | {everything.p50_ms:.0f} | "
         f"{everything.p95_ms:.0f} | {errors} |"
     )
     print(

@@ -155,6 +155,19 @@ def _empty_caches():
 
 
 @pytest.fixture(autouse=True)
+def _no_person_cache(settings):
+    """Pages cached per person and data version (the cockpit's blocks) are rendered afresh in
+    tests, so that a test requesting a page twice counts the same queries both times; the tests
+    of that cache (tests/indicators/test_cockpit_cache.py) switch it on with ``person_cache``."""
+    settings.SHOUWEI_PERSON_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def person_cache(settings):
+    settings.SHOUWEI_PERSON_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request through the test client leaves its language active in the thread (Django's
     LocaleMiddleware activates, nothing deactivates): a test that browsed in English must not

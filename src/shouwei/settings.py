@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "shouwei.core.middleware.SecurityHeadersMiddleware",
     "shouwei.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "shouwei.core.session_expiry.ThrottledSessionMiddleware",  # idle timeout, few writes
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,7 +260,10 @@ AXES_VERBOSE = False
 
 # Idle timeout: the session expires after this long without a request.
 SESSION_COOKIE_AGE = int(os.environ.get("SHOUWEI_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Each save slides the expiry; an unchanged session is saved at most this often (seconds), not on
+# every page (core.session_expiry): the timeout holds to within this interval.
+SESSION_SAVE_EVERY_REQUEST = False
+SHOUWEI_SESSION_SAVE_SECONDS = int(os.environ.get("SHOUWEI_SESSION_SAVE_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 # At most this many sessions per person at once: a login beyond ends the oldest (0: no limit).
@@ -377,6 +380,9 @@ SHOUWEI_PHOTO_UPLOAD_MAX_BYTES = int(
 # Published portal pages are served from the cache (shouwei.portal.cache) for this long at most
 # (their 浏览量 is as old as that); 0 renders every request. Home and channel pages: shorter.
 SHOUWEI_PORTAL_CACHE_SECONDS = int(os.environ.get("SHOUWEI_PORTAL_CACHE_SECONDS", "300"))
+# A person's cockpit blocks are kept until the next data write (core.data_version), and at most
+# this long; 0 renders every request.
+SHOUWEI_PERSON_CACHE_SECONDS = int(os.environ.get("SHOUWEI_PERSON_CACHE_SECONDS", "600"))
 SHOUWEI_PORTAL_LIST_CACHE_SECONDS = int(os.environ.get("SHOUWEI_PORTAL_LIST_CACHE_SECONDS", "60"))
 
 

@@ -241,3 +241,28 @@ def test_status_of_the_article_is_what_the_cache_follows(seed, people):
     seed.refresh_from_db()
     assert seed.status == ArticleStatus.WITHDRAWN
     assert visitor().get(url).status_code == 404
+
+
+def test_a_repeated_search_is_served_from_the_cache(seed):
+    page = "/portal/search/?q=%E9%AB%98%E6%96%B0%E5%8C%BA"  # 高新区
+    first = visitor().get(page)
+    assert first.status_code == 200 and seed.title.encode()[:12] in first.content
+    with CaptureQueriesContext(connection) as captured:
+        second = visitor("198.51.100.9").get(page)
+    assert second.content == first.content
+    assert [q["sql"] for q in captured] == []
+
+
+def test_a_publication_shows_in_the_next_search(seed, people, bmdt):
+    page = "/portal/search/?q=%E8%B4%A8%E6%95%B0%E5%AF%86"  # 质数密: words no article has
+    assert "产业园开园".encode() not in visitor().get(page).content
+    published_by(people, bmdt, "质数密钥产业园开园")
+    assert "产业园开园".encode() in visitor().get(page).content
+
+
+def test_a_search_with_other_parameters_is_not_stored(seed):
+    page = "/portal/search/?q=%E9%AB%98%E6%96%B0%E5%8C%BA&x=1"
+    visitor().get(page)
+    with CaptureQueriesContext(connection) as captured:
+        visitor().get(page)
+    assert captured.captured_queries

@@ -42,6 +42,10 @@ class CoreConfig(AppConfig):
         post_delete.connect(
             signals.on_role_deleted, sender=RoleAssignment, dispatch_uid="shouwei.security.unrole"
         )
+        # A new data version after each committed data write (the cockpit's cache key).
+        from . import data_version
+
+        data_version.connect_signals()
         # Each version's source (web form, API, admin) for the record history page.
         from simple_history.signals import pre_create_historical_record
 

@@ -3,7 +3,13 @@ from .navigation import menu_for
 
 
 def navigation(request):
-    return {"nav_menu": menu_for(request)}
+    # Context processors run again for every template rendered with the request (a table's
+    # own template, an include with a RequestContext): the menu asks each page's permission
+    # check, so it is built once per request.
+    menu = getattr(request, "_shouwei_menu", None)
+    if menu is None:
+        menu = request._shouwei_menu = menu_for(request)
+    return {"nav_menu": menu}
 
 
 def notifications(request):

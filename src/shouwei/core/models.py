@@ -481,3 +481,19 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DataVersion(models.Model):
+    """One row: a token replaced after every committed write to the figures and what the
+    cockpit shows of them (core.data_version). Pages cached per person carry it in their key,
+    so a write makes them unreachable in every process that reads this database."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = pgettext_lazy("plural", "数据版本")
+
+    def __str__(self) -> str:
+        return self.token

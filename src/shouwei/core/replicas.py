@@ -201,7 +201,7 @@ class ReplicaMiddleware:
 
 def _pins(method: str, written: set[str]) -> bool:
     """Whether what the request wrote must be read back by the browser's next requests. A page
-    view saves its session to slide the idle timeout (SESSION_SAVE_EVERY_REQUEST): a replica
+    view saves its session now and then to slide the idle timeout (core.session_expiry): a replica
     that has not replayed that save still holds the same session, valid, so reading it there
     is harmless — and pinning every browser to the primary after every page would leave the
     replicas idle. A form's session write (a login, a logout) pins."""

@@ -11,9 +11,11 @@ def on_login(sender, request, user, **kwargs) -> None:
     """Remember in the session whether this person must change their password first
     (core.middleware.PasswordChangeRequiredMiddleware reads it, with no query); count the
     login as a fresh proof of who they are (core.reauth); record the session among the
-    person's, ending the oldest beyond the limit (core.user_sessions)."""
+    person's, ending the oldest beyond the limit (core.user_sessions); note that the login's
+    response saves the session, so the next pages need not (core.session_expiry)."""
     from . import reauth, user_sessions
     from .passwords import SESSION_MUST_CHANGE, must_change
+    from .session_expiry import mark_saved
 
     if request is None or not hasattr(request, "session"):
         return
@@ -21,6 +23,7 @@ def on_login(sender, request, user, **kwargs) -> None:
         request.session[SESSION_MUST_CHANGE] = True
     reauth.mark(request)
     user_sessions.record(request=request, user=user)
+    mark_saved(request.session)
 
 
 def _log(kind: str, message: str, *args, user=None, username: str = "") -> None:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouwei.core import data_version
 from shouwei.core.permissions import ADD, CHANGE, ROLLBACK, require, scope_for
 
 from . import engine
@@ -171,6 +172,8 @@ def run_commit(*, batch: ImportBatch) -> ImportBatch:
     try:
         with transaction.atomic():
             result = importer.write_rows(outcome.rows, batch=batch, user=user)
+            # Bulk writes send no signal: pages cached on the data version must learn of them.
+            data_version.changed()
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportStatus.COMMITTED,
                 created_count=result.created,
@@ -211,6 +214,7 @@ def batch_rollback(*, batch: ImportBatch, user) -> ImportBatch:
             _("批次当前状态为“%(s)s”，只有已导入的批次可以撤销") % {"s": batch.get_status_display()}
         )
     result = importer_for(batch).rollback(batch=batch, user=user)
+    data_version.changed()
     batch.status = ImportStatus.ROLLED_BACK
     batch.rolled_back_by = user
     batch.rolled_back_at = timezone.now()

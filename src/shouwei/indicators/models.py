@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from shouwei.core import data_version
 from shouwei.core.choices import Role
 from shouwei.core.generic import url_for
 from shouwei.core.models import PeerGroup, Unit, code_validator
@@ -149,6 +150,7 @@ class ObservationQuerySet(ScopedQuerySet):
         from .ranks import refresh_for_observations
 
         created = super().bulk_create(objs, *args, **kwargs)
+        data_version.changed()
         refresh_for_observations(
             (o.unit_id, o.indicator_id, o.period_end)
             for o in created

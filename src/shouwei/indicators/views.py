@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shouwei.core import formatting
+from shouwei.core import data_version, formatting
 from shouwei.core.generic import ObjectViewSet
 from shouwei.core.panels import panels_for
 from shouwei.core.periods import Period, PeriodError, PeriodKind
@@ -87,31 +89,51 @@ def cockpit(request):
     unit, period, units = _unit_and_period(request)
     if unit is None:
         return render(request, "indicators/cockpit_empty.html")
-    data = selectors.cockpit_for(unit=unit, period=period, user=request.user)
-    history = selectors.headline_history(cockpit=data, user=request.user)
+    # The blocks (figures, targets, charts, panels) are the page's cost and depend only on the
+    # person, the unit, the period and the data: kept until the next data write. The frame
+    # around them (menu, bell, messages) is rendered for each request.
+    blocks = data_version.cached_for(
+        request.user,
+        "cockpit",
+        (unit.pk, period.code),
+        lambda: _cockpit_blocks(request, unit=unit, period=period),
+    )
     return render(
         request,
         "indicators/cockpit.html",
-        {
-            "cockpit": data,
-            "has_synthetic": data.has_synthetic or history.has_synthetic,
-            "unit": unit,
-            "period": period,
-            "units": units,
-            "peer_charts": [charts.peer_bars(s, unit=unit) for s in data.peer_comparison],
-            "trend_charts": [
-                charts.trend(points, indicator=ind, chart_id=f"chart-trend-{ind.code}")
-                for ind, points in history.trends
-            ],
-            "rank_chart": (
-                charts.rank_history(history.ranks, chart_id="chart-rank-history")
-                if history.ranks
-                else None
-            ),
-            # Each domain app's panel (key projects, …), registered in its own panels.py.
-            "panels": panels_for(user=request.user, unit=unit, period=period),
-        },
+        {"blocks": blocks, "unit": unit, "period": period, "units": units},
     )
+
+
+def _cockpit_blocks(request, *, unit, period) -> dict:
+    data = selectors.cockpit_for(unit=unit, period=period, user=request.user)
+    history = selectors.headline_history(cockpit=data, user=request.user)
+    context = {
+        "cockpit": data,
+        "has_synthetic": data.has_synthetic or history.has_synthetic,
+        "unit": unit,
+        "period": period,
+        "peer_charts": [charts.peer_bars(s, unit=unit) for s in data.peer_comparison],
+        "trend_charts": [
+            charts.trend(points, indicator=ind, chart_id=f"chart-trend-{ind.code}")
+            for ind, points in history.trends
+        ],
+        "rank_chart": (
+            charts.rank_history(history.ranks, chart_id="chart-rank-history")
+            if history.ranks
+            else None
+        ),
+        # Each domain app's panel (key projects, …), registered in its own panels.py.
+        "panels": panels_for(user=request.user, unit=unit, period=period),
+    }
+    return {
+        # No request: the blocks are the same for every request of this key.
+        "html": mark_safe(render_to_string("indicators/includes/cockpit_blocks.html", context)),
+        "has_charts": bool(
+            context["peer_charts"] or context["trend_charts"] or context["rank_chart"]
+        ),
+        "periods_available": list(data.periods_available),
+    }
 
 
 def indicator_unit_detail(request, pk):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from django.core.paginator import Paginator
@@ -159,26 +160,45 @@ def unavailable(request):
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[: selectors.MAX_QUERY]
-    results = []
-    page = None
-    if query:
-        terms = selectors.search_terms(query)
-        page = Paginator(selectors.search(terms), 20).get_page(request.GET.get("page"))
-        # A row changed behind the application's back is left out: its forged words must not
-        # be shown (the page itself serves its last sealed version; the check alerts).
-        results = [
-            {
-                "article": a,
-                "title": selectors.highlight(a.title, terms),
-                "excerpt": selectors.highlight(selectors.excerpt(a.body_text, terms), terms),
-            }
-            for a in page
-            if integrity.searchable(a)
-        ]
-    return render(
-        request,
-        "portal/search.html",
-        {"query": query, "results": results, "page": page, "channels": _channels()},
+
+    def render_search():
+        results = []
+        page = None
+        if query:
+            terms = selectors.search_terms(query)
+            page = Paginator(selectors.search(terms), 20).get_page(request.GET.get("page"))
+            # A row changed behind the application's back is left out: its forged words must
+            # not be shown (the page itself serves its last sealed version; the check alerts).
+            results = [
+                {
+                    "article": a,
+                    "title": selectors.highlight(a.title, terms),
+                    "excerpt": selectors.highlight(selectors.excerpt(a.body_text, terms), terms),
+                }
+                for a in page
+                if integrity.searchable(a)
+            ]
+        return render(
+            request,
+            "portal/search.html",
+            {"query": query, "results": results, "page": page, "channels": _channels()},
+        )
+
+    # The public's searches are few words asked again and again (the zone's name, a policy):
+    # kept like a channel page, under the page generation that any publication replaces. The
+    # key holds the words as sent (the page echoes its own address) and only plain page numbers.
+    number = request.GET.get("page")
+    plain = number is None or (number.isdigit() and len(number) <= 4 and number[0] != "0")
+    raw = request.GET.get("q", "")
+    key = (
+        page_cache.page_key(
+            request, "search", hashlib.sha256(raw.encode()).hexdigest()[:32], number or 1
+        )
+        if plain and query and len(raw) <= 4 * selectors.MAX_QUERY
+        else None
+    )
+    return page_cache.cached_page(
+        request, key, page_cache.listing_seconds(), render_search, params=("q", "page")
     )
 
 

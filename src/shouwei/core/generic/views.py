@@ -21,12 +21,14 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from .. import reauth
+from .. import data_version, reauth
 from .. import services as records
 from ..exports import export_response, table_rows
 from ..permissions import (
@@ -237,6 +239,7 @@ class ObjectViewSet(View):
                 "table": table,
                 "filterset": filterset,
                 "filter_form": filterset.form if filterset is not None else None,
+                "filter_fields": self.filter_fields(filterset),
                 "can_add": may_add,
                 "add_url": reverse(self.url_name("add")) if self.form is not None else None,
                 "import_url": (
@@ -253,6 +256,30 @@ class ObjectViewSet(View):
                     )
                 ),
             },
+        )
+
+    def filter_fields(self, filterset) -> str | None:
+        """The filter form's fields as HTML, kept per person, query and data version: their
+        drop-downs (every unit, indicator, … the person may pick) are a fifth of a list's
+        cost, and change only with the data. None (rendered by the template) when the form
+        has errors to show or offers choices the data version does not follow."""
+        if filterset is None or (filterset.is_bound and not filterset.is_valid()):
+            return None
+        form = filterset.form
+        for field in form.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and not data_version.covers(queryset.model):
+                return None
+        query = sorted(
+            (k, v) for k, values in self.request.GET.lists() if k != "page" for v in values
+        )
+        return data_version.cached_for(
+            self.request.user,
+            "filters",
+            (self.model._meta.label_lower, urlencode(query)),
+            lambda: mark_safe(
+                render_to_string("generic/includes/filter_fields.html", {"filter_form": form})
+            ),
         )
 
     # --- detail -----------------------------------------------------------------------------

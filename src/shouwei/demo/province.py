@@ -105,6 +105,7 @@ def generate(
             months=size.months,
             seed=seed,
             progress=say,
+            tick=tick,
         ),
     }
     context = ScaleContext(

@@ -107,6 +107,7 @@ def generate(
     *,
     scale: str,
     progress: Callable[[str], object] | None = None,
+    tick: Callable[[str, int, int], object] | None = None,
     seed: int = 42,
     units: int | None = None,
     indicators: int | None = None,
@@ -117,10 +118,12 @@ def generate(
 
     Months run back from 2022-12. Returns counts of what was created (``units`` includes the
     province root when it was created too), of the observations skipped because they existed,
-    and the seconds taken. ``progress`` receives a line of text about every 20,000 rows.
+    and the seconds taken. ``progress`` receives a line of text about every 20,000 rows,
+    ``tick(what, done, total)`` the same as numbers (``loaddemo``'s progress bar).
     """
     spec = _spec(scale, units=units, indicators=indicators, months=months)
     say = progress or (lambda _msg: None)
+    tick = tick or (lambda *_a: None)
     started = time.monotonic()
     with transaction.atomic():
         unit_objs, new_units = _ensure_units(spec.units)
@@ -131,15 +134,23 @@ def generate(
         # the ranking reads them; the stored ranks' when theirs ends.
         with bulk_loading():
             created, skipped = _write_observations(
-                unit_objs, ind_objs, periods, seed=seed, total=spec.observations, say=say
+                unit_objs,
+                ind_objs,
+                periods,
+                seed=seed,
+                total=spec.observations,
+                say=say,
+                tick=tick,
             )
         # The rows are INSERTed in batches, without signals: their stored ranks are computed
         # here, once per group and year.
         group = PeerGroup.objects.get(code=GROUP_CODE)
         written = time.monotonic()
+        tick("stored ranks", 0, 1)
         with bulk_loading():
             defer_upkeep(StoredRank)
             ranks.refresh_for_group_years((group.pk, y) for y in {p.year for p in periods})
+        tick("stored ranks", 1, 1)
         ranked = time.monotonic()
     return {
         "units": new_units,
@@ -251,6 +262,7 @@ def _write_observations(
     seed: int,
     total: int,
     say: Callable[[str], object],
+    tick: Callable[[str, int, int], object],
 ) -> tuple[int, int]:
     scope = Observation.objects.filter(
         unit__in=units, indicator__in=indicators, period__in=[p.code for p in periods]
@@ -303,6 +315,7 @@ def _write_observations(
             created += len(buffer)
             buffer = []
             say(f"模拟观测值：已写入 {created:,} / {total - len(have):,} 条")
+            tick("observations", created, total - len(have))
     return created, len(have)
 
 

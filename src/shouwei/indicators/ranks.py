@@ -102,13 +102,14 @@ def _refresh(merged: dict[tuple[int, int], list[Scope]]) -> int:
 @dataclass(frozen=True)
 class _Cells:
     """A group's cells in one year, ranked in the database where that is the whole story:
-    every member has one approved figure at the period end (nearly every cell; the province's
-    2,160,000 stored ranks). ``pick_observation`` then picks that figure for the month and for
-    every longer period ending then, so the cell has month rows only, and ``RANK()`` over the
-    figures, best first, is ``competition_ranks`` (a tie shares the rank, the next skips).
-    Cells where a member has several figures ending then (2022-06 and 2022H1) are left to
-    ``_compute`` and ``PeerCell``. Ranked in Python, the province's cells took minutes of
-    reading, ranking and writing back; here the rows never leave the server."""
+    every member has one approved figure at the period end (nearly every cell; all of the
+    province's 1,080,000 stored ranks at 120 months). ``pick_observation`` then picks that
+    figure for the month and for every longer period ending then, so the cell has month rows
+    only, and ``RANK()`` over the figures, best first, is ``competition_ranks`` (a tie shares
+    the rank, the next skips). Cells where a member has several figures ending then (2022-06
+    and 2022H1) are left to ``_compute`` and ``PeerCell``. Ranked in Python, the province's
+    cells took minutes of reading, ranking and writing back; here the rows never leave the
+    server."""
 
     group_id: int
     year: int

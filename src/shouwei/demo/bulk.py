@@ -49,7 +49,10 @@ def bulk_loading() -> Iterator[None]:
 
     Unique indexes and the primary key stay, so a duplicate still fails where it is written.
     The block is one transaction: if it fails, the drops roll back with the rows (both
-    databases have transactional DDL). A nested block restores what was dropped inside it."""
+    databases have transactional DDL). A nested block restores what was dropped inside it.
+    Dropping takes the tables' exclusive locks until the transaction ends (on PostgreSQL
+    those of the tables the keys point at too): it is for loading a database nobody is using
+    meanwhile (``loaddemo --scale``, the benchmarks), not a live one."""
     dropped: dict[str, list[str]] = {}
     token = _deferred.set(dropped)
     try:

@@ -1,10 +1,12 @@
 """Stored ranks (``StoredRank``): computed when approved figures change, read by the cockpit's
 rank histories instead of re-ranking every peer's history on each page view.
 
-``refresh_ranks`` is the one writer: it recomputes a set of cells with ``selectors.PeerCell``,
-the one ranking definition (competition ranks, direction-aware), from the approved figures and
-the year's memberships as they stand in the database. Every path that changes what a cell
-ranks calls it, through the entry points below:
+``refresh_ranks`` is the one writer: it recomputes a set of cells from the approved figures and
+the year's memberships as they stand in the database, ranked as ``selectors.PeerCell`` ranks
+(the one ranking definition: competition ranks, direction-aware) — by the database's
+``RANK()`` where each member has one figure (``_Cells``, the same rows: the tests compare them
+with ``ranking_for``), by ``PeerCell`` itself where a member has several. Every path that
+changes what a cell ranks calls it, through the entry points below:
 
 * an observation saved or deleted through the ORM while approved before or after (approve,
   correct, a rejected or deleted approved figure, the admin, the tests' factories): the

@@ -194,6 +194,16 @@ def test_the_command_draws_a_progress_bar_and_reports_each_app(demo):
 
 
 @pytest.mark.django_db
+def test_the_progress_bar_follows_the_observations_and_their_ranks_too(demo):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("loaddemo", "--scale", "tiny", "--only", "indicators", stdout=out, stderr=err)
+
+    assert "observations" in err.getvalue() and "stored ranks" in err.getvalue()
+    assert "indicators: {" in out.getvalue()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("username", "url"),
     [

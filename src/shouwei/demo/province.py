@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 
 from shouwei.demo import synthetic
-from shouwei.demo.bulk import PartialData
+from shouwei.demo.bulk import PartialData, bulk_loading
 from shouwei.demo.loader import AS_OF
 from shouwei.demo.registry import ScaleContext, scale_generators
 
@@ -105,6 +105,7 @@ def generate(
             months=size.months,
             seed=seed,
             progress=say,
+            tick=tick,
         ),
     }
     context = ScaleContext(
@@ -125,7 +126,7 @@ def generate(
         if app not in apps:
             continue
         started, cpu = time.perf_counter(), time.process_time()
-        with transaction.atomic():
+        with transaction.atomic(), bulk_loading():
             stats = dict(runs[app]())
         stats.pop("seconds", None)
         stats["seconds"] = round(time.perf_counter() - started, 1)

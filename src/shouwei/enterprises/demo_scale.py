@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import numpy as np
 from django.contrib.auth import get_user_model
 
 from shouwei.core.models import Unit
@@ -28,6 +29,11 @@ INDUSTRIES = ("C39", "C38", "C35", "C26", "C34", "I65", "M73", "C27")
 FIRST_DAY = date(2021, 1, 1)
 DAYS = (date(2022, 7, 20) - FIRST_DAY).days
 ANSWERED = (RequestStatus.ANSWERED, RequestStatus.REVISITED, RequestStatus.RATED)
+REQUEST_CHUNK = 50_000
+# Every date a request can carry: filed up to DAYS in, answered at most a time limit and a
+# week later, rated four days after that.
+_DAYS = [FIRST_DAY + timedelta(days=n) for n in range(DAYS + 40)]
+day = _DAYS.__getitem__
 
 
 def uscc(n: int) -> str:
@@ -97,7 +103,7 @@ def generate(*, enterprises: int, requests: int, seed: int, tick=None) -> dict[s
     filed = Request.objects.filter(description__startswith=REQUEST_PREFIX)
     if existing("诉求", filed.count(), requests):
         return out
-    categories = list(SLA_DAYS)
+    categories = [str(c) for c in SLA_DAYS]
     states = [s for s, _label in RequestStatus.choices]
     writer = RowWriter(
         Request,
@@ -120,42 +126,57 @@ def generate(*, enterprises: int, requests: int, seed: int, tick=None) -> dict[s
     )
 
     def request_rows():
-        for n in range(requests):
-            on = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
-            category = rng.choice(categories)
-            status = rng.choice(states)
-            accepted = status != RequestStatus.PENDING
-            due = on + timedelta(days=1 + SLA_DAYS[category]) if accepted else None
-            answered = None
-            if status in ANSWERED:
-                # Most in time, a sixth late by up to a week.
-                late = rng.random() < 1 / 6
-                shift = rng.randint(1, 7) if late else -rng.randint(0, 3)
-                answered = max(due + timedelta(days=shift), on + timedelta(days=1))
-            revisited = (
-                answered + timedelta(days=3)
-                if answered and status != RequestStatus.ANSWERED
-                else None
-            )
-            rated = status == RequestStatus.RATED
-            yield (
-                ids[rng.randrange(len(ids))],
-                category,
-                f"{REQUEST_PREFIX}{n}",
-                "phone",
-                on,
-                status,
-                rng.choice(dept_ids) if accepted else None,
-                on + timedelta(days=1) if accepted else None,
-                due,
-                "已按政策答复" if answered else "",
-                answered,
-                revisited,
-                rng.randint(3, 5) if rated else None,
-                revisited + timedelta(days=1) if rated else None,
-            )
-            if n % 50_000 == 49_999:
-                tick("requests", n + 1, requests)
+        # Drawn a column at a time (numpy, seeded from the seed): a million requests drawn
+        # one value at a time with ``random`` were most of this generator's CPU.
+        draw = np.random.default_rng(random.Random(f"{seed}:requests").getrandbits(64))
+        for start in range(0, requests, REQUEST_CHUNK):
+            n = min(REQUEST_CHUNK, requests - start)
+            filed = draw.integers(0, DAYS, n)
+            category = draw.integers(0, len(categories), n)
+            status = draw.integers(0, len(states), n)
+            # Most answered in time, a sixth late by up to a week.
+            late = draw.random(n) < 1 / 6
+            shift = np.where(late, draw.integers(1, 8, n), -draw.integers(0, 4, n))
+            enterprise = draw.integers(0, len(ids), n)
+            department = draw.integers(0, len(dept_ids), n)
+            satisfaction = draw.integers(3, 6, n)
+            due = filed + 1 + np.array([SLA_DAYS[c] for c in categories])[category]
+            answered = np.maximum(due + shift, filed + 1)
+            for k, (f, c, st, d, a, e, dep, sat) in enumerate(
+                zip(
+                    filed.tolist(),
+                    category.tolist(),
+                    status.tolist(),
+                    due.tolist(),
+                    answered.tolist(),
+                    enterprise.tolist(),
+                    department.tolist(),
+                    satisfaction.tolist(),
+                    strict=True,
+                )
+            ):
+                state = states[st]
+                accepted = state != RequestStatus.PENDING
+                done = state in ANSWERED
+                revisited = done and state != RequestStatus.ANSWERED
+                rated = state == RequestStatus.RATED
+                yield (
+                    ids[e],
+                    categories[c],
+                    f"{REQUEST_PREFIX}{start + k}",
+                    "phone",
+                    day(f),
+                    state,
+                    dept_ids[dep] if accepted else None,
+                    day(f + 1) if accepted else None,
+                    day(d) if accepted else None,
+                    "已按政策答复" if done else "",
+                    day(a) if done else None,
+                    day(a + 3) if revisited else None,
+                    sat if rated else None,
+                    day(a + 4) if rated else None,
+                )
+            tick("requests", start + n, requests)
 
     out["requests"] = writer.write(request_rows())
     tick("requests", requests, requests)

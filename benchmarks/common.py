@@ -58,6 +58,22 @@ def refresh_statistics() -> None:
             cursor.execute("ANALYZE")
 
 
+def seven_peers(description: str) -> None:
+    """syn-0144…syn-0150 also form the group syn-7, which sorts before syn-peers and so is
+    their default group: syn-0150's cockpit has the same 60 indicators × 36 months as
+    syn-0001's, among 7 peers instead of 150."""
+    from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
+    from shouwei.indicators import ranks
+
+    seven = PeerGroup.objects.create(code="syn-7", name="模拟七区", description=description)
+    PeerGroupMembership.objects.bulk_create(
+        PeerGroupMembership(group=seven, unit=u, year=y)
+        for u in Unit.objects.filter(code__in=[f"syn-{n:04d}" for n in range(144, 151)])
+        for y in (2020, 2021, 2022)
+    )
+    ranks.refresh_for_group_years([(seven.pk, y) for y in (2020, 2021, 2022)])
+
+
 def database_label() -> str:
     from django.db import connection
 

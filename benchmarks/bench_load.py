@@ -52,6 +52,60 @@ def request_bytes(path: str, headers: dict[str, str]) -> bytes:
     ).encode()
 
 
+def visits(leader: str, clerk: str, key: str, article) -> dict[str, list[tuple[str, dict, str]]]:
+    """Each kind of visitor's requests: (path, headers, text the answer must hold), with the
+    leader's and the clerk's session cookies and the API client's token."""
+    return {
+        "cockpit (leader)": [("/indicators/cockpit/", {"Cookie": leader}, "targets-title")],
+        "lists (clerk)": [
+            (path, {"Cookie": clerk}, "<tbody")
+            for path in (
+                "/projects/projects/",
+                "/indicators/observations/",
+                "/enterprises/enterprises/",
+                "/projects/projects/?page=2",
+                "/indicators/observations/?q=GDP",
+            )
+        ],
+        "API reads (token)": [
+            (path, {"Authorization": f"Bearer {key}"}, text)
+            for path, text in (
+                ("/api/indicators", '"code"'),
+                ("/api/observations?unit=hy-gxq", '"period"'),
+                ("/api/projects", '"name"'),
+            )
+        ],
+        "portal (public)": [
+            (path, {"User-Agent": "Mozilla/5.0 (load visitor)"}, text)
+            for path, text in (
+                ("/", "latest-h"),
+                (article.get_absolute_url(), article.title[:12]),
+                (f"/portal/search/?q={SEARCH}", "高新区"),
+            )
+        ],
+    }
+
+
+def prepare_visits() -> dict[str, list[tuple[str, dict, str]]]:
+    """Load the demo (with today's date) and a small synthetic province corner into the set-up
+    database; the visitors' requests against it (``visits``)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from shouwei.core.models import ApiToken
+    from shouwei.demo.accounts import create_demo_accounts
+    from shouwei.demo.synthetic import generate
+    from shouwei.portal.models import Article
+
+    call_command("loaddemo", "--real-date", stdout=io.StringIO())
+    create_demo_accounts()
+    generate(scale="custom", units=20, indicators=10, months=12)
+    statistician = get_user_model().objects.get(username="statistician")
+    _token, key = ApiToken.issue(user=statistician, name="load", days=1)
+    article = Article.objects.filter(status="published").order_by("-published_at").first()
+    return visits(session_cookie("leader"), session_cookie("staff_cyfz"), key, article)
+
+
 def session_cookie(username: str) -> str:
     """A logged-in session for the demo account, as the login page would leave it."""
     from django.conf import settings
@@ -86,60 +140,19 @@ def main() -> None:
     os.environ.update(SHOUWEI_DEBUG="0", SHOUWEI_LOG_LEVEL="WARNING")
     database = common.setup_django()
 
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connections
 
-    from shouwei.core.models import ApiToken
-    from shouwei.demo.accounts import create_demo_accounts
-    from shouwei.demo.synthetic import generate
-    from shouwei.portal.models import Article
-
     print(f"# mixed load on {database}; {common.machine_label()}")
-    call_command("loaddemo", "--real-date", stdout=io.StringIO())
-    create_demo_accounts()
-    generate(scale="custom", units=20, indicators=10, months=12)
+    requests_by_kind = prepare_visits()
     csv_path = os.path.join(os.environ["SHOUWEI_DATA_DIR"], "load-import.csv")
     with open(csv_path, "wb") as fh:
         fh.write(build_csv(args.import_rows))
-    leader = session_cookie("leader")
-    clerk = session_cookie("staff_cyfz")
-    statistician = get_user_model().objects.get(username="statistician")
-    _token, key = ApiToken.issue(user=statistician, name="load", days=1)
-    article = Article.objects.filter(status="published").order_by("-published_at").first()
     connections.close_all()
 
     # (request, text the answer must hold): a login page, a 403 or an empty list is an error.
     kinds = {
-        "cockpit (leader)": [
-            (request_bytes("/indicators/cockpit/", {"Cookie": leader}), "targets-title")
-        ],
-        "lists (clerk)": [
-            (request_bytes(path, {"Cookie": clerk}), "<tbody")
-            for path in (
-                "/projects/projects/",
-                "/indicators/observations/",
-                "/enterprises/enterprises/",
-                "/projects/projects/?page=2",
-                "/indicators/observations/?q=GDP",
-            )
-        ],
-        "API reads (token)": [
-            (request_bytes(path, {"Authorization": f"Bearer {key}"}), text)
-            for path, text in (
-                ("/api/indicators", '"code"'),
-                ("/api/observations?unit=hy-gxq", '"period"'),
-                ("/api/projects", '"name"'),
-            )
-        ],
-        "portal (public)": [
-            (request_bytes(path, {"User-Agent": "Mozilla/5.0 (load visitor)"}), text)
-            for path, text in (
-                ("/", "latest-h"),
-                (article.get_absolute_url(), article.title[:12]),
-                (f"/portal/search/?q={SEARCH}", "高新区"),
-            )
-        ],
+        name: [(request_bytes(path, headers), text) for path, headers, text in requests]
+        for name, requests in requests_by_kind.items()
     }
     schedule = [name for name, weight in MIX.items() for _ in range(weight)]
     random.Random(16).shuffle(schedule)

@@ -15,8 +15,12 @@ def main() -> None:
     from django.core.management import execute_from_command_line
     from django.db import InterfaceError, OperationalError
 
+    from shouwei.core.stack import run_with_headroom
+
     try:
-        execute_from_command_line(sys.argv)
+        # A command's loops (an import, a batch of reports, gunicorn's workers) from the top
+        # of a fresh stack chunk, as each request is (shouwei.core.stack says why).
+        run_with_headroom(execute_from_command_line, sys.argv)
     except (OperationalError, InterfaceError, OSError) as exc:
         from shouwei.core.faults import explain, is_disk_full
 

@@ -25,7 +25,6 @@ import io
 import itertools
 import os
 import random
-import re
 import shutil
 import socket
 import subprocess
@@ -37,28 +36,12 @@ from collections import defaultdict
 
 import common
 from bench_import import build_csv
-from bench_portal import children, cpu_seconds, free_port
+from bench_portal import children, cpu_seconds, fetch, free_port
 
 SEARCH = "%E9%AB%98%E6%96%B0%E5%8C%BA"  # 高新区, percent-encoded as a browser sends it
 
 # Requests out of every 100, by visitor kind: the public portal gets most of the traffic.
 MIX = {"portal (public)": 70, "API reads (token)": 10, "lists (clerk)": 12, "cockpit (leader)": 8}
-CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)\r\n", re.I)
-
-
-def fetch(port: int, request: bytes) -> tuple[int, bytes]:
-    """One request on a new connection; (status, body)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(request)
-        chunks = []
-        while chunk := sock.recv(65536):  # the server closes after its answer
-            chunks.append(chunk)
-    response = b"".join(chunks)
-    head, _, body = response.partition(b"\r\n\r\n")
-    length = CONTENT_LENGTH.search(head + b"\r\n")
-    if not head.startswith(b"HTTP/1.") or (length and int(length.group(1)) != len(body)):
-        raise OSError("incomplete response")
-    return int(head[9:12]), body
 
 
 def request_bytes(path: str, headers: dict[str, str]) -> bytes:
@@ -281,8 +264,6 @@ def main() -> None:
 
 
 def _wait_for(port: int, server: subprocess.Popen) -> None:
-    import socket
-
     deadline = time.monotonic() + 60
     while True:
         try:

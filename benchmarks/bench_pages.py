@@ -73,22 +73,6 @@ def pages(dataset: str) -> list[tuple[str, str]]:
     return out
 
 
-def seven_peers() -> None:
-    """syn-0144…syn-0150 also form the group syn-7 (as in bench_ranks.py), which sorts before
-    syn-peers and so is their default group: syn-0150's cockpit has the same 60 indicators ×
-    36 months as syn-0001's, among 7 peers instead of 150."""
-    from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
-    from shouwei.indicators import ranks
-
-    seven = PeerGroup.objects.create(code="syn-7", name="模拟七区", description="bench_pages")
-    PeerGroupMembership.objects.bulk_create(
-        PeerGroupMembership(group=seven, unit=u, year=y)
-        for u in Unit.objects.filter(code__in=[f"syn-{n:04d}" for n in range(144, 151)])
-        for y in (2020, 2021, 2022)
-    )
-    ranks.refresh_for_group_years([(seven.pk, y) for y in (2020, 2021, 2022)])
-
-
 def measure(client, dataset: str, label: str, url: str, requests: int) -> PageResult:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -156,7 +140,7 @@ def main() -> None:
             started = time.perf_counter()
             generate(scale="province", progress=print)
             generation_seconds = round(time.perf_counter() - started, 1)
-            seven_peers()
+            common.seven_peers("bench_pages")
             common.refresh_statistics()
             print(f"province generated in {generation_seconds} s")
         sizes[dataset] = Observation.objects.count()

@@ -136,9 +136,9 @@ def gunicorn(env: dict, workers: int):
             proc.wait()
 
 
-def fetch(port: int, request: bytes) -> tuple[int, int]:
-    """One request on a new connection; (status, bytes received). Plain blocking sockets in
-    threads: of the clients tried, the one that leaves the most CPU to the server."""
+def fetch(port: int, request: bytes) -> tuple[int, bytes]:
+    """One request on a new connection; (status, body). Plain blocking sockets in threads: of
+    the clients tried, the one that leaves the most CPU to the server."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(request)
         chunks = []
@@ -149,7 +149,7 @@ def fetch(port: int, request: bytes) -> tuple[int, int]:
     length = CONTENT_LENGTH.search(head + b"\r\n")
     if not head.startswith(b"HTTP/1.") or (length and int(length.group(1)) != len(body)):
         raise OSError("incomplete response")
-    return int(head[9:12]), len(body)
+    return int(head[9:12]), body
 
 
 def request_bytes(path: str, n: int) -> bytes:
@@ -173,7 +173,8 @@ def hammer(port: int, path: str, *, seconds: float, concurrency: int, visitors: 
             req = requests[next(counter) % visitors]
             started = time.perf_counter()
             try:
-                status, size = fetch(port, req)
+                status, body = fetch(port, req)
+                size = len(body)
             except OSError as exc:
                 failures.append(str(exc))
                 continue

@@ -147,7 +147,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from shouwei.core.models import PeerGroup, PeerGroupMembership, Unit
+    from shouwei.core.models import PeerGroup
     from shouwei.core.periods import Period
     from shouwei.demo.accounts import create_demo_accounts
     from shouwei.demo.synthetic import GROUP_CODE, generate
@@ -167,15 +167,8 @@ def main() -> None:
         started = time.perf_counter()
         stored_rows = ranks.refresh_for_group_years([(group.pk, y) for y in (2020, 2021, 2022)])
         refresh_seconds = round(time.perf_counter() - started, 1)
-    # A unit of the same shape (60 indicators × 36 months) among 7 peers: syn-0144…syn-0150
-    # also form the group syn-7, which sorts before syn-peers and so is their default group.
-    seven = PeerGroup.objects.create(code="syn-7", name="模拟七区", description="bench_ranks")
-    PeerGroupMembership.objects.bulk_create(
-        PeerGroupMembership(group=seven, unit=u, year=y)
-        for u in Unit.objects.filter(code__in=[f"syn-{n:04d}" for n in range(144, 151)])
-        for y in (2020, 2021, 2022)
-    )
-    ranks.refresh_for_group_years([(seven.pk, y) for y in (2020, 2021, 2022)])
+    # A unit of the same shape (60 indicators × 36 months) among 7 peers.
+    common.seven_peers("bench_ranks")
     common.refresh_statistics()
     print(
         f"province generated in {generation_seconds} s (stored ranks included); "

@@ -26,3 +26,46 @@ def test_every_menu_item_of_a_demo_role_opens(username, demo, client_for):
         if (status := client.get(url).status_code) != 200
     ]
     assert refused == []
+
+
+def test_a_cached_menu_is_each_persons_own(demo, settings, monkeypatch):
+    # With the per-person cache on (as in production), each role still gets exactly the menu
+    # its checks give, however many people asked before it; the second time, no page's check
+    # is asked again.
+    from shouwei.core import navigation
+
+    settings.SHOUWEI_PERSON_CACHE_SECONDS = 0
+    fresh = {name: _menu_urls(demo[name]) for name in ROLES}
+    settings.SHOUWEI_PERSON_CACHE_SECONDS = 600
+    cached = {name: _menu_urls(demo[name]) for name in ROLES}
+    asked = []
+    real = navigation.may_open
+    monkeypatch.setattr(navigation, "may_open", lambda u, url: asked.append(url) or real(u, url))
+    cached_again = {name: _menu_urls(demo[name]) for name in ROLES}
+    assert cached == fresh == cached_again
+    assert asked == []
+    assert len({tuple(items) for items in fresh.values()}) > 1
+
+
+def test_a_new_role_shows_in_the_cached_menu(demo, person_cache):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from shouwei.core.models import Role, RoleAssignment, Unit
+
+    user = get_user_model().objects.get(username="enterprise")
+    before = _menu_urls(user)
+    RoleAssignment.objects.create(user=user, unit=Unit.objects.get(code="hy-gxq"), role=Role.ADMIN)
+    connection.run_on_commit.clear()
+    after = _menu_urls(get_user_model().objects.get(username="enterprise"))
+    assert set(before) < set(after)
+
+
+def test_the_active_item_follows_the_path_not_the_cache(demo, person_cache):
+    request = RequestFactory().get("/")
+    request.user = demo["leader"]
+    first_url = next(i["url"] for g in menu_for(request) for i in g["items"] if i["url"] != "/")
+    request = RequestFactory().get(first_url)
+    request.user = demo["leader"]
+    active = [i["url"] for g in menu_for(request) for i in g["items"] if i["active"]]
+    assert first_url in active

@@ -4,7 +4,7 @@ from django import template
 from django.apps import apps
 from django.utils.html import format_html
 
-from .. import formatting
+from .. import formatting, tables
 from ..generic import url_for
 
 register = template.Library()
@@ -89,3 +89,10 @@ def page_url(model_or_record, action="detail"):
     if isinstance(model_or_record, str):
         model_or_record = apps.get_model(model_or_record)
     return url_for(model_or_record, action)
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """``{% table_rows table %}``: the rows of a list table's page (the tbody block of the
+    tables template), written by core.tables rather than a template per cell."""
+    return tables.rows_html(table, context)

@@ -80,6 +80,17 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def server_cpu_seconds(master: int) -> float:
+    """The CPU of a gunicorn master and all its workers so far: the live workers' own, and
+    through the master's cutime/cstime those it has reaped — a worker restarted after
+    ``--max-requests`` keeps counting."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open(f"/proc/{master}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    own_and_reaped = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    return own_and_reaped + cpu_seconds(children(master))
+
+
 def children(pid: int) -> list[int]:
     out = []
     for entry in os.listdir("/proc"):

@@ -1,4 +1,5 @@
-"""Stack headroom for a request: works around CPython's stack-chunk thrashing (gh-142183).
+"""Stack headroom for requests and commands: works around CPython's stack-chunk thrashing
+(gh-142183).
 
 CPython keeps the frames of Python calls in chunks of 16 KiB and frees a chunk as soon as
 its first frame returns. A loop that calls a function from a frame lying just below a
@@ -10,15 +11,18 @@ observation list's rows took 21 ms inside a request and 5 ms outside one, a list
 930 mmap/munmap pairs (strace), and a change that made the rows faster alone left a request
 as slow (docs/benchmarks.md, "Mixed load").
 
-``run_with_headroom`` calls the request from a frame whose declared evaluation stack is
+``run_with_headroom`` calls its function from a frame whose declared evaluation stack is
 512 KiB: it cannot fit the current chunk, so CPython gives it a new 1 MiB chunk and every
-frame the request makes below it lands in the half left over; nothing is written to the
-unused slots, so only the pages the request really uses are touched. One chunk a request
-instead of hundreds. Harmless where CPython is fixed.
+frame made below it lands in the half left over; nothing is written to the unused slots, so
+only the pages really used are touched. ``shouwei serve``'s workers run their whole loop
+under it (``HeadroomWorker``: one chunk for the worker's life); any other WSGI server gets it
+per request from ``with_headroom``; every ``shouwei`` command runs under it (shouwei.cli).
+Harmless where CPython is fixed.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,9 +31,21 @@ from typing import Any
 # 500 KiB below it — thousands of frames, more than any page here reaches.
 HEADROOM_SLOTS = 64 * 1024
 
+_reserved = threading.local()
+
+
+def under_headroom() -> bool:
+    """Whether this thread is already running below a headroom frame."""
+    return getattr(_reserved, "active", False)
+
 
 def run_with_headroom(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
+    outer = under_headroom()
+    _reserved.active = True
+    try:
+        return fn(*args)
+    finally:
+        _reserved.active = outer
 
 
 run_with_headroom.__code__ = run_with_headroom.__code__.replace(
@@ -38,9 +54,13 @@ run_with_headroom.__code__ = run_with_headroom.__code__.replace(
 
 
 def with_headroom(application: Callable[..., Any]) -> Callable[..., Any]:
-    """A WSGI application that serves each request from the top of a fresh chunk."""
+    """A WSGI application that serves each request below a headroom frame, unless the server
+    already runs it below one (``HeadroomWorker``): a second 512 KiB frame would not fit the
+    first's chunk and would cost a chunk a request again."""
 
     def serve(environ, start_response):
+        if under_headroom():
+            return application(environ, start_response)
         return run_with_headroom(application, environ, start_response)
 
     return serve

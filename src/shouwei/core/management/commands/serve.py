@@ -56,7 +56,7 @@ def gunicorn_argv(
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "shouwei.core.workers.HeadroomWorker",
         "--timeout",
         str(timeout),
         "--graceful-timeout",

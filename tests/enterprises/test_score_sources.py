@@ -27,3 +27,25 @@ def test_the_evaluation_finds_a_departments_on_time_and_satisfaction_rates(zone)
     # Nothing rated yet, and nothing at all at another department: no data, not a zero.
     assert satisfaction.fn(unit=zone.jjhz, year=2022, as_of=DAY) is None
     assert on_time.fn(unit=zone.cyfz, year=2022, as_of=DAY) is None
+
+
+def test_a_portal_only_process_links_the_rates_to_the_platforms_request_list(zone):
+    """The facts are stored with the score and shown on the platform: its address, even in
+    a process that serves only the portal (loaddemo under SHOUWEI_SITE=portal)."""
+    from django.test import override_settings
+    from django.urls import reverse
+
+    clock.set_demo_date(DAY)
+    filed = services.request_file(
+        by=zone.contact, enterprise=zone.enterprise, category="approval", description="审批事项"
+    )
+    req = services.request_accept(by=zone.dispatcher, request=filed, department=zone.jjhz)
+    services.request_answer(by=zone.clerk, request=req, answer="已办")
+
+    with override_settings(ROOT_URLCONF="shouwei.urls_portal"):
+        result = sources.score_source("enterprises.request_on_time").fn(
+            unit=zone.jjhz, year=2022, as_of=DAY
+        )
+
+    platform_list = reverse("enterprises:request_list", urlconf="shouwei.urls")
+    assert result["facts"][0]["url"].startswith(f"{platform_list}?")

@@ -175,6 +175,22 @@ def test_each_point_names_its_facts(people, worked):
     assert "获省真抓实干表彰" in breakdown["表彰"]["facts"][0]["label"]
 
 
+@pytest.mark.urls("shouwei.urls_portal")
+def test_a_portal_only_process_scores_with_the_platforms_links(people, worked):
+    """loaddemo on a portal-only instance (SHOUWEI_SITE=portal) scores the demo: the facts'
+    links are stored and shown on the platform, so they are the platform's addresses even
+    where this process serves none of its pages (they raised NoReverseMatch before)."""
+    from django.urls import NoReverseMatch, reverse
+
+    scheme, _a, late = worked
+    with pytest.raises(NoReverseMatch):
+        late.get_absolute_url()  # this site serves no milestone page
+    run = services.scheme_run(by=people.office, scheme=scheme, as_of=AS_OF)
+    breakdown = {i["name"]: i for i in _scores(run)["hy-gxq-cyfz"].breakdown}
+    platform = reverse("supervision:milestone_detail", urlconf="shouwei.urls", args=[late.pk])
+    assert platform in [f["url"] for f in breakdown["节点按时完成率"]["facts"]]
+
+
 def test_a_rerun_keeps_the_earlier_version_and_says_what_changed(people, worked):
     scheme, _a, late = worked
     first = services.scheme_run(by=people.office, scheme=scheme, as_of=AS_OF)

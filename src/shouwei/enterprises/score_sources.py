@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shouwei.core.generic import url_for
+from shouwei.core.generic import platform_url_for
 from shouwei.core.models import Unit
 
 from .models import Request
@@ -20,7 +20,9 @@ from .selectors import request_rates
 
 def _facts(unit: Unit, year: int, part: int, whole: int, label: str) -> list[dict]:
     query = urlencode({"assigned_department": unit.pk, "year": year})
-    return [{"label": f"{label} {part}/{whole}", "url": f"{url_for(Request, 'list')}?{query}"}]
+    # Stored with the score and shown on the platform (supervision.scoring._fact says why).
+    url = f"{platform_url_for(Request, 'list')}?{query}"
+    return [{"label": f"{label} {part}/{whole}", "url": url}]
 
 
 def on_time(*, unit: Unit, year: int, as_of: date) -> dict | None:

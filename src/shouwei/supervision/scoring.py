@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from shouwei.core.generic import url_for
+from shouwei.core.generic import platform_url_for
 from shouwei.core.permissions import UserScope
 from shouwei.evaluation.ranks import competition_ranks
 from shouwei.indicators.models import Indicator, Observation
@@ -146,7 +146,9 @@ class ItemScore:
 
 
 def _fact(label: str, obj=None) -> dict:
-    return {"label": label, "url": url_for(obj) if obj is not None else ""}
+    # Stored with the score and shown on the platform: its address there, even when the
+    # scoring runs in a portal-only process (loaddemo under SHOUWEI_SITE=portal).
+    return {"label": label, "url": platform_url_for(obj) if obj is not None else ""}
 
 
 @dataclass

@@ -20,7 +20,7 @@ model form), ``pagination``, ``history`` (the detail page's change history) and 
 
 from .forms import ScopedModelForm, errors_for
 from .history import history_rows
-from .naming import list_url, url_for, url_name
+from .naming import list_url, platform_url_for, url_for, url_name
 from .pagination import MAX_PER_PAGE, DeepPagePaginator, ListPaginator
 from .views import ObjectViewSet
 
@@ -33,6 +33,7 @@ __all__ = [
     "errors_for",
     "history_rows",
     "list_url",
+    "platform_url_for",
     "url_for",
     "url_name",
 ]

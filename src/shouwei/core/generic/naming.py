@@ -17,6 +17,9 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 # The view set of each model, filled as view sets are declared.
 _viewsets: dict[type[models.Model], Any] = {}
 
+# Where records' pages live: the platform's URL conf, whichever site this process serves.
+PLATFORM_URLCONF = "shouwei.urls"
+
 
 def register(model: type[models.Model], viewset: Any) -> None:
     _viewsets[model] = viewset
@@ -26,11 +29,11 @@ def url_name(model: type[models.Model], action: str, *, namespace: str | None = 
     return f"{namespace or model._meta.app_label}:{model._meta.model_name}_{action}"
 
 
-def viewset_of(model: type[models.Model]):
+def viewset_of(model: type[models.Model], urlconf: str | None = None):
     found = _viewsets.get(model)
     if found is None:
         # View sets are declared in the apps' views modules, which the URL conf imports.
-        get_resolver().url_patterns  # noqa: B018 - loads the URL conf once per process
+        get_resolver(urlconf).url_patterns  # noqa: B018 - loads the URL conf once per process
         found = _viewsets.get(model)
     if found is None:
         # As reverse() answers a name this site does not serve (the portal-only instance).
@@ -44,6 +47,19 @@ def url_for(model_or_obj: type[models.Model] | models.Model, action: str = "deta
     if isinstance(model_or_obj, type):
         return reverse(viewset_of(model_or_obj).url_name(action))
     return reverse(viewset_of(type(model_or_obj)).url_name(action), args=[model_or_obj.pk])
+
+
+def platform_url_for(
+    model_or_obj: type[models.Model] | models.Model, action: str = "detail"
+) -> str:
+    """``url_for`` in the platform's URL conf: for a link stored with a record and shown on
+    the platform (a score's facts), which must also be made where this process serves only
+    the portal (``SHOUWEI_SITE=portal``: ``loaddemo`` there scores the demo's departments). The
+    portal-only instance loads the platform's URL conf for it but does not serve it."""
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    name = viewset_of(model, PLATFORM_URLCONF).url_name(action)
+    args = None if isinstance(model_or_obj, type) else [model_or_obj.pk]
+    return reverse(name, urlconf=PLATFORM_URLCONF, args=args)
 
 
 def list_url(model: type[models.Model], **params) -> str:

@@ -301,15 +301,18 @@ def main() -> None:
 
     machine = common.machine_label()
     print(f"# portal article page on {database}; {machine}")
-    started = time.perf_counter()
-    call_command("loaddemo", stdout=io.StringIO())
-    print(f"loaddemo: {time.perf_counter() - started:.1f} s")
+    # collectstatic first, as an installation does: the demo's articles are sealed with the
+    # hashed files WhiteNoise serves. Sealed before, every page would be refused as tampered
+    # (503) — the files changed under the seal; a release does `shouwei portal reseal`.
     started = time.perf_counter()
     if args.collected and os.path.exists(os.path.join(args.collected, "staticfiles.json")):
         print(f"collectstatic: reusing {args.collected}")
     else:
         call_command("collectstatic", "--noinput", verbosity=0)
         print(f"collectstatic (hashed + gzip + brotli): {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    call_command("loaddemo", stdout=io.StringIO())
+    print(f"loaddemo: {time.perf_counter() - started:.1f} s")
     seed = Article.objects.get(title__startswith="衡阳高新区全方位践行")
     path = seed.get_absolute_url()
     views_before = seed.view_count
@@ -385,6 +388,8 @@ def main() -> None:
                 ensure_ascii=False,
                 indent=2,
             )
+    if any(r.errors for r in results):
+        sys.exit("有请求失败（见上表 errors 列）")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ clerk paging through the lists and the leader opening the cockpit. A third of th
 Reported: requests/s held, p50/p95 per kind, errors (any status but 200, a page without the
 text it must show — a login page or an error page instead of the real one —, any connection
 failure), the server's own CPU per request (master and workers, a worker restarted after
-``--max-requests`` too), the client's, and the import's time.
+``--max-requests`` too), PostgreSQL's (its server process and backends, when it runs here),
+the client's, and the import's time.
 """
 
 from __future__ import annotations
@@ -223,7 +224,9 @@ def main() -> None:
         pids = children(server.pid)
         if len(pids) != args.workers:
             sys.exit(f"{len(pids)} 个工作进程，应为 {args.workers}")
+        postmaster = postmaster_pid()
         cpu_before = server_cpu_seconds(server.pid)
+        database_before = server_cpu_seconds(postmaster) if postmaster else 0.0
         client_before = sum(os.times()[:2])
         started = time.perf_counter()
         for t in [*threads, importer]:
@@ -232,6 +235,7 @@ def main() -> None:
             t.join()
         elapsed = time.perf_counter() - started
         server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        database_cpu = server_cpu_seconds(postmaster) - database_before if postmaster else None
         restarted = len(set(pids) - set(children(server.pid)))
         client_cpu = sum(os.times()[:2]) - client_before
         importer.join()
@@ -247,6 +251,11 @@ def main() -> None:
         f"client {client_cpu * 1000 / max(total, 1):.1f} ms/req; "
         f"{args.concurrency} connections, {args.workers} workers "
         f"({restarted} restarted after --max-requests during the run, their CPU counted)"
+        + (
+            f"; PostgreSQL's own CPU {database_cpu * 1000 / max(total, 1):.1f} ms/req"
+            if database_cpu is not None
+            else ""
+        )
     )
     print("| visitor | share | requests | req/s | p50 ms | p95 ms | errors |")
     print("|---|---|---|---|---|---|---|")
@@ -274,6 +283,30 @@ def main() -> None:
     shutil.rmtree(os.environ["SHOUWEI_DATA_DIR"], ignore_errors=True)
     if errors or not imported.get("ok"):
         sys.exit(1)
+
+
+def postmaster_pid() -> int | None:
+    """The PostgreSQL server the settings point at, when it runs on this machine: the
+    ``postgres`` process whose parent is not one (its backends are its children)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    names = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                    head, _, rest = fh.read().rpartition(")")
+                names[int(entry)] = (head.partition("(")[2], int(rest.split()[1]))
+            except OSError:
+                continue
+    roots = [
+        pid
+        for pid, (name, parent) in names.items()
+        if name == "postgres" and names.get(parent, ("",))[0] != "postgres"
+    ]
+    return roots[0] if len(roots) == 1 else None
 
 
 def _wait_for(port: int, server: subprocess.Popen) -> None:

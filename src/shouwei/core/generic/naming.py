@@ -41,12 +41,17 @@ def viewset_of(model: type[models.Model], urlconf: str | None = None):
     return found
 
 
-def url_for(model_or_obj: type[models.Model] | models.Model, action: str = "detail") -> str:
+def url_for(
+    model_or_obj: type[models.Model] | models.Model,
+    action: str = "detail",
+    *,
+    urlconf: str | None = None,
+) -> str:
     """The address of a model's page (``list``, ``add``) or of a record's (``detail``,
-    ``edit``, ``delete``)."""
-    if isinstance(model_or_obj, type):
-        return reverse(viewset_of(model_or_obj).url_name(action))
-    return reverse(viewset_of(type(model_or_obj)).url_name(action), args=[model_or_obj.pk])
+    ``edit``, ``delete``), in this site's URL conf or in ``urlconf``."""
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    args = None if isinstance(model_or_obj, type) else [model_or_obj.pk]
+    return reverse(viewset_of(model, urlconf).url_name(action), urlconf=urlconf, args=args)
 
 
 def platform_url_for(
@@ -56,10 +61,7 @@ def platform_url_for(
     the platform (a score's facts), which must also be made where this process serves only
     the portal (``SHOUWEI_SITE=portal``: ``loaddemo`` there scores the demo's departments). The
     portal-only instance loads the platform's URL conf for it but does not serve it."""
-    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
-    name = viewset_of(model, PLATFORM_URLCONF).url_name(action)
-    args = None if isinstance(model_or_obj, type) else [model_or_obj.pk]
-    return reverse(name, urlconf=PLATFORM_URLCONF, args=args)
+    return url_for(model_or_obj, action, urlconf=PLATFORM_URLCONF)
 
 
 def list_url(model: type[models.Model], **params) -> str:

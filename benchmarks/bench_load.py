@@ -38,7 +38,7 @@ from collections import defaultdict
 
 import common
 from bench_import import build_csv
-from bench_portal import children, fetch, free_port, server_cpu_seconds
+from bench_portal import children, fetch, free_port, parent, server_cpu_seconds
 
 SEARCH = "%E9%AB%98%E6%96%B0%E5%8C%BA"  # 高新区, percent-encoded as a browser sends it
 
@@ -149,6 +149,7 @@ def main() -> None:
     csv_path = os.path.join(os.environ["SHOUWEI_DATA_DIR"], "load-import.csv")
     with open(csv_path, "wb") as fh:
         fh.write(build_csv(args.import_rows))
+    postmaster = postmaster_pid()
     connections.close_all()
 
     # (request, text the answer must hold): a login page, a 403 or an empty list is an error.
@@ -224,7 +225,6 @@ def main() -> None:
         pids = children(server.pid)
         if len(pids) != args.workers:
             sys.exit(f"{len(pids)} 个工作进程，应为 {args.workers}")
-        postmaster = postmaster_pid()
         cpu_before = server_cpu_seconds(server.pid)
         database_before = server_cpu_seconds(postmaster) if postmaster else 0.0
         client_before = sum(os.times()[:2])
@@ -286,27 +286,16 @@ def main() -> None:
 
 
 def postmaster_pid() -> int | None:
-    """The PostgreSQL server the settings point at, when it runs on this machine: the
-    ``postgres`` process whose parent is not one (its backends are its children)."""
+    """The PostgreSQL server the settings point at, when it runs on this machine: the parent
+    of this connection's backend (its backends are its children)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
-    names = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
-                    head, _, rest = fh.read().rpartition(")")
-                names[int(entry)] = (head.partition("(")[2], int(rest.split()[1]))
-            except OSError:
-                continue
-    roots = [
-        pid
-        for pid, (name, parent) in names.items()
-        if name == "postgres" and names.get(parent, ("",))[0] != "postgres"
-    ]
-    return roots[0] if len(roots) == 1 else None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    return parent(backend)
 
 
 def _wait_for(port: int, server: subprocess.Popen) -> None:

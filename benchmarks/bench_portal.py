@@ -67,42 +67,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (0: state, 1: parent pid, 11–14:
+    utime, stime, cutime, cstime in clock ticks); None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def parent(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
+
+
 def cpu_seconds(pids: list[int]) -> float:
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-    return total
+    stats = [f for f in map(_stat, pids) if f]
+    return sum(int(f[11]) + int(f[12]) for f in stats) / tick  # utime + stime
 
 
 def server_cpu_seconds(master: int) -> float:
-    """The CPU of a gunicorn master and all its workers so far: the live workers' own, and
-    through the master's cutime/cstime those it has reaped — a worker restarted after
-    ``--max-requests`` keeps counting."""
-    tick = os.sysconf("SC_CLK_TCK")
-    with open(f"/proc/{master}/stat", encoding="ascii") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    own_and_reaped = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    """The CPU of a server process and all its children so far (a gunicorn master and its
+    workers, PostgreSQL and its backends): the live children's own, and through the master's
+    cutime/cstime those it has reaped — a worker restarted after ``--max-requests`` keeps
+    counting."""
+    fields = _stat(master)
+    own_and_reaped = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return own_and_reaped + cpu_seconds(children(master))
 
 
 def children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
-                if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(entry))
-        except OSError:
-            continue
-    return out
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and parent(int(e)) == pid]
 
 
 @contextmanager

@@ -10,13 +10,17 @@ from shouwei.supervision import sources
 DAY = date(2022, 7, 1)
 
 
-def test_the_evaluation_finds_a_departments_on_time_and_satisfaction_rates(zone):
+def _one_answered_at_jjhz(zone) -> None:
     clock.set_demo_date(DAY)
     filed = services.request_file(
         by=zone.contact, enterprise=zone.enterprise, category="approval", description="审批事项"
     )
     req = services.request_accept(by=zone.dispatcher, request=filed, department=zone.jjhz)
     services.request_answer(by=zone.clerk, request=req, answer="已办")
+
+
+def test_the_evaluation_finds_a_departments_on_time_and_satisfaction_rates(zone):
+    _one_answered_at_jjhz(zone)
     on_time = sources.score_source("enterprises.request_on_time")
     satisfaction = sources.score_source("enterprises.request_satisfaction")
 
@@ -35,12 +39,7 @@ def test_a_portal_only_process_links_the_rates_to_the_platforms_request_list(zon
     from django.test import override_settings
     from django.urls import reverse
 
-    clock.set_demo_date(DAY)
-    filed = services.request_file(
-        by=zone.contact, enterprise=zone.enterprise, category="approval", description="审批事项"
-    )
-    req = services.request_accept(by=zone.dispatcher, request=filed, department=zone.jjhz)
-    services.request_answer(by=zone.clerk, request=req, answer="已办")
+    _one_answered_at_jjhz(zone)
 
     with override_settings(ROOT_URLCONF="shouwei.urls_portal"):
         result = sources.score_source("enterprises.request_on_time").fn(
